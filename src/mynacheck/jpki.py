@@ -1,0 +1,286 @@
+"""The JPKI application session: select, read certificates, PIN status, VERIFY, sign.
+
+Turns status words into meaning; nothing above this module sees a status word.
+Card facts cited from ``jpki-card-facts.md`` (the fact sheet).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .apdu import ApduError, ApduProtocol, Sw, sw_name
+from .errors import CardCommunicationError, NotMyNumberCardError
+from .profile import MY_NUMBER_CARD, CardProfile, PinReference
+from .status import Detail
+
+# A read by short file identifier refused with one of these: SELECT the EF and
+# read by offset before concluding anything.
+_RETRY_WITH_SELECT = frozenset(
+    {
+        Sw.FUNCTION_NOT_SUPPORTED,
+        Sw.INCORRECT_P1P2,
+        Sw.COMMAND_NOT_ALLOWED,
+        Sw.INCOMPATIBLE_FILE_STRUCTURE,
+        Sw.FILE_NOT_FOUND,
+    }
+)
+# What a card without the certificate may answer (fact sheet: "no certificate").
+_MISSING_BY_SW = {
+    Sw.FILE_NOT_FOUND: Detail.CERT_FILE_NOT_FOUND,
+    Sw.INCOMPATIBLE_FILE_STRUCTURE: Detail.CERT_FILE_ACCESS_DENIED,
+    Sw.COMMAND_NOT_ALLOWED: Detail.CERT_FILE_ACCESS_DENIED,
+    Sw.WRONG_P1P2: Detail.CERT_FILE_EMPTY,
+}
+_READ_OK = (Sw.OK, Sw.END_OF_FILE_REACHED)
+_SHORT_CHUNK = 256
+_EXTENDED_CHUNK = 65536
+_MAX_OFFSET = 0x7FFF  # READ BINARY offsets are 15 bits
+
+
+class PinState(enum.Enum):
+    TRIES_LEFT = "tries_left"
+    BLOCKED = "blocked"
+    VERIFIED = "verified"  # status query answered 9000: verified earlier this power cycle
+
+
+@dataclass(frozen=True)
+class PinStatus:
+    state: PinState
+    tries_left: int | None
+
+    @property
+    def blocked(self) -> bool:
+        return self.state is PinState.BLOCKED
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A certificate file as read from the card.
+
+    ``der`` is the DER object sliced by its own length (filler dropped), or None
+    with ``missing`` saying why there is no certificate.
+    """
+
+    der: bytes | None
+    missing: Detail | None = None
+    sw: int | None = None
+
+
+class JpkiSession:
+    """A session with the JPKI application, in the fewest round trips we know.
+
+    Reads use one extended-length READ BINARY per file, by short file
+    identifier, and fall back to 256-byte reads for the rest of the session
+    the first time the reader refuses an extended APDU.
+    """
+
+    def __init__(self, protocol: ApduProtocol, profile: CardProfile = MY_NUMBER_CARD) -> None:
+        self.protocol = protocol
+        self.profile = profile
+        self._selected_aid: bytes | None = None
+        self._current_ef: int | None = None
+
+    # -- selection --------------------------------------------------------------
+
+    def select_application(self, aid: bytes | None = None) -> None:
+        """SELECT the JPKI AP (or ``aid``) by DF name. No PIN needed.
+
+        Raises :class:`NotMyNumberCardError` when the card does not know the AID.
+        """
+        aid = aid or self.profile.jpki_aid
+        response = self.protocol.transmit(bytes([0x00, 0xA4, 0x04, 0x0C, len(aid)]) + aid)
+        if response.sw != Sw.OK:
+            self._selected_aid = None
+            if aid == self.profile.jpki_aid:
+                raise NotMyNumberCardError(
+                    Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(response.sw)}
+                )
+            raise ApduError(response.data, response.sw)
+        self._selected_aid = aid
+        self._current_ef = None
+
+    def _ensure_application(self, aid: bytes) -> None:
+        if self._selected_aid != aid:
+            self.select_application(aid)
+
+    def _select_ef(self, fid: int) -> None:
+        self.protocol.command(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big"))
+        self._current_ef = fid
+
+    def restart(self) -> None:
+        """Power-cycle the card and select the JPKI AP again (clears a verified PIN)."""
+        self.protocol.connection.reset()
+        self.protocol.power_cycled()
+        self._selected_aid = None
+        self._current_ef = None
+        self.select_application()
+
+    # -- reading ----------------------------------------------------------------
+
+    def read_auth_certificate(self) -> FileRead:
+        """The 利用者証明用電子証明書 (EF 000A). No PIN needed on a physical card."""
+        return self.read_certificate_file(self.profile.auth_cert_fid)
+
+    def read_auth_ca_certificate(self) -> FileRead:
+        """The CA certificate of the auth certificate (EF 000B). No PIN needed."""
+        return self.read_certificate_file(self.profile.auth_ca_fid)
+
+    def read_certificate_file(self, fid: int) -> FileRead:
+        """Read the DER object in EF ``fid`` of the JPKI AP.
+
+        Every plausible "no certificate" answer (fact sheet) comes back as a
+        FileRead with ``missing`` set; a card that stops answering raises
+        :class:`CardCommunicationError`.
+        """
+        self._ensure_application(self.profile.jpki_aid)
+        try:
+            try:
+                first = self._read_binary(0x80 | self.profile.sfi(fid), 0x00, None, fid)
+            except ApduError as error:
+                if error.sw not in _RETRY_WITH_SELECT:
+                    raise
+                self._select_ef(fid)
+                first = self._read_binary(0x00, 0x00, None, fid)
+            self._current_ef = fid
+        except ApduError as error:
+            return self._missing_or_raise(error)
+        return self._complete_der(first, fid)
+
+    def _complete_der(self, first: bytes, fid: int) -> FileRead:
+        if not first:
+            return FileRead(None, Detail.CERT_FILE_EMPTY)
+        if first[0] != 0x30:
+            if all(b == 0xFF for b in first):
+                return FileRead(None, Detail.CERT_BLANK_FF)
+            if all(b == 0x00 for b in first):
+                return FileRead(None, Detail.CERT_BLANK_00)
+            return FileRead(None, Detail.CERT_NOT_DER)
+        total = der_total_length(first)
+        if total is None or total > _MAX_OFFSET + 1:
+            return FileRead(None, Detail.CERT_LENGTH_MISMATCH)
+        data = bytearray(first)
+        while len(data) < total:
+            try:
+                chunk = self._read_continuation(len(data), total - len(data), fid)
+            except ApduError as error:
+                if error.sw == Sw.WRONG_P1P2:  # past the end: the DER length lies
+                    return FileRead(None, Detail.CERT_LENGTH_MISMATCH, error.sw)
+                return self._missing_or_raise(error)
+            if not chunk:
+                return FileRead(None, Detail.CERT_LENGTH_MISMATCH)
+            data += chunk
+        return FileRead(bytes(data[:total]))
+
+    def _read_continuation(self, offset: int, remaining: int, fid: int) -> bytes:
+        p1, p2 = offset >> 8, offset & 0xFF
+        try:
+            return self._read_binary(p1, p2, remaining, fid)
+        except ApduError as error:
+            # The EF should be current after a read by SFI (ISO 7816-4), but that
+            # is unconfirmed on this card (fact sheet): SELECT it and retry once.
+            if error.sw not in _RETRY_WITH_SELECT | {Sw.SECURITY_STATUS_NOT_SATISFIED}:
+                raise
+            self._select_ef(fid)
+            return self._read_binary(p1, p2, remaining, fid)
+
+    def _read_binary(self, p1: int, p2: int, wanted: int | None, fid: int) -> bytes:
+        if self.protocol.extended_supported is not False:
+            le = _EXTENDED_CHUNK if wanted is None else min(wanted, _EXTENDED_CHUNK)
+            try:
+                response = self.protocol.command(
+                    0x00, 0xB0, p1, p2, le=le, extended=True, accept=_READ_OK
+                )
+            except ApduError as error:
+                if error.sw != Sw.WRONG_LENGTH or self.protocol.extended_supported:
+                    raise
+                self.protocol.extended_supported = False
+            except CardCommunicationError:
+                if self.protocol.extended_supported:
+                    raise
+                # Some readers fail the transfer, or reset the card, rather than
+                # answer 6700: start the card session again, short APDUs only.
+                self.protocol.extended_supported = False
+                self.restart()
+                if not p1 & 0x80:
+                    self._select_ef(fid)
+            else:
+                self.protocol.extended_supported = True
+                return response.data
+        le = _SHORT_CHUNK if wanted is None else min(wanted, _SHORT_CHUNK)
+        return self.protocol.command(0x00, 0xB0, p1, p2, le=le, accept=_READ_OK).data
+
+    @staticmethod
+    def _missing_or_raise(error: ApduError) -> FileRead:
+        try:
+            detail = _MISSING_BY_SW[Sw(error.sw)]
+        except (ValueError, KeyError):
+            raise CardCommunicationError(
+                Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(error.sw)}
+            ) from error
+        return FileRead(None, detail, error.sw)
+
+    # -- PIN --------------------------------------------------------------------
+
+    def pin_status(self, pin: PinReference) -> PinStatus:
+        """Tries left on ``pin``, without spending one (VERIFY with no data)."""
+        self._ensure_application(pin.aid)
+        self._select_ef(pin.fid)
+        response = self.protocol.transmit(bytes([0x00, 0x20, 0x00, 0x80]))
+        return _pin_status_from_sw(response.sw)
+
+    def verify_pin(self, pin: PinReference, value: bytearray) -> PinStatus:
+        """VERIFY ``value`` (ASCII bytes) against ``pin``; spends a try if wrong.
+
+        The caller must have checked the shape of ``value`` and the tries left;
+        the PIN EF must be the current EF (``pin_status`` just before).
+        """
+        self._ensure_application(pin.aid)
+        if self._current_ef != pin.fid:
+            self._select_ef(pin.fid)
+        apdu = bytearray([0x00, 0x20, 0x00, 0x80, len(value)]) + value
+        try:
+            response = self.protocol.transmit(bytes(apdu))
+        finally:
+            apdu[:] = bytes(len(apdu))
+        if response.sw == Sw.OK:
+            return PinStatus(PinState.VERIFIED, None)
+        return _pin_status_from_sw(response.sw)
+
+    # -- key --------------------------------------------------------------------
+
+    def sign_with_auth_key(self, digest_info: bytes) -> bytes:
+        """RSA PKCS#1 v1.5 signature of ``digest_info`` by the auth key.
+
+        Needs the auth PIN verified in this power cycle.
+        """
+        self._ensure_application(self.profile.jpki_aid)
+        self._select_ef(self.profile.auth_key_fid)
+        return self.protocol.command(0x80, 0x2A, 0x00, 0x80, digest_info, le=256).data
+
+
+def _pin_status_from_sw(sw: int) -> PinStatus:
+    if sw >> 4 == 0x63C:
+        tries = sw & 0x0F
+        return PinStatus(PinState.BLOCKED if tries == 0 else PinState.TRIES_LEFT, tries)
+    if sw in (Sw.REFERENCE_DATA_NOT_USABLE, Sw.AUTH_METHOD_BLOCKED):
+        return PinStatus(PinState.BLOCKED, 0)
+    if sw == Sw.OK:
+        return PinStatus(PinState.VERIFIED, None)
+    raise CardCommunicationError(Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(sw)})
+
+
+def der_total_length(header: bytes) -> int | None:
+    """Total length (tag + length + content) of the DER object starting ``header``.
+
+    None when the length field is indefinite, too long, or cut off.
+    """
+    if len(header) < 2:
+        return None
+    first = header[1]
+    if first < 0x80:
+        return 2 + first
+    count = first & 0x7F
+    if count == 0 or count > 3 or len(header) < 2 + count:
+        return None
+    return 2 + count + int.from_bytes(header[2 : 2 + count], "big")

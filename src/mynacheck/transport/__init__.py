@@ -1,0 +1,46 @@
+"""Connections to a card: the real PC/SC stack, a replayed transcript, a simulated card.
+
+Everything above this package works on ``send_and_receive(bytes) -> (bytes, sw)``;
+only :mod:`mynacheck.transport.pcsc` imports pyscard.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Connection(Protocol):
+    """A card in a reader, as seen by the APDU layer."""
+
+    #: Name of the reader ("Sony FeliCa Port/PaSoRi 4.0 0", "simulated: valid").
+    reader: str
+    #: True when no physical card is involved (simulated card or replayed transcript).
+    simulated: bool
+    #: Answer to reset, as the reader reports it (contactless readers build their own).
+    atr: bytes
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        """Send one command APDU; return the response data and the status word.
+
+        Raises :class:`~mynacheck.errors.CardCommunicationError` when the card
+        does not answer (removed, reader gone, response shorter than 2 bytes).
+        """
+        ...
+
+    def reset(self) -> None:
+        """Power-cycle the card (cold reset, clearing any verified PIN); reselect after."""
+        ...
+
+    def close(self) -> None:
+        """Release the card, unpowering it so no verified PIN state lingers."""
+        ...
+
+
+def split_response(response: bytes) -> tuple[bytes, int]:
+    """Split a raw response APDU into data and status word."""
+    from ..errors import CardCommunicationError
+    from ..status import Detail
+
+    if len(response) < 2:
+        raise CardCommunicationError(Detail.MALFORMED_RESPONSE)
+    return response[:-2], int.from_bytes(response[-2:], "big")
