@@ -80,6 +80,8 @@ class JpkiSession:
         self.profile = profile
         self._selected_aid: bytes | None = None
         self._current_ef: int | None = None
+        #: DER of the auth certificate once read (for the key proof).
+        self.last_auth_certificate: bytes | None = None
 
     # -- selection --------------------------------------------------------------
 
@@ -120,7 +122,9 @@ class JpkiSession:
 
     def read_auth_certificate(self) -> FileRead:
         """The 利用者証明用電子証明書 (EF 000A). No PIN needed on a physical card."""
-        return self.read_certificate_file(self.profile.auth_cert_fid)
+        read = self.read_certificate_file(self.profile.auth_cert_fid)
+        self.last_auth_certificate = read.der
+        return read
 
     def read_auth_ca_certificate(self) -> FileRead:
         """The CA certificate of the auth certificate (EF 000B). No PIN needed."""

@@ -110,4 +110,6 @@ class Detail(str, enum.Enum):
     CONTACTLESS_READER = "contactless_reader"
     EXTENDED_APDU_UNSUPPORTED = "extended_apdu_unsupported"
     SIMULATED = "simulated"
+    TRANSCRIPT_MISMATCH = "transcript_mismatch"
+    TRANSCRIPT_LEFTOVER = "transcript_leftover"
     REVOCATION_NOT_CHECKED = "revocation_not_checked"

@@ -1,0 +1,201 @@
+"""The check itself: read the card, evaluate, then (only if worth it) the PIN and key proof.
+
+Card state needed: a card in the reader, no PIN. The PIN is asked only when
+the certificate is ``valid`` (nothing to gain otherwise, a try to risk), and
+only after the tries left are known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .apdu import ApduError, ApduProtocol, sw_name
+from .errors import CheckError
+from .evaluate import Evaluation, evaluate
+from .jpki import JpkiSession, PinState, PinStatus
+from .pin import PinSource
+from .report import CheckReport, KeyProof, PinReport
+from .status import Detail, Status
+from .transport import Connection
+
+# DER prefix of a SHA-256 DigestInfo (RFC 8017 section 9.2, note 1).
+_SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    at: datetime
+    use_pin: bool = False
+    allow_last_try: bool = False
+    anchors: tuple[bytes, ...] = ()
+
+
+def run_check(
+    connection: Connection, options: CheckOptions, pin_source: PinSource | None = None
+) -> CheckReport:
+    """Run the whole check on an open connection. Never raises CheckError: it becomes
+    the report's status. The caller closes (and so unpowers) the connection."""
+    base = CheckReport(
+        status=Status.INTERNAL_ERROR,
+        simulated=connection.simulated,
+        reader=connection.reader,
+        evaluated_at=options.at,
+        contactless=getattr(connection, "contactless", False),
+    )
+    progress = _Progress(base)
+    try:
+        report = _run(connection, options, pin_source, progress)
+    except CheckError as error:
+        report = replace(
+            progress.report,
+            status=error.status,
+            details=progress.report.details + error.details,
+            info={**progress.report.info, **error.info},
+        )
+    return replace(report, apdu_count=getattr(connection, "apdu_count", None))
+
+
+class _Progress:
+    """What is known so far, so an error mid-way still reports it."""
+
+    def __init__(self, report: CheckReport) -> None:
+        self.report = report
+
+
+def _run(
+    connection: Connection,
+    options: CheckOptions,
+    pin_source: PinSource | None,
+    progress: _Progress,
+) -> CheckReport:
+    session = JpkiSession(ApduProtocol(connection))
+    session.select_application()
+    evaluation = read_and_evaluate(session, options)
+    report = replace(
+        progress.report,
+        status=evaluation.status,
+        certificate=evaluation.certificate,
+        details=evaluation.details,
+    )
+    if session.protocol.extended_supported is False:
+        report = replace(report, details=(*report.details, Detail.EXTENDED_APDU_UNSUPPORTED))
+    progress.report = report
+    if not options.use_pin:
+        return _add(report, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN)
+    if evaluation.status is not Status.VALID:
+        return _add(report, Detail.PIN_SKIPPED_CERTIFICATE_NOT_VALID, Detail.KEY_NOT_PROVEN)
+    assert pin_source is not None
+    return _pin_and_key(session, report, evaluation, options, pin_source, progress)
+
+
+def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation:
+    """Read EF 000A (and EF 000B only when there is a certificate) and evaluate.
+
+    Card state: JPKI AP selectable, no PIN needed.
+    """
+    cert = session.read_auth_certificate()
+    if cert.der is None:
+        return evaluate(None, at=options.at, missing=cert.missing)
+    ca = session.read_auth_ca_certificate()
+    return evaluate(
+        cert.der,
+        at=options.at,
+        ca_der=ca.der,
+        ca_missing=Detail.CA_UNREADABLE if ca.der is None else None,
+        anchors=options.anchors,
+    )
+
+
+def _pin_and_key(
+    session: JpkiSession,
+    report: CheckReport,
+    evaluation: Evaluation,
+    options: CheckOptions,
+    pin_source: PinSource,
+    progress: _Progress,
+) -> CheckReport:
+    reference = session.profile.auth_pin
+    status = session.pin_status(reference)
+    if status.state is PinState.VERIFIED:
+        # Verified earlier in this power cycle by someone else: tries unknown.
+        # Power-cycle to learn them rather than guess (fact sheet "PINs").
+        session.restart()
+        status = session.pin_status(reference)
+    report = replace(report, pin=_pin_report(status, checked=True))
+    progress.report = report
+    if status.blocked:
+        return _add(replace(report, status=Status.PIN_BLOCKED), Detail.KEY_NOT_PROVEN)
+    if status.state is PinState.VERIFIED:
+        report = _add(report, Detail.PIN_ALREADY_VERIFIED, Detail.PIN_TRIES_UNKNOWN)
+    else:
+        if (
+            status.tries_left == 1
+            and not options.allow_last_try
+            and not (pin_source.interactive and pin_source.confirm_last_try())
+        ):
+            return _add(replace(report, status=Status.PIN_LAST_TRY), Detail.KEY_NOT_PROVEN)
+        pin = pin_source.read_pin(reference)
+        try:
+            result = session.verify_pin(reference, pin)
+        finally:
+            pin[:] = bytes(len(pin))
+        report = replace(report, pin=_pin_report(result, checked=True))
+        progress.report = report
+        if result.blocked:
+            return _add(replace(report, status=Status.PIN_BLOCKED), Detail.KEY_NOT_PROVEN)
+        if result.state is not PinState.VERIFIED:
+            return _add(replace(report, status=Status.PIN_INCORRECT), Detail.KEY_NOT_PROVEN)
+    try:
+        proof = prove_key(session)
+    except ApduError as error:
+        failed = replace(report, status=Status.INVALID, key_proof=KeyProof(True, False))
+        return replace(
+            _add(failed, Detail.KEY_PROOF_FAILED), info={**report.info, "sw": sw_name(error.sw)}
+        )
+    report = replace(report, key_proof=proof)
+    if not proof.ok:
+        return _add(replace(report, status=Status.INVALID), Detail.KEY_MISMATCH)
+    return report
+
+
+def prove_key(session: JpkiSession) -> KeyProof:
+    """Sign a fresh random challenge with the auth key; verify with the certificate read.
+
+    Card state: auth PIN verified in this power cycle. Raises ApduError when
+    the card refuses to sign.
+    """
+    from cryptography import x509
+
+    cert_der = session.last_auth_certificate
+    assert cert_der is not None
+    public_key = x509.load_der_x509_certificate(cert_der).public_key()
+    challenge = os.urandom(32)
+    digest = hashlib.sha256(challenge).digest()
+    signature = session.sign_with_auth_key(_SHA256_DIGEST_INFO_PREFIX + digest)
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        return KeyProof(performed=True, ok=False)
+    try:
+        public_key.verify(signature, challenge, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return KeyProof(performed=True, ok=False)
+    return KeyProof(performed=True, ok=True)
+
+
+def _pin_report(status: PinStatus, *, checked: bool) -> PinReport:
+    return PinReport(
+        checked=checked,
+        verified=status.state is PinState.VERIFIED,
+        tries_left=status.tries_left,
+        blocked=status.blocked,
+    )
+
+
+def _add(report: CheckReport, *details: Detail) -> CheckReport:
+    return replace(report, details=(*report.details, *details))

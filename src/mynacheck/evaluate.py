@@ -1,0 +1,156 @@
+"""Certificate evaluation: from DER bytes to a verdict with reasons.
+
+Pure functions of the certificate bytes, the CA bytes, the trust anchors and
+the evaluation time; no card access. "Now" is always passed in.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from .status import Detail, Status
+from .trust import Trust, classify_ca, fingerprint
+
+JST = timezone(timedelta(hours=9), "JST")
+RENEWAL_WINDOW_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What the report shows of the auth certificate (no personal data in it)."""
+
+    serial: str
+    subject: str
+    issuer: str
+    not_before: datetime
+    not_after: datetime
+    days_left: int
+    renewal_open: bool
+    renewal_opens: date
+    sha256: str
+    trust: Trust | None = None
+    ca_generation: int | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    status: Status
+    certificate: CertificateInfo | None
+    details: tuple[Detail, ...] = field(default_factory=tuple)
+
+
+def parse_certificate(der: bytes) -> x509.Certificate | None:
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        # Touch the fields we report so a lazily-failing certificate fails here.
+        _ = (cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc)
+        _ = cert.serial_number
+    except ValueError:
+        return None
+    return cert
+
+
+def evaluate(
+    cert_der: bytes | None,
+    *,
+    at: datetime,
+    missing: Detail | None = None,
+    ca_der: bytes | None = None,
+    ca_missing: Detail | None = None,
+    check_chain: bool = True,
+    anchors: tuple[bytes, ...] = (),
+) -> Evaluation:
+    """Evaluate the auth certificate as of ``at`` (timezone-aware).
+
+    Order (first failure wins): present → chain (CA readable, issuer name,
+    signature) → trust → validity period → valid. With ``check_chain=False``
+    the chain and trust steps are skipped and ``chain_not_checked`` is said.
+    """
+    if cert_der is None:
+        return Evaluation(Status.MISSING, None, (missing or Detail.CERT_FILE_EMPTY,))
+    cert = parse_certificate(cert_der)
+    if cert is None:
+        return Evaluation(Status.MISSING, None, (Detail.CERT_UNPARSEABLE,))
+    info = describe(cert, at)
+    details: list[Detail] = []
+
+    if not check_chain:
+        details.append(Detail.CHAIN_NOT_CHECKED)
+    else:
+        ca = parse_certificate(ca_der) if ca_der is not None else None
+        if ca is None:
+            reason = ca_missing or (
+                Detail.CA_UNPARSEABLE if ca_der is not None else Detail.CA_UNREADABLE
+            )
+            return Evaluation(Status.UNTRUSTED, info, (reason,))
+        if cert.issuer != ca.subject:
+            return Evaluation(Status.INVALID, info, (Detail.ISSUER_MISMATCH,))
+        if not signature_verifies(cert, ca):
+            return Evaluation(Status.INVALID, info, (Detail.SIGNATURE_INVALID,))
+        decision = classify_ca(ca, anchors)
+        info = _with_trust(info, decision.trust, decision.generation)
+        if not decision.trust.accepted:
+            reason = (
+                Detail.TRUST_TEST_CARD
+                if decision.trust is Trust.TEST_CARD
+                else Detail.TRUST_UNKNOWN_ROOT
+            )
+            return Evaluation(Status.UNTRUSTED, info, (reason,))
+        if decision.trust is Trust.JLIS_UNPINNED:
+            details.append(Detail.TRUST_JLIS_UNPINNED)
+
+    if at < info.not_before:
+        return Evaluation(Status.NOT_YET_VALID, info, tuple(details))
+    if at > info.not_after:
+        return Evaluation(Status.EXPIRED, info, tuple(details))
+    if info.renewal_open:
+        details.append(Detail.RENEWAL_OPEN)
+    return Evaluation(Status.VALID, info, tuple(details))
+
+
+def signature_verifies(cert: x509.Certificate, ca: x509.Certificate) -> bool:
+    """True when ``ca``'s key made ``cert``'s signature (RSA or EC: next-generation cards)."""
+    try:
+        cert.verify_directly_issued_by(ca)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def describe(cert: x509.Certificate, at: datetime) -> CertificateInfo:
+    not_before = cert.not_valid_before_utc
+    not_after = cert.not_valid_after_utc
+    expiry_day = not_after.astimezone(JST).date()
+    today = at.astimezone(JST).date()
+    opens = months_before(expiry_day, RENEWAL_WINDOW_MONTHS)
+    return CertificateInfo(
+        serial=format(cert.serial_number, "x"),
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        not_before=not_before,
+        not_after=not_after,
+        days_left=(expiry_day - today).days,
+        renewal_open=opens <= today and at <= not_after,
+        renewal_opens=opens,
+        sha256=fingerprint(cert.public_bytes(Encoding.DER)),
+    )
+
+
+def _with_trust(info: CertificateInfo, trust: Trust, generation: int | None) -> CertificateInfo:
+    from dataclasses import replace
+
+    return replace(info, trust=trust, ca_generation=generation)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same calendar day ``months`` earlier, clamped to the month's end."""
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

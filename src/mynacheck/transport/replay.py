@@ -1,0 +1,252 @@
+"""Recorded APDU transcripts: the readable file format, a recorder, and a replayer.
+
+Format (one exchange per pair of lines; ``#`` comments)::
+
+    # mynacheck transcript 1
+    # reader: Virtual PCD 00 00
+    # atr: 3B E0 00 FF 81 31 FE 45 14
+    > 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01
+    < 90 00
+    > 00 20 00 80 04 ** ** ** **
+    < 63 C2
+    ! reset
+    > 00 B0 8A 00 00 00 00
+    < !card_removed
+
+Command lines start ``>``, responses ``<`` (data then SW1 SW2), ``!`` marks a
+power cycle. ``**`` is a redacted byte: VERIFY data (the PIN) is always
+written that way, and matches any byte on replay. A response ``!name`` is a
+transport failure (``card_removed``, ``card_unresponsive``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CardCommunicationError, CheckError
+from ..status import Detail, Status
+from . import Connection
+
+HEADER = "# mynacheck transcript 1"
+NOTICE = (
+    "# This file holds the card's user-authentication certificate (no personal data,\n"
+    "# but a serial number unique to the card). PIN bytes are redacted as **."
+)
+_REDACTED = "**"
+# INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
+_PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
+_FAILURES = {"card_removed": Detail.CARD_REMOVED, "card_unresponsive": Detail.CARD_UNRESPONSIVE}
+
+
+class TranscriptError(CheckError):
+    """The check sent something the transcript did not record (or left some unused)."""
+
+    status = Status.INTERNAL_ERROR
+
+
+@dataclass(frozen=True)
+class Exchange:
+    #: Command bytes; None stands for a redacted byte.
+    command: tuple[int | None, ...]
+    response: bytes | None  # None when the transport failed
+    failure: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Reset:
+    line: int = 0
+
+
+Entry = Exchange | Reset
+
+
+def redact(apdu: bytes) -> tuple[int | None, ...]:
+    """The command with any PIN bytes replaced by None."""
+    if len(apdu) > 5 and apdu[1] in _PIN_INSTRUCTIONS:
+        return (*apdu[:5], *([None] * (len(apdu) - 5)))
+    return tuple(apdu)
+
+
+def _hex(values: Iterable[int | None]) -> str:
+    return " ".join(_REDACTED if v is None else f"{v:02X}" for v in values)
+
+
+def format_transcript(entries: Iterable[Entry], reader: str, atr: bytes) -> str:
+    lines = [HEADER, NOTICE, f"# reader: {reader}", f"# atr: {_hex(atr)}"]
+    for entry in entries:
+        if isinstance(entry, Reset):
+            lines.append("! reset")
+            continue
+        lines.append("> " + _hex(entry.command))
+        if entry.failure is not None:
+            lines.append("< !" + entry.failure)
+        else:
+            assert entry.response is not None
+            lines.append("< " + _hex(entry.response))
+    return "\n".join(lines) + "\n"
+
+
+def parse_transcript(text: str) -> tuple[list[Entry], dict[str, str]]:
+    """Entries and ``# key: value`` headers; ValueError with the line number if malformed."""
+    entries: list[Entry] = []
+    headers: dict[str, str] = {}
+    pending: tuple[tuple[int | None, ...], int] | None = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            key, sep, value = line[1:].partition(":")
+            if sep:
+                headers[key.strip()] = value.strip()
+            continue
+        kind, body = line[0], line[1:].strip()
+        if kind == "!" and body == "reset" and pending is None:
+            entries.append(Reset(number))
+        elif kind == ">" and pending is None:
+            pending = (_parse_hex(body, number, allow_redacted=True), number)
+        elif kind == "<" and pending is not None:
+            if body.startswith("!"):
+                if body[1:] not in _FAILURES:
+                    raise ValueError(f"line {number}: unknown failure {body!r}")
+                entries.append(Exchange(pending[0], None, body[1:], pending[1]))
+            else:
+                response = _parse_hex(body, number, allow_redacted=False)
+                entries.append(Exchange(pending[0], bytes(response), None, pending[1]))  # type: ignore[arg-type]
+            pending = None
+        else:
+            raise ValueError(f"line {number}: unexpected {line[:20]!r}")
+    if pending is not None:
+        raise ValueError(f"line {pending[1]}: command without a response")
+    return entries, headers
+
+
+def _parse_hex(body: str, number: int, *, allow_redacted: bool) -> tuple[int | None, ...]:
+    values: list[int | None] = []
+    for token in body.split():
+        if token == _REDACTED and allow_redacted:
+            values.append(None)
+            continue
+        if len(token) % 2:
+            raise ValueError(f"line {number}: odd hex {token!r}")
+        try:
+            values.extend(bytes.fromhex(token))
+        except ValueError:
+            raise ValueError(f"line {number}: not hex: {token!r}") from None
+    return tuple(values)
+
+
+class ReplayConnection:
+    """Answers from a transcript; any command it did not expect is an error."""
+
+    simulated = True
+
+    def __init__(self, entries: list[Entry], reader: str = "replay", atr: bytes = b"") -> None:
+        self._remaining = list(entries)
+        self.reader = reader
+        self.atr = atr
+        self.apdu_count = 0
+
+    @classmethod
+    def from_file(cls, path: Path) -> ReplayConnection:
+        entries, headers = parse_transcript(path.read_text(encoding="utf-8"))
+        atr = bytes.fromhex(headers.get("atr", "").replace(" ", ""))
+        return cls(entries, f"replay: {headers.get('reader', path.name)}", atr)
+
+    def _next(self, wanted: str) -> Entry:
+        if not self._remaining:
+            raise TranscriptError(
+                Detail.TRANSCRIPT_MISMATCH, info={"expected": "end", "got": wanted}
+            )
+        return self._remaining.pop(0)
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        from . import split_response
+
+        self.apdu_count += 1
+        entry = self._next(apdu.hex(" ").upper())
+        if not isinstance(entry, Exchange) or not _matches(entry.command, apdu):
+            expected = "reset" if isinstance(entry, Reset) else _hex(entry.command)
+            raise TranscriptError(
+                Detail.TRANSCRIPT_MISMATCH,
+                info={"line": entry.line, "expected": expected, "got": _hex(redact(apdu))},
+            )
+        if entry.failure is not None:
+            raise CardCommunicationError(_FAILURES[entry.failure])
+        assert entry.response is not None
+        return split_response(entry.response)
+
+    def reset(self) -> None:
+        entry = self._next("reset")
+        if not isinstance(entry, Reset):
+            raise TranscriptError(
+                Detail.TRANSCRIPT_MISMATCH,
+                info={"line": entry.line, "expected": _hex(entry.command), "got": "reset"},
+            )
+
+    def close(self) -> None:
+        pass
+
+    def leftover(self) -> int:
+        """Exchanges recorded but never asked for."""
+        return len(self._remaining)
+
+
+def _matches(expected: tuple[int | None, ...], apdu: bytes) -> bool:
+    return len(expected) == len(apdu) and all(
+        e is None or e == a for e, a in zip(expected, apdu, strict=True)
+    )
+
+
+class RecordingConnection:
+    """Wraps a connection and keeps every exchange, PIN bytes redacted, for ``--record``."""
+
+    def __init__(self, inner: Connection) -> None:
+        self.inner = inner
+        self.entries: list[Entry] = []
+
+    @property
+    def reader(self) -> str:
+        return self.inner.reader
+
+    @property
+    def simulated(self) -> bool:
+        return self.inner.simulated
+
+    @property
+    def atr(self) -> bytes:
+        return self.inner.atr
+
+    @property
+    def apdu_count(self) -> int | None:
+        return getattr(self.inner, "apdu_count", None)
+
+    @property
+    def contactless(self) -> bool:
+        return bool(getattr(self.inner, "contactless", False))
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        command = redact(apdu)
+        try:
+            data, sw = self.inner.send_and_receive(apdu)
+        except CardCommunicationError as error:
+            failure = (
+                "card_removed" if Detail.CARD_REMOVED in error.details else "card_unresponsive"
+            )
+            self.entries.append(Exchange(command, None, failure))
+            raise
+        self.entries.append(Exchange(command, data + sw.to_bytes(2, "big")))
+        return data, sw
+
+    def reset(self) -> None:
+        self.entries.append(Reset())
+        self.inner.reset()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def save(self, path: Path) -> None:
+        path.write_text(format_transcript(self.entries, self.reader, self.atr), encoding="utf-8")
