@@ -1,0 +1,467 @@
+"""The command line: ``mynacheck check | readers | inspect | pin-status``.
+
+Parses options, picks the card source, runs the library, renders the report.
+It never builds an APDU nor compares a status word. Prompts and errors go to
+stderr; the result to stdout. Heavy imports happen inside commands so the
+tool is quick to reach the reader.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from .errors import CheckError, UsageError
+from .messages import LABELS, USAGE, Lang, detect_language, text
+from .status import Detail, Status
+
+if TYPE_CHECKING:
+    from .report import CheckReport
+    from .transport import Connection
+
+F = TypeVar("F", bound=Callable[..., Any])
+_JST = timezone(timedelta(hours=9), "JST")
+
+
+@dataclass
+class Output:
+    """How to speak to the user in this run."""
+
+    lang: Lang
+    json: bool
+    verbose: bool = False
+
+    def usage_error(self, error: UsageError) -> int:
+        message = text(USAGE, error.key, self.lang, **_flatten(error.info))
+        click.echo(f"mynacheck: {message}", err=True)
+        if self.json:
+            payload = {"status": Status.USAGE_ERROR.value, "exit_code": 2, "message": message}
+            click.echo(json.dumps({**payload, "details": [error.key]}, ensure_ascii=False))
+        return Status.USAGE_ERROR.exit_code
+
+    def report(self, report: CheckReport) -> int:
+        from .render import headline, render_text
+        from .report import report_json
+
+        if self.json:
+            payload = report_json(report, headline(report, self.lang))
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_text(report, self.lang))
+        return report.exit_code
+
+
+def _flatten(info: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in info.items()
+    }
+
+
+def _common_options(func: F) -> F:
+    func = click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")(
+        func
+    )
+    func = click.option("--json", "json_output", is_flag=True, help="One JSON object on stdout.")(
+        func
+    )
+    func = click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        default=None,
+        help="Language (default: Japanese unless the locale says otherwise).",
+    )(func)
+    return func
+
+
+def _output(lang: str | None, json_output: bool, verbose: bool) -> Output:
+    _make_stdout_safe()
+    return Output(lang or detect_language(), json_output, verbose)
+
+
+def _make_stdout_safe() -> None:
+    """Never crash on a console that cannot show a character (cp932 and friends)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+@contextmanager
+def _guard(output: Output) -> Iterator[None]:
+    """One place that maps errors to messages and exit codes."""
+    try:
+        yield
+    except UsageError as error:
+        sys.exit(output.usage_error(error))
+    except CheckError as error:
+        from .report import CheckReport
+
+        report = CheckReport(status=error.status, details=error.details, info=error.info)
+        sys.exit(output.report(report))
+    except KeyboardInterrupt:
+        click.echo(
+            "mynacheck: " + ("中断しました。" if output.lang == "ja" else "interrupted."), err=True
+        )
+        sys.exit(Status.INTERNAL_ERROR.exit_code)
+    except (SystemExit, click.exceptions.Exit, click.ClickException):
+        raise
+    except Exception as error:  # the unexpected: a bug, said plainly
+        if output.verbose:
+            import traceback
+
+            traceback.print_exc()
+        from .report import CheckReport
+
+        report = CheckReport(status=Status.INTERNAL_ERROR, info={"error": type(error).__name__})
+        sys.exit(output.report(report))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mynacheck")
+def main() -> None:
+    """Does the 利用者証明用電子証明書 on this My Number Card work?"""
+
+
+# -- check ----------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--reader", help="Reader: 0-based index or part of its name.")
+@click.option("--wait", type=float, default=None, metavar="SECONDS", help="Wait for a card.")
+@click.option("--at", "at_text", metavar="DATE|DATETIME", help="Evaluate as of this moment.")
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN from one line of standard input.")
+@click.option("--no-pin", is_flag=True, help="Do not ask for the PIN (counter use).")
+@click.option("--allow-last-try", is_flag=True, help="Allow spending the last PIN try.")
+@click.option(
+    "--trust-anchor",
+    "trust_anchors",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Trust this root certificate (PEM or DER); repeatable.",
+)
+@click.option(
+    "--record", type=click.Path(path_type=Path, dir_okay=False), help="Write a transcript."
+)
+@click.option(
+    "--replay", type=click.Path(path_type=Path, dir_okay=False), help="Replay a transcript."
+)
+@click.option("--simulate", metavar="SCENARIO", help="Use the simulated card ('list' names them).")
+@_common_options
+def check(
+    reader: str | None,
+    wait: float | None,
+    at_text: str | None,
+    pin_stdin: bool,
+    no_pin: bool,
+    allow_last_try: bool,
+    trust_anchors: tuple[Path, ...],
+    record: Path | None,
+    replay: Path | None,
+    simulate: str | None,
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+) -> None:
+    """Check the card's user-authentication certificate (and the PIN, unless --no-pin)."""
+    output = _output(lang, json_output, verbose)
+    with _guard(output):
+        if simulate == "list":
+            _print_scenarios(output)
+            return
+        if sum(x is not None for x in (simulate, replay, reader)) > 1:
+            raise UsageError("source_conflict")
+        if pin_stdin and no_pin:
+            raise UsageError("pin_options_conflict")
+        if not pin_stdin and not no_pin and not sys.stdin.isatty():
+            raise UsageError("pin_source_needed")
+        at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
+        anchors = _anchors(trust_anchors)
+        pin_source = None if no_pin else _pin_source(output, pin_stdin)
+        from .check import CheckOptions, run_check
+
+        options = CheckOptions(
+            at=at, use_pin=not no_pin, allow_last_try=allow_last_try, anchors=anchors
+        )
+        connection = _open_source(simulate, replay, reader, wait, exclusive=True)
+        recorder = None
+        if record is not None:
+            from .transport.replay import RecordingConnection
+
+            recorder = RecordingConnection(connection)
+            connection = recorder
+        try:
+            report = run_check(connection, options, pin_source)
+        finally:
+            connection.close()
+            if recorder is not None and record is not None:
+                recorder.save(record)
+                click.echo(_record_notice(output.lang, record), err=True)
+        report = _check_replay_leftover(connection, report)
+        sys.exit(output.report(report))
+
+
+def _record_notice(lang: Lang, path: Path) -> str:
+    if lang == "ja":
+        return (
+            f"記録を {path} に保存しました。利用者証明用電子証明書を含みます "
+            "(個人情報はありませんが、カード固有のシリアル番号があります)。暗証番号は伏せてあります。"
+        )
+    return (
+        f"Transcript written to {path}. It holds the user-authentication certificate (no "
+        "personal data, but a serial number unique to the card). PIN bytes are redacted."
+    )
+
+
+def _check_replay_leftover(connection: Connection, report: CheckReport) -> CheckReport:
+    from .transport.replay import ReplayConnection
+
+    inner = getattr(connection, "inner", connection)
+    if isinstance(inner, ReplayConnection) and report.status is not Status.INTERNAL_ERROR:
+        left = inner.leftover()
+        if left:
+            return replace(
+                report,
+                status=Status.INTERNAL_ERROR,
+                details=(*report.details, Detail.TRANSCRIPT_LEFTOVER),
+                info={**report.info, "leftover": left},
+            )
+    return report
+
+
+def _anchors(files: tuple[Path, ...]) -> tuple[bytes, ...]:
+    from .trust import anchors_folder, load_anchors
+
+    return tuple(load_anchors(files, anchors_folder()))
+
+
+def _open_source(
+    simulate: str | None,
+    replay: Path | None,
+    reader: str | None,
+    wait: float | None,
+    *,
+    exclusive: bool,
+) -> Connection:
+    if simulate is not None:
+        from .simcard.connection import SimulatedConnection
+        from .simcard.scenarios import SCENARIOS, make_card
+
+        if simulate not in SCENARIOS:
+            raise UsageError("unknown_scenario", name=simulate)
+        return SimulatedConnection(make_card(simulate), simulate)
+    if replay is not None:
+        from .transport.replay import ReplayConnection
+
+        try:
+            return ReplayConnection.from_file(replay)
+        except (OSError, ValueError) as error:
+            raise UsageError("bad_transcript", reason=str(error)) from error
+    from .transport import pcsc
+
+    if wait is not None:
+        chosen = pcsc.wait_for_card(reader, wait)
+    else:
+        chosen = pcsc.choose_reader(reader, pcsc.list_readers())
+    return pcsc.PcscConnection.open(chosen, exclusive=exclusive)
+
+
+def _print_scenarios(output: Output) -> None:
+    from .simcard.scenarios import DEMO_PIN, SCENARIOS
+
+    if output.json:
+        names = {name: s.description for name, s in SCENARIOS.items()}
+        click.echo(json.dumps({"scenarios": names, "demo_pin": DEMO_PIN}, ensure_ascii=False))
+        return
+    for name, scenario in SCENARIOS.items():
+        click.echo(f"{name:28} {scenario.description}")
+
+
+def parse_moment(value: str) -> datetime:
+    """``--at``: a date (00:00 JST), or a date and time (JST unless it names a zone)."""
+    raw = value.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise UsageError("bad_date", value=value) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_JST)
+    return moment
+
+
+# -- PIN entry --------------------------------------------------------------------
+
+
+class _ClickTerminal:
+    def hidden_input(self, prompt: str) -> str | None:
+        import getpass
+
+        try:
+            return getpass.getpass(prompt, stream=sys.stderr)
+        except EOFError:
+            return None
+
+    def confirm(self, question: str) -> bool:
+        try:
+            return click.confirm(question, default=False, err=True)
+        except click.Abort:
+            return False
+
+    def warn(self, message: str) -> None:
+        click.echo(message, err=True)
+
+
+@dataclass(frozen=True)
+class _PromptTexts:
+    lang: Lang
+
+    def prompt(self, reference: Any) -> str:
+        return text(LABELS, "pin.prompt", self.lang)
+
+    def reask(self, shape: Any, reference: Any) -> str:
+        return text(LABELS, "pin.reask", self.lang, min=reference.min_length)
+
+    def last_try_warning(self) -> str:
+        return text(LABELS, "pin.last_try_warning", self.lang)
+
+    def last_try_question(self) -> str:
+        return text(LABELS, "pin.last_try_question", self.lang)
+
+
+def _pin_source(output: Output, pin_stdin: bool) -> Any:
+    from .pin import PromptPinSource, StdinPinSource
+
+    if pin_stdin:
+        return StdinPinSource(sys.stdin)
+    return PromptPinSource(_ClickTerminal(), _PromptTexts(output.lang))
+
+
+# -- inspect ----------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("certificate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--ca", type=click.Path(path_type=Path, dir_okay=False), help="Its CA certificate.")
+@click.option("--at", "at_text", metavar="DATE|DATETIME", help="Evaluate as of this moment.")
+@click.option(
+    "--trust-anchor",
+    "trust_anchors",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+)
+@_common_options
+def inspect(
+    certificate: Path,
+    ca: Path | None,
+    at_text: str | None,
+    trust_anchors: tuple[Path, ...],
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+) -> None:
+    """Evaluate a certificate file as check would (without --ca: no chain check)."""
+    output = _output(lang, json_output, verbose)
+    with _guard(output):
+        from .evaluate import evaluate
+        from .report import CheckReport
+        from .trust import load_certificates_file
+
+        at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
+        cert_der = load_certificates_file(certificate)[0]
+        ca_der = load_certificates_file(ca)[0] if ca is not None else None
+        evaluation = evaluate(
+            cert_der,
+            at=at,
+            ca_der=ca_der,
+            check_chain=ca is not None,
+            anchors=_anchors(trust_anchors),
+        )
+        report = CheckReport(
+            status=evaluation.status,
+            certificate=evaluation.certificate,
+            details=(*evaluation.details, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN),
+            evaluated_at=at,
+        )
+        sys.exit(output.report(report))
+
+
+# -- readers ----------------------------------------------------------------------
+
+
+@main.command()
+@_common_options
+def readers(lang: str | None, json_output: bool, verbose: bool) -> None:
+    """List readers: index, name, card present, My Number Card or not."""
+    output = _output(lang, json_output, verbose)
+    with _guard(output):
+        from .transport import pcsc
+
+        rows = []
+        for info in pcsc.list_readers():
+            rows.append(
+                {
+                    "index": info.index,
+                    "name": info.name,
+                    "card_present": info.card_present,
+                    "my_number_card": _is_my_number_card(info) if info.card_present else None,
+                    "contactless": info.contactless,
+                }
+            )
+        if output.json:
+            click.echo(json.dumps({"readers": rows}, ensure_ascii=False, indent=2))
+        elif not rows:
+            click.echo(text({"x": ("リーダーがありません。", "no readers.")}, "x", output.lang))
+        else:
+            for row in rows:
+                click.echo(_reader_line(row, output.lang))
+        sys.exit(0 if rows else Status.NO_READER.exit_code)
+
+
+def _reader_line(row: dict[str, Any], lang: Lang) -> str:
+    ja = lang == "ja"
+    if not row["card_present"]:
+        state = "カードなし" if ja else "no card"
+    elif row["my_number_card"] is None:
+        state = "カードあり (使用中のため不明)" if ja else "card (busy, not identified)"
+    elif row["my_number_card"]:
+        state = "マイナンバーカード" if ja else "My Number Card"
+    else:
+        state = "マイナンバーカード以外のカード" if ja else "not a My Number Card"
+    return f"{row['index']}: {row['name']}  [{state}]"
+
+
+def _is_my_number_card(info: Any) -> bool | None:
+    from .apdu import ApduProtocol
+    from .errors import NotMyNumberCardError
+    from .jpki import JpkiSession
+    from .transport import pcsc
+
+    try:
+        connection = pcsc.PcscConnection.open(info, exclusive=False)
+    except CheckError:
+        return None
+    try:
+        JpkiSession(ApduProtocol(connection)).select_application()
+    except NotMyNumberCardError:
+        return False
+    except CheckError:
+        return None
+    finally:
+        connection.close()
+    return True
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,384 @@
+"""Every sentence the tool says, in Japanese and English.
+
+Keys are status values, detail codes, and usage-error keys. Texts avoid
+characters that a Windows console (cp932) cannot show; a test checks it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+Lang = str  # "ja" | "en"
+
+# Headline: the verdict in one line.
+HEADLINES: dict[str, tuple[str, str]] = {
+    "valid": (
+        "有効: 利用者証明用電子証明書は使えます。",
+        "valid: the user-authentication certificate works.",
+    ),
+    "missing": (
+        "証明書なし: このカードに利用者証明用電子証明書は入っていません。",
+        "missing: this card holds no user-authentication certificate.",
+    ),
+    "expired": (
+        "期限切れ: 利用者証明用電子証明書の有効期限が過ぎています。",
+        "expired: the user-authentication certificate has expired.",
+    ),
+    "not_yet_valid": (
+        "有効期間前: 利用者証明用電子証明書の有効期間がまだ始まっていません。",
+        "not yet valid: the certificate's validity period has not started.",
+    ),
+    "invalid": (
+        "不正: 証明書の署名、またはカードの鍵が証明書と一致しません。",
+        "invalid: the certificate's signature, or the card's key, does not match.",
+    ),
+    "untrusted": (
+        "発行元を確認できません: 信頼できる発行元 (J-LIS) の証明書と確認できませんでした。",
+        "untrusted: the certificate could not be traced to a trusted issuer (J-LIS).",
+    ),
+    "pin_incorrect": (
+        "暗証番号が違います (残り {tries} 回)。",
+        "PIN incorrect ({tries} tries left).",
+    ),
+    "pin_blocked": (
+        "暗証番号がロックされています。",
+        "the PIN is blocked.",
+    ),
+    "pin_last_try": (
+        "中止しました: 暗証番号の入力はあと 1 回でロックされます。",
+        "stopped: one more wrong PIN would block the card.",
+    ),
+    "not_mynumber_card": (
+        "マイナンバーカードではありません (公的個人認証のアプリが見つかりません)。",
+        "not a My Number Card (the JPKI application is not on this card).",
+    ),
+    "no_card": ("カードがありません。", "no card in the reader."),
+    "no_reader": ("カードリーダーが見つかりません。", "no card reader found."),
+    "pcsc_unavailable": (
+        "スマートカードサービス (PC/SC) に接続できません。",
+        "the smart card service (PC/SC) is not available.",
+    ),
+    "card_error": ("カードとの通信に失敗しました。", "communication with the card failed."),
+    "card_busy": (
+        "他のプログラムがカードを使用中です。",
+        "another program is using the card.",
+    ),
+    "internal_error": ("内部エラーが発生しました。", "internal error."),
+    "usage_error": ("使い方が正しくありません。", "usage error."),
+}
+
+# What to do next, for every verdict but valid.
+NEXT_STEPS: dict[str, tuple[str, str]] = {
+    "missing": (
+        "住民票のある市区町村の窓口で、利用者証明用電子証明書の発行を申請してください。"
+        "マイナンバーカードを持参し、4 桁の暗証番号を設定します。",
+        "Apply for the certificate at the counter of the municipality where you are registered. "
+        "Bring the My Number Card; you will set a 4-digit PIN.",
+    ),
+    "expired": (
+        "住民票のある市区町村の窓口で電子証明書の更新 (再発行) を申請してください。"
+        "マイナンバーカードを持参し、暗証番号を設定し直します。",
+        "Renew (re-issue) the certificate at your municipal counter. Bring the My Number Card; "
+        "you will set the PIN again.",
+    ),
+    "not_yet_valid": (
+        "パソコンの日付と時刻を確認してください。正しい場合は市区町村の窓口に相談してください。",
+        "Check this computer's date and time. If they are right, ask your municipal counter.",
+    ),
+    "invalid": (
+        "カードまたは証明書が壊れているか、偽造の可能性があります。市区町村の窓口に相談してください。",
+        "The card or its certificate is damaged or forged. Take the card to your municipal counter.",
+    ),
+    "untrusted": (
+        "J-LIS が発行した証明書と確認できません。テスト用カードでないか確認してください。"
+        "正しいルート証明書を持っている場合は --trust-anchor で指定するか anchors フォルダーに置いてください。",
+        "The issuer is not a pinned J-LIS root. Check that this is not a test card. If you have "
+        "the right root certificate, give it with --trust-anchor or put it in the anchors folder.",
+    ),
+    "pin_incorrect": (
+        "正しい暗証番号を確かめてから、もう一度実行してください。"
+        "3 回続けて間違えるとロックされます。忘れた場合は市区町村の窓口で再設定できます。",
+        "Make sure of the PIN and run again. Three wrong PINs in a row block it. "
+        "If you forgot it, it can be reset at your municipal counter.",
+    ),
+    "pin_blocked": (
+        "住民票のある市区町村の窓口で暗証番号の初期化 (ロック解除) を申請してください。"
+        "マイナンバーカードを持参します (一部はコンビニのキオスク端末とスマートフォンでも可能です)。",
+        "Have the PIN reset at your municipal counter; bring the My Number Card "
+        "(some convenience-store kiosks can also do it with a smartphone app).",
+    ),
+    "pin_last_try": (
+        "暗証番号に確信がある場合だけ、--allow-last-try を付けるか画面で確認して実行してください。"
+        "確かでなければ市区町村の窓口で暗証番号を再設定してください。",
+        "Only if you are sure of the PIN, run again with --allow-last-try or confirm at the prompt. "
+        "Otherwise have the PIN reset at your municipal counter.",
+    ),
+    "not_mynumber_card": (
+        "マイナンバーカードを、向きを確かめてリーダーに置き直してください。",
+        "Put a My Number Card in the reader, the right way round.",
+    ),
+    "no_card": (
+        "マイナンバーカードをリーダーに差し込む (置く) か、--wait 秒数 で待ってください。",
+        "Insert the My Number Card (or place it on the reader), or use --wait SECONDS.",
+    ),
+    "no_reader": (
+        "カードリーダーを接続し、ドライバーが入っていることを確認してください。",
+        "Connect a card reader and make sure its driver is installed.",
+    ),
+    "pcsc_unavailable": (
+        "Linux では pcscd を起動してください (sudo systemctl start pcscd)。"
+        "Windows では Smart Card サービスを確認してください。",
+        "On Linux start pcscd (sudo systemctl start pcscd). "
+        "On Windows check the Smart Card service.",
+    ),
+    "card_error": (
+        "カードを差し直して、もう一度実行してください。",
+        "Re-insert the card and run again.",
+    ),
+    "card_busy": (
+        "JPKI 利用者ソフトなど、カードを使っている他のプログラムを終了してから実行してください。",
+        "Close other programs using the card (JPKI利用者ソフト, for example) and run again.",
+    ),
+    "internal_error": (
+        "--verbose を付けて実行し、表示を添えて報告してください。",
+        "Run again with --verbose and report what it prints.",
+    ),
+}
+
+DETAILS: dict[str, tuple[str, str]] = {
+    "cert_file_not_found": (
+        "証明書ファイルがありません (6A82)。",
+        "the certificate file does not exist (6A82).",
+    ),
+    "cert_file_access_denied": (
+        "証明書ファイルを読めません。",
+        "the card refuses to read the certificate file.",
+    ),
+    "cert_file_empty": ("証明書ファイルが空です。", "the certificate file is empty."),
+    "cert_blank_ff": (
+        "証明書ファイルが未書き込み (FF) です。",
+        "the certificate file is blank (all FF).",
+    ),
+    "cert_blank_00": (
+        "証明書ファイルが未書き込み (00) です。",
+        "the certificate file is blank (all 00).",
+    ),
+    "cert_not_der": (
+        "証明書ファイルの内容が証明書ではありません。",
+        "the file does not hold a certificate.",
+    ),
+    "cert_length_mismatch": (
+        "証明書の長さが合いません。",
+        "the certificate's length does not fit the file.",
+    ),
+    "cert_unparseable": ("証明書を解釈できません。", "the certificate cannot be parsed."),
+    "ca_unreadable": (
+        "発行元の証明書 (EF 000B) を読めません。",
+        "the CA certificate (EF 000B) is unreadable.",
+    ),
+    "ca_unparseable": ("発行元の証明書を解釈できません。", "the CA certificate cannot be parsed."),
+    "issuer_mismatch": (
+        "証明書の発行者名が CA と一致しません。",
+        "the issuer name does not match the CA.",
+    ),
+    "signature_invalid": (
+        "証明書の署名を検証できません。",
+        "the certificate's signature does not verify.",
+    ),
+    "key_mismatch": (
+        "カードの秘密鍵が証明書と一致しません。",
+        "the card's key does not match its certificate.",
+    ),
+    "key_proof_failed": ("カードが署名を拒否しました。", "the card refused to sign."),
+    "chain_not_checked": (
+        "署名と発行元は確認していません (--ca なし)。",
+        "signature and issuer were not checked (no --ca).",
+    ),
+    "trust_jlis_unpinned": (
+        "J-LIS 第 2 世代ルートとは名称・シリアル番号・有効期間で照合しただけです (指紋未固定)。"
+        "J-LIS から実物のルート証明書を入手し anchors フォルダーに置くと固定できます。",
+        "the J-LIS generation-2 root was matched by name, serial and dates only (no pinned "
+        "fingerprint). Download the real root from J-LIS into the anchors folder to pin it.",
+    ),
+    "trust_test_card": ("JPKI テスト用カードの証明書です。", "this is a JPKI test card."),
+    "trust_unknown_root": (
+        "発行元が既知のルートではありません。",
+        "the issuer is not a known root.",
+    ),
+    "renewal_open": (
+        "更新の受付期間に入っています (有効期限の 3 か月前から市区町村の窓口で更新できます)。",
+        "the renewal window is open (renew at your municipal counter from 3 months before expiry).",
+    ),
+    "pin_not_checked": ("暗証番号は確認していません。", "the PIN was not checked."),
+    "pin_skipped_certificate_not_valid": (
+        "証明書が有効でないため、暗証番号は確認していません。",
+        "the PIN was not asked: the certificate is not valid.",
+    ),
+    "pin_already_verified": (
+        "暗証番号は別のプログラムで確認済みでした (残り回数は不明)。",
+        "the PIN had already been verified by another program (tries left unknown).",
+    ),
+    "pin_tries_unknown": ("残り回数は不明です。", "tries left unknown."),
+    "key_not_proven": ("カードの鍵は確認していません。", "the card's key was not proven."),
+    "card_removed": ("読み取り中にカードが外されました。", "the card was removed during the read."),
+    "card_unresponsive": ("カードが応答しません。", "the card does not answer."),
+    "unexpected_status_word": (
+        "カードが想定外の応答をしました。",
+        "the card gave an unexpected answer.",
+    ),
+    "malformed_response": ("カードの応答が壊れています。", "the card's answer is malformed."),
+    "contactless_reader": (
+        "非接触リーダーでは、読み取りが終わるまでカードを動かさないでください。",
+        "on a contactless reader, keep the card still until the check ends.",
+    ),
+    "extended_apdu_unsupported": (
+        "このリーダーは拡張長 APDU に対応していません (短い APDU で読みました)。",
+        "this reader refuses extended-length APDUs (read with short APDUs).",
+    ),
+    "simulated": ("シミュレーションのカードです。", "simulated card."),
+    "revocation_not_checked": ("失効は確認していません。", "revocation not checked."),
+    "transcript_mismatch": (
+        "記録と異なるコマンドを送りました。",
+        "the check sent a command the transcript does not hold.",
+    ),
+    "transcript_leftover": (
+        "記録に使われなかったやり取りが残っています。",
+        "the transcript holds exchanges the check never made.",
+    ),
+}
+
+USAGE: dict[str, tuple[str, str]] = {
+    "pin_empty": ("暗証番号が入力されませんでした。", "no PIN was given."),
+    "pin_wrong_length": (
+        "暗証番号は {min} 桁の数字です (カードには送っていません)。",
+        "the PIN is {min} digits (nothing was sent to the card).",
+    ),
+    "pin_bad_characters": (
+        "暗証番号に使えない文字があります (カードには送っていません)。",
+        "the PIN has characters that are not digits (nothing was sent to the card).",
+    ),
+    "pin_options_conflict": (
+        "--pin-stdin と --no-pin は同時に使えません。",
+        "--pin-stdin and --no-pin cannot be used together.",
+    ),
+    "pin_source_needed": (
+        "標準入力が端末ではありません: --pin-stdin (暗証番号を標準入力から) か --no-pin を指定してください。",
+        "standard input is not a terminal: give --pin-stdin (PIN on standard input) or --no-pin.",
+    ),
+    "several_cards": (
+        "カードの入ったリーダーが複数あります。--reader で選んでください: {readers}",
+        "several readers hold a card; choose one with --reader: {readers}",
+    ),
+    "no_such_reader": (
+        "リーダー '{selector}' が見つかりません。リーダー: {readers}",
+        "no reader matches '{selector}'. Readers: {readers}",
+    ),
+    "file_unreadable": ("ファイル {path} を読めません: {reason}", "cannot read {path}: {reason}"),
+    "not_a_certificate": ("{path} は証明書ではありません。", "{path} is not a certificate."),
+    "bad_date": (
+        "日時 '{value}' を解釈できません (例: 2026-04-01 や 2026-04-01T09:00)。",
+        "cannot read the date '{value}' (e.g. 2026-04-01 or 2026-04-01T09:00).",
+    ),
+    "unknown_scenario": (
+        "シナリオ '{name}' はありません。--simulate list で一覧を表示します。",
+        "no scenario '{name}'. --simulate list shows them.",
+    ),
+    "bad_transcript": (
+        "記録ファイルを読めません: {reason}",
+        "cannot read the transcript: {reason}",
+    ),
+    "source_conflict": (
+        "--simulate、--replay、--reader は一つだけ指定してください。",
+        "give only one of --simulate, --replay, --reader.",
+    ),
+}
+
+LABELS: dict[str, tuple[str, str]] = {
+    "simulated": ("[シミュレーション]", "[simulated]"),
+    "reader": ("リーダー", "Reader"),
+    "expiry": ("有効期限", "Expires"),
+    "days_left": ("あと {days} 日", "{days} days left"),
+    "days_ago": ("{days} 日前に期限切れ", "expired {days} days ago"),
+    "valid_from": ("有効期間の開始", "Valid from"),
+    "renewal_opens": ("更新受付の開始", "Renewal opens"),
+    "issuer": ("発行元", "Issuer"),
+    "trust.jlis": (
+        "J-LIS ルート (第 {gen} 世代、指紋で確認)",
+        "J-LIS root (generation {gen}, pinned)",
+    ),
+    "trust.jlis_unpinned": (
+        "J-LIS ルート (第 {gen} 世代、記述で照合、指紋未固定)",
+        "J-LIS root (generation {gen}, matched by description, not pinned)",
+    ),
+    "trust.anchor": ("利用者が指定したルート", "a root you trust (anchor)"),
+    "trust.test_card": ("JPKI テスト用ルート (信頼しません)", "JPKI test root (not trusted)"),
+    "trust.untrusted": ("不明なルート (信頼しません)", "unknown root (not trusted)"),
+    "trust.none": ("未確認", "not checked"),
+    "pin": ("暗証番号", "PIN"),
+    "pin.not_checked": ("確認していません", "not checked"),
+    "pin.verified": ("確認済み", "verified"),
+    "pin.tries": ("残り {tries} 回", "{tries} tries left"),
+    "pin.blocked": ("ロック中", "blocked"),
+    "key": ("カードの鍵", "Card key"),
+    "key.ok": ("証明書と一致 (署名を確認)", "matches the certificate (signature checked)"),
+    "key.bad": ("証明書と一致しません", "does not match the certificate"),
+    "key.not": ("確認していません", "not proven"),
+    "revocation": ("失効確認", "Revocation"),
+    "revocation.value": (
+        "未確認 (J-LIS への問い合わせは許可された事業者のみ可能です)",
+        "not checked (only licensed verifiers may ask J-LIS)",
+    ),
+    "next": ("次にすること", "What to do"),
+    "notes": ("補足", "Notes"),
+    "serial": ("シリアル番号", "Serial"),
+    "pin.prompt": (
+        "利用者証明用の暗証番号 (数字 4 桁) を入力してください: ",
+        "User-authentication PIN (4 digits): ",
+    ),
+    "pin.reask": (
+        "数字 {min} 桁で入力してください (カードには送っていません)。",
+        "Enter {min} digits (nothing was sent to the card).",
+    ),
+    "pin.last_try_warning": (
+        "注意: 残り 1 回です。間違えると暗証番号がロックされ、市区町村の窓口での手続きが必要になります。",
+        "Warning: 1 try left. A wrong PIN blocks the card until you visit your municipal counter.",
+    ),
+    "pin.last_try_question": ("入力を続けますか?", "Continue?"),
+    "info.sw": ("カードの応答", "Card answered"),
+    "info.pcsc_error": ("PC/SC のエラー", "PC/SC error"),
+}
+
+
+def text(table: dict[str, tuple[str, str]], key: str, lang: Lang, **values: Any) -> str:
+    """The ``lang`` text for ``key``, filled in; the key itself if unknown (never crashes)."""
+    pair = table.get(key)
+    if pair is None:
+        return key
+    template = pair[0] if lang == "ja" else pair[1]
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def detect_language(environ: dict[str, str] | None = None) -> Lang:
+    """Japanese when the locale or Windows UI language is Japanese or unknown, else English."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(name, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            if code in ("c", "posix", ""):
+                continue
+            return "ja" if code == "ja" else "en"
+    if sys.platform == "win32" and environ is None:
+        try:
+            import ctypes
+
+            lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return "ja"
+        return "ja" if lang_id & 0x3FF == 0x11 else "en"
+    return "ja"
