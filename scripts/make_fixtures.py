@@ -32,13 +32,17 @@ AUTH_POLICY_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.1.3.30")
 _UTC = dt.timezone.utc
 
 
-def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+def _utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=_UTC)
 
 
 def _name(*pairs: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
     # One attribute per RDN, in the given order (the J-LIS name has two OUs).
-    return x509.Name([x509.RelativeDistinguishedName([x509.NameAttribute(oid, value)]) for oid, value in pairs])
+    return x509.Name(
+        [x509.RelativeDistinguishedName([x509.NameAttribute(oid, value)]) for oid, value in pairs]
+    )
 
 
 #: J-LIS auth root name, attribute order as on the real roots (jlis-ca/README.md).
@@ -85,11 +89,21 @@ class LeafSpec:
 ROOTS = (
     # Generation 2 J-LIS auth root by description (jlis-ca/README.md): name,
     # serial 0133C349, 2019-09-14 .. 2029-09-14 (UTC calendar dates).
-    RootSpec("gen2-root", JLIS_AUTH_NAME, 0x0133C349, _utc(2019, 9, 14), _utc(2029, 9, 14, 14, 59, 59)),
+    RootSpec(
+        "gen2-root", JLIS_AUTH_NAME, 0x0133C349, _utc(2019, 9, 14), _utc(2029, 9, 14, 14, 59, 59)
+    ),
     # Same name and dates, serial one off: must not be trusted.
-    RootSpec("lookalike-root", JLIS_AUTH_NAME, 0x0133C34A, _utc(2019, 9, 14), _utc(2029, 9, 14, 14, 59, 59)),
+    RootSpec(
+        "lookalike-root",
+        JLIS_AUTH_NAME,
+        0x0133C34A,
+        _utc(2019, 9, 14),
+        _utc(2029, 9, 14, 14, 59, 59),
+    ),
     RootSpec("test-root", TEST_AUTH_NAME, 0x7E57, _utc(2019, 1, 1), _utc(2035, 12, 31, 14, 59, 59)),
-    RootSpec("private-root", PRIVATE_ROOT_NAME, 0x5A17, _utc(2020, 1, 1), _utc(2040, 12, 31, 14, 59, 59)),
+    RootSpec(
+        "private-root", PRIVATE_ROOT_NAME, 0x5A17, _utc(2020, 1, 1), _utc(2040, 12, 31, 14, 59, 59)
+    ),
 )
 
 _VALID = (_utc(2025, 6, 1), _utc(2030, 5, 31, 14, 59, 59))
@@ -97,17 +111,29 @@ _VALID = (_utc(2025, 6, 1), _utc(2030, 5, 31, 14, 59, 59))
 LEAVES = (
     LeafSpec("ee-valid", "gen2-root", "3A9F0C21D4E85B7716C2", 0x01A2B3C4, *_VALID),
     LeafSpec(
-        "ee-expired", "gen2-root", "7C1E44A09B3D2F58E610", 0x01A2B3C5,
-        _utc(2019, 10, 1), _utc(2024, 9, 30, 14, 59, 59),
+        "ee-expired",
+        "gen2-root",
+        "7C1E44A09B3D2F58E610",
+        0x01A2B3C5,
+        _utc(2019, 10, 1),
+        _utc(2024, 9, 30, 14, 59, 59),
     ),
     LeafSpec(
-        "ee-not-yet-valid", "gen2-root", "0D5B9E3371AC48F2B9E4", 0x01A2B3C6,
-        _utc(2040, 1, 1), _utc(2045, 1, 1),
+        "ee-not-yet-valid",
+        "gen2-root",
+        "0D5B9E3371AC48F2B9E4",
+        0x01A2B3C6,
+        _utc(2040, 1, 1),
+        _utc(2045, 1, 1),
     ),
     # Renewal opens 3 months before expiry: 2026-10-31 JST (fact sheet).
     LeafSpec(
-        "ee-renewal", "gen2-root", "E2F4061B8C5D93A7207D", 0x01A2B3C7,
-        _utc(2022, 2, 1), _utc(2027, 1, 31, 14, 59, 59),
+        "ee-renewal",
+        "gen2-root",
+        "E2F4061B8C5D93A7207D",
+        0x01A2B3C7,
+        _utc(2022, 2, 1),
+        _utc(2027, 1, 31, 14, 59, 59),
     ),
     LeafSpec("ee-forged", "gen2-root", "59A0C7E3126B4FD8830B", 0x01A2B3C8, *_VALID, forged=True),
     LeafSpec("ee-lookalike", "lookalike-root", "B61D8F2047E9C35A1E96", 0x01A2B3C9, *_VALID),
@@ -211,7 +237,11 @@ def make_leaf(
             x509.CRLDistributionPoints(
                 [
                     x509.DistributionPoint(
-                        [x509.UniformResourceIdentifier("http://crl.example.invalid/mynacheck/auth.crl")],
+                        [
+                            x509.UniformResourceIdentifier(
+                                "http://crl.example.invalid/mynacheck/auth.crl"
+                            )
+                        ],
                         None,
                         None,
                         None,
@@ -225,7 +255,9 @@ def make_leaf(
                 [
                     x509.AccessDescription(
                         x509.oid.AuthorityInformationAccessOID.OCSP,
-                        x509.UniformResourceIdentifier("http://ocsp.example.invalid/mynacheck/auth"),
+                        x509.UniformResourceIdentifier(
+                            "http://ocsp.example.invalid/mynacheck/auth"
+                        ),
                     )
                 ]
             ),

@@ -1,0 +1,28 @@
+"""A simulated My Number Card for tests, demos and the vpcd bridge.
+
+- :mod:`.card`: :class:`SimulatedCard`, the APDU-level emulation.
+- :mod:`.scenarios`: the named cards (``SCENARIOS``, ``make_card``, ``DEMO_PIN``).
+- :mod:`.connection`: :class:`SimulatedConnection`, a drop-in ``Connection``.
+
+All certificates and keys are synthetic (``data/README.md``).
+"""
+
+from __future__ import annotations
+
+from .card import CardRemoved, CardReset, CardUnresponsive, Quirks, SimulatedCard
+from .connection import SimulatedConnection
+from .scenarios import DEMO_PIN, SCENARIOS, Scenario, data_file, make_card
+
+__all__ = [
+    "DEMO_PIN",
+    "SCENARIOS",
+    "CardRemoved",
+    "CardReset",
+    "CardUnresponsive",
+    "Quirks",
+    "Scenario",
+    "SimulatedCard",
+    "SimulatedConnection",
+    "data_file",
+    "make_card",
+]

@@ -1,0 +1,59 @@
+"""A :class:`~mynacheck.transport.Connection` to an in-process simulated card."""
+
+from __future__ import annotations
+
+from ..errors import CardCommunicationError
+from ..status import Detail
+from ..transport import split_response
+from .card import CardRemoved, CardUnresponsive, SimulatedCard
+from .scenarios import make_card
+
+
+class SimulatedConnection:
+    """A simulated card in a simulated reader.
+
+    Behaves like the PC/SC connection: a card pulled out raises
+    :class:`CardCommunicationError` with ``CARD_REMOVED``; a card that resets
+    itself or does not answer, ``CARD_UNRESPONSIVE``. ``apdu_count`` counts
+    every command sent (GET RESPONSE and resends included).
+    """
+
+    simulated = True
+
+    def __init__(self, card: SimulatedCard, scenario: str = "custom") -> None:
+        self.card = card
+        self.scenario = scenario
+        self.reader = f"simulated: {scenario}"
+        self.apdu_count = 0
+
+    @classmethod
+    def for_scenario(cls, name: str) -> SimulatedConnection:
+        """A connection to a fresh card of scenario ``name`` (see ``SCENARIOS``)."""
+        return cls(make_card(name), name)
+
+    @property
+    def atr(self) -> bytes:
+        return self.card.atr
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        """Send one command APDU to the card; return (data, status word)."""
+        self.apdu_count += 1
+        try:
+            response = self.card.process(apdu)
+        except CardRemoved as error:
+            raise CardCommunicationError(Detail.CARD_REMOVED) from error
+        except CardUnresponsive as error:
+            raise CardCommunicationError(Detail.CARD_UNRESPONSIVE) from error
+        return split_response(response)
+
+    def reset(self) -> None:
+        """Power-cycle the card (cold reset: verified PINs are cleared)."""
+        try:
+            self.card.power_off()
+            self.card.power_on()
+        except CardRemoved as error:
+            raise CardCommunicationError(Detail.CARD_REMOVED) from error
+
+    def close(self) -> None:
+        """Unpower the card, as ``SCARD_UNPOWER_CARD`` would."""
+        self.card.power_off()
