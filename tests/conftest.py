@@ -1,0 +1,22 @@
+"""Shared test helpers: synthetic certificate files and a fixed "now"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "src" / "mynacheck" / "simcard" / "data"
+SHARED_CA = Path(__file__).resolve().parents[2] / "shared" / "jlis-ca"
+#: Every test evaluates as of this moment, never the clock.
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+
+
+def der(name: str) -> bytes:
+    return (DATA / f"{name}.der").read_bytes()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
