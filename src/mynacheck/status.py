@@ -92,7 +92,6 @@ class Detail(str, enum.Enum):
     TRUST_JLIS_UNPINNED = "trust_jlis_unpinned"
     TRUST_TEST_CARD = "trust_test_card"
     TRUST_UNKNOWN_ROOT = "trust_unknown_root"
-    CA_NOT_SELF_SIGNED = "ca_not_self_signed"
     # Validity period.
     RENEWAL_OPEN = "renewal_open"
     # PIN.

@@ -22,7 +22,7 @@ transport failure (``card_removed``, ``card_unresponsive``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CardCommunicationError, CheckError
@@ -52,12 +52,12 @@ class Exchange:
     command: tuple[int | None, ...]
     response: bytes | None  # None when the transport failed
     failure: str | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
 class Reset:
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 Entry = Exchange | Reset
