@@ -18,22 +18,18 @@ class SimulatedConnection:
     every command sent (GET RESPONSE and resends included).
     """
 
-    simulated = True
-
     def __init__(self, card: SimulatedCard, scenario: str = "custom") -> None:
         self.card = card
         self.scenario = scenario
         self.reader = f"simulated: {scenario}"
+        self.simulated = True
+        self.atr = card.atr
         self.apdu_count = 0
 
     @classmethod
     def for_scenario(cls, name: str) -> SimulatedConnection:
         """A connection to a fresh card of scenario ``name`` (see ``SCENARIOS``)."""
         return cls(make_card(name), name)
-
-    @property
-    def atr(self) -> bytes:
-        return self.card.atr
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
         """Send one command APDU to the card; return (data, status word)."""
