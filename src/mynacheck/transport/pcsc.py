@@ -466,7 +466,12 @@ class PcscConnection:
                 Detail.CARD_UNRESPONSIVE, info={"pcsc_error": str(error)}
             ) from None
         if code == scard.SCARD_S_SUCCESS:
-            return split_response(bytes(response))
+            raw = bytes(response)
+            if len(raw) < 2 and self._card_gone():
+                # Some drivers (vpcd among them) report a transfer cut short by
+                # the card leaving as a successful transmit of nothing.
+                raise CardCommunicationError(Detail.CARD_REMOVED, info={"response": raw.hex()})
+            return split_response(raw)
         if _is(code, *_REMOVED_DURING_TRANSMIT):
             raise CardCommunicationError(Detail.CARD_REMOVED, info=_info(code))
         if _is(code, "SCARD_W_RESET_CARD"):
@@ -477,7 +482,10 @@ class PcscConnection:
             raise CardCommunicationError(Detail.CARD_UNRESPONSIVE, info=_info(code))
         if _is(code, "SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED"):
             raise CardCommunicationError(Detail.CARD_REMOVED, info=_info(code))
-        raise CardCommunicationError(Detail.CARD_UNRESPONSIVE, info=_info(code))
+        # NOT_TRANSACTED, COMM_ERROR, ...: a card pulled out mid-command often
+        # shows up like this first; say "removed" when the reader agrees.
+        detail = Detail.CARD_REMOVED if self._card_gone() else Detail.CARD_UNRESPONSIVE
+        raise CardCommunicationError(detail, info=_info(code))
 
     def reset(self) -> None:
         """Cold reset: unpower and power the card (clears a verified PIN).
@@ -540,6 +548,29 @@ class PcscConnection:
             raise CardCommunicationError(Detail.CARD_UNRESPONSIVE, info=_info(code))
         self._protocol = int(protocol)
         self.atr = self._current_atr() or self.atr
+
+    def _card_gone(self) -> bool:
+        """After a failed transfer: does PC/SC already say the card is out?"""
+        scard = _scard()
+        try:
+            code, *_status = scard.SCardStatus(self._handle)
+        except scard.error:
+            return False
+        if _is(code, *_REMOVED_DURING_TRANSMIT):
+            return True
+        if self._context is None:
+            return False
+        # SCardStatus's state value differs between Windows and pcsc-lite; the
+        # reader-state flags of SCardGetStatusChange mean the same everywhere.
+        try:
+            code, states = self._context.status_change(
+                [(self.reader, scard.SCARD_STATE_UNAWARE)], 0
+            )
+        except CheckError:
+            return False
+        if code != scard.SCARD_S_SUCCESS or not states:
+            return False
+        return bool(states[0][1] & (scard.SCARD_STATE_EMPTY | scard.SCARD_STATE_UNAVAILABLE))
 
     def _current_atr(self) -> bytes | None:
         scard = _scard()

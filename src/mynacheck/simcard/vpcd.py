@@ -1,0 +1,410 @@
+"""Serve a simulated card to the real PC/SC stack through vsmartcard's vpcd.
+
+vpcd is a pcscd reader driver (Debian: ``vsmartcard-vpcd``) showing the readers
+``Virtual PCD 00 00`` and ``Virtual PCD 00 01``; each listens on TCP
+127.0.0.1:35963 and :35964 for a card program. We are that program: a TCP
+client. Every message both ways is a 2-byte big-endian length and that many
+bytes. From vpcd, a 1-byte message is a control code (``00`` power off, ``01``
+power on, ``02`` reset, ``04`` "send your ATR"); longer ones are command APDUs,
+answered with the response APDU (extended lengths pass through).
+
+- Inserting the card = connecting; removing it = closing the socket.
+- A card that raises ``CardRemoved`` (pulled out during a command) closes the
+  socket without answering. vpcd reads the close as a 0-byte answer, which
+  pcscd passes up as a *successful* transmit with no status word (the host's
+  ``split_response`` raises ``CardCommunicationError``); later commands fail
+  with ``SCARD_E_NOT_TRANSACTED`` until pcscd's next presence poll (about
+  every 400 ms) sees the reader empty, then with ``SCARD_W_REMOVED_CARD``.
+  A TCP reset instead of a close reads the same. Removing the card between
+  commands (:meth:`VirtualCard.remove`) and waiting for pcscd to notice gives
+  the clean ``SCARD_W_REMOVED_CARD``.
+- A card that raises its reset exception (the ``short_apdu_reset`` quirk: a
+  reader that resets the card rather than carry an APDU it cannot), or
+  ``CardUnresponsive`` (mute), gives the host a transport error for that
+  command; the card stays mute until the host resets it (``SCardReconnect``,
+  which vpcd turns into power off/on or reset control codes). vpcd offers two
+  ways to cause the error (``reset_emulation``):
+
+  ``"short_answer"`` (default, deterministic): answer the command with a single
+  byte. vpcd passes it up as a successful transmit of 1 byte, which is no
+  response APDU (``split_response`` raises ``CardCommunicationError``), and the
+  socket stays up, so the host's reset that follows reaches the card at once.
+  pcscd never learns of the reset, as with a reader that resets the card on
+  its own.
+
+  ``"reconnect"``: close the socket and connect again at once. vpcd reads the
+  close as a 0-byte answer (as for ``CardRemoved``) and drops its end.
+  It only accepts the new connection at pcscd's next presence poll (about every
+  400 ms); until then every transmit, and SCardReconnect, fails with
+  ``SCARD_E_NOT_TRANSACTED``. Racy for tests, so not the default.
+
+  A 0-byte answer would not do: vpcd treats it as the card gone and closes the
+  socket. Nothing the card side sends makes pcscd report ``SCARD_W_RESET_CARD``;
+  that code only comes from another handle resetting the card.
+
+``mynacheck-sim --scenario valid`` prints ``ready`` once the card is inserted,
+then serves until the card is removed by the scenario, vpcd goes away, or
+SIGTERM / Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from types import FrameType, TracebackType
+from typing import Protocol
+
+DEFAULT_HOST = "127.0.0.1"
+#: vpcd's first reader; reader ``Virtual PCD 00 0n`` listens on DEFAULT_PORT + n.
+DEFAULT_PORT = 35963
+
+_POWER_OFF = 0x00
+_POWER_ON = 0x01
+_RESET = 0x02
+_GET_ATR = 0x04
+
+
+class Card(Protocol):
+    """What a simulated card offers (``mynacheck.simcard.card.SimulatedCard``)."""
+
+    @property
+    def atr(self) -> bytes: ...
+
+    def power_on(self) -> None: ...
+
+    def power_off(self) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def process(self, apdu: bytes) -> bytes: ...
+
+
+class VirtualCard:
+    """A simulated card inserted into a vpcd reader, served from a thread.
+
+    ``with VirtualCard(card, reader_index=0) as inserted:`` inserts the card
+    (connects to vpcd) and removes it (closes the socket) at the end. Each
+    command APDU the host sent is in :attr:`apdus`, each control event in
+    :attr:`events`.
+    """
+
+    def __init__(
+        self,
+        card: Card,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int | None = None,
+        reader_index: int = 0,
+        connect_timeout: float = 5.0,
+        reset_emulation: str = "short_answer",
+    ) -> None:
+        if reset_emulation not in ("short_answer", "reconnect"):
+            raise ValueError(f"unknown reset_emulation {reset_emulation!r}")
+        self.reset_emulation = reset_emulation
+        self.card = card
+        self.host = host
+        self.port = DEFAULT_PORT + reader_index if port is None else port
+        self.connect_timeout = connect_timeout
+        #: Command APDUs received, in order (what the host paid round trips for).
+        self.apdus: list[bytes] = []
+        #: Control events: "power_on", "power_off", "reset", "atr", and
+        #: "reset_by_reader" / "mute" when the card did not answer a command.
+        self.events: list[str] = []
+        #: Why serving ended: "removed" (by us or the card), "host_closed", "error: ...".
+        self.end_reason: str | None = None
+        #: Set when the card is out of the reader, whatever the reason.
+        self.finished = threading.Event()
+        self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    # -- insertion ---------------------------------------------------------------
+
+    def insert(self) -> VirtualCard:
+        """Connect to vpcd (the card is then "in the reader") and start serving."""
+        if self._thread is not None:
+            raise RuntimeError("card already inserted")
+        self._stopping.clear()
+        self.finished.clear()
+        self.end_reason = None
+        put_back = getattr(self.card, "insert", None)
+        if callable(put_back):  # a SimulatedCard pulled out earlier
+            put_back()
+        self._sock = self._connect()
+        self._thread = threading.Thread(
+            target=self._run, name=f"vpcd-card:{self.port}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def remove(self, timeout: float = 5.0) -> None:
+        """Pull the card out (close the socket) and wait for the server thread."""
+        self._stopping.set()
+        self._close_socket()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        if self.end_reason is None:
+            self.end_reason = "removed"
+        pull_out = getattr(self.card, "remove", None)
+        if callable(pull_out):
+            pull_out()
+        self.finished.set()
+
+    @property
+    def apdu_count(self) -> int:
+        """Command APDUs the host sent to this card (round trips paid)."""
+        return len(self.apdus)
+
+    @property
+    def inserted(self) -> bool:
+        return self._thread is not None and not self.finished.is_set()
+
+    def __enter__(self) -> VirtualCard:
+        return self.insert()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+    # -- serving -----------------------------------------------------------------
+
+    def _connect(self) -> socket.socket:
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            try:
+                sock = socket.create_connection((self.host, self.port), timeout=2.0)
+            except OSError as error:
+                # vpcd listens only while pcscd has the driver loaded; pcscd may
+                # be starting up.
+                if time.monotonic() >= deadline:
+                    raise ConnectionError(
+                        f"vpcd is not listening on {self.host}:{self.port}"
+                        " (is pcscd running with vsmartcard-vpcd installed?)"
+                    ) from error
+                time.sleep(0.05)
+                continue
+            sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return sock
+
+    def _close_socket(self) -> None:
+        with self._lock:
+            sock, self._sock = self._sock, None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _run(self) -> None:
+        from .card import CardRemoved, CardReset, CardUnresponsive
+
+        try:
+            while not self._stopping.is_set():
+                sock = self._sock
+                if sock is None:
+                    break
+                message = _receive(sock)
+                if message is None:
+                    if not self._stopping.is_set():
+                        self.end_reason = "host_closed"
+                    break
+                if not message:
+                    continue
+                try:
+                    answer = self._handle(message)
+                except CardRemoved:
+                    self.end_reason = "removed"
+                    self._close_socket()
+                    break
+                except CardUnresponsive as error:
+                    # Mute, or reset by the reader (CardReset): the card stays
+                    # mute until the host powers or resets it.
+                    self.events.append(
+                        "reset_by_reader" if isinstance(error, CardReset) else "mute"
+                    )
+                    if self.reset_emulation == "reconnect":
+                        self._reconnect()
+                        continue
+                    answer = b"\x00"  # not a response APDU: a transport error
+
+                if answer is not None:
+                    _send(sock, answer)
+        except OSError as error:
+            if not self._stopping.is_set():
+                self.end_reason = f"error: {error}"
+        finally:
+            self._close_socket()
+            self.finished.set()
+
+    def _handle(self, message: bytes) -> bytes | None:
+        if len(message) == 1:
+            code = message[0]
+            if code == _POWER_OFF:
+                self.events.append("power_off")
+                self.card.power_off()
+            elif code == _POWER_ON:
+                self.events.append("power_on")
+                self.card.power_on()
+            elif code == _RESET:
+                self.events.append("reset")
+                self.card.reset()
+            elif code == _GET_ATR:
+                self.events.append("atr")
+                return bytes(self.card.atr)
+            return None
+        self.apdus.append(bytes(message))
+        return bytes(self.card.process(bytes(message)))
+
+    def _reconnect(self) -> None:
+        """Drop and re-take the line (``reset_emulation="reconnect"``)."""
+        self._close_socket()
+        sock = self._connect()
+        with self._lock:
+            if self._stopping.is_set():
+                sock.close()
+                return
+            self._sock = sock
+
+
+def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
+    buffer = bytearray()
+    while len(buffer) < size:
+        try:
+            chunk = sock.recv(size - len(buffer))
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        buffer += chunk
+    return bytes(buffer)
+
+
+def _receive(sock: socket.socket) -> bytes | None:
+    header = _receive_exactly(sock, 2)
+    if header is None:
+        return None
+    size = int.from_bytes(header, "big")
+    if size == 0:
+        return b""
+    return _receive_exactly(sock, size)
+
+
+def _send(sock: socket.socket, payload: bytes) -> None:
+    if len(payload) > 0xFFFF:
+        raise ValueError("vpcd messages are at most 65535 bytes")
+    sock.sendall(len(payload).to_bytes(2, "big") + payload)
+
+
+def serve(
+    card: Card,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    stop_event: threading.Event | None = None,
+    *,
+    on_ready: Callable[[VirtualCard], None] | None = None,
+) -> str:
+    """Insert ``card`` into the vpcd reader at ``host:port`` and serve it.
+
+    Blocks until ``stop_event`` is set, the card removes itself, or vpcd
+    closes the connection; returns :attr:`VirtualCard.end_reason`.
+    """
+    stop = stop_event or threading.Event()
+    virtual = VirtualCard(card, host=host, port=port)
+    virtual.insert()
+    try:
+        if on_ready is not None:
+            on_ready(virtual)
+        while not virtual.finished.wait(0.1):
+            if stop.is_set():
+                break
+    finally:
+        virtual.remove()
+    return virtual.end_reason or "removed"
+
+
+# -- command line ------------------------------------------------------------------
+
+
+def _scenario_names() -> list[str]:
+    from .scenarios import SCENARIOS
+
+    return list(SCENARIOS)
+
+
+def _make_card(name: str) -> Card:
+    from .scenarios import make_card
+
+    card: Card = make_card(name)
+    return card
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``mynacheck-sim``: put a simulated My Number Card into a vpcd reader."""
+    parser = argparse.ArgumentParser(
+        prog="mynacheck-sim",
+        description="Serve a simulated My Number Card to pcscd through vsmartcard-vpcd.",
+    )
+    parser.add_argument("--scenario", default="valid", help="card scenario (see --list)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help="vpcd host (default %(default)s)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="vpcd port: 35963 = 'Virtual PCD 00 00', 35964 = '... 00 01'",
+    )
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for name in _scenario_names():
+            print(name)
+        return 0
+    try:
+        card = _make_card(args.scenario)
+    except (KeyError, ValueError) as error:
+        print(f"mynacheck-sim: unknown scenario {args.scenario!r}: {error}", file=sys.stderr)
+        print("scenarios: " + ", ".join(_scenario_names()), file=sys.stderr)
+        return 2
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {
+        signum: signal.signal(signum, on_signal) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+
+    def on_ready(virtual: VirtualCard) -> None:
+        print("ready", flush=True)
+        print(
+            f"mynacheck-sim: card {args.scenario!r} inserted at {args.host}:{args.port}",
+            file=sys.stderr,
+        )
+
+    try:
+        reason = serve(card, args.host, args.port, stop, on_ready=on_ready)
+    except ConnectionError as error:
+        print(f"mynacheck-sim: {error}", file=sys.stderr)
+        return 1
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print(f"mynacheck-sim: card out ({reason})", file=sys.stderr)
+    return 1 if reason.startswith("error") or reason == "host_closed" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
