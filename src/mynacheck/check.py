@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .apdu import ApduError, ApduProtocol, sw_name
-from .errors import CheckError
+from .errors import CheckError, UsageError
 from .evaluate import Evaluation, evaluate
 from .jpki import JpkiSession, PinState, PinStatus
 from .pin import PinSource
@@ -41,7 +41,8 @@ def run_check(
     connection: Connection, options: CheckOptions, pin_source: PinSource | None = None
 ) -> CheckReport:
     """Run the whole check on an open connection. Never raises CheckError: it becomes
-    the report's status. The caller closes (and so unpowers) the connection."""
+    the report's status, except UsageError (a malformed PIN, never sent to the card).
+    The caller closes (and so unpowers) the connection."""
     base = CheckReport(
         status=Status.INTERNAL_ERROR,
         simulated=connection.simulated,
@@ -52,6 +53,8 @@ def run_check(
     progress = _Progress(base)
     try:
         report = _run(connection, options, pin_source, progress)
+    except UsageError:
+        raise  # a malformed PIN: nothing was sent, the CLI says so
     except CheckError as error:
         report = replace(
             progress.report,

@@ -43,8 +43,11 @@ class Output:
         message = text(USAGE, error.key, self.lang, **_flatten(error.info))
         click.echo(f"mynacheck: {message}", err=True)
         if self.json:
-            payload = {"status": Status.USAGE_ERROR.value, "exit_code": 2, "message": message}
-            click.echo(json.dumps({**payload, "details": [error.key]}, ensure_ascii=False))
+            from .report import CheckReport, report_json
+
+            payload = report_json(CheckReport(status=Status.USAGE_ERROR), message)
+            payload["details"] = [error.key]
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return Status.USAGE_ERROR.exit_code
 
     def report(self, report: CheckReport) -> int:

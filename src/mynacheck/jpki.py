@@ -30,6 +30,8 @@ _MISSING_BY_SW = {
     Sw.FILE_NOT_FOUND: Detail.CERT_FILE_NOT_FOUND,
     Sw.INCOMPATIBLE_FILE_STRUCTURE: Detail.CERT_FILE_ACCESS_DENIED,
     Sw.COMMAND_NOT_ALLOWED: Detail.CERT_FILE_ACCESS_DENIED,
+    # The auth certificate needs no PIN; a card asking for one has none to show.
+    Sw.SECURITY_STATUS_NOT_SATISFIED: Detail.CERT_FILE_ACCESS_DENIED,
     Sw.WRONG_P1P2: Detail.CERT_FILE_EMPTY,
 }
 _READ_OK = (Sw.OK, Sw.END_OF_FILE_REACHED)
@@ -80,6 +82,9 @@ class JpkiSession:
         self.profile = profile
         self._selected_aid: bytes | None = None
         self._current_ef: int | None = None
+        #: False once an offset read after a read by SFI failed: this card does
+        #: not make the EF current that way, so later files are SELECTed first.
+        self._sfi_makes_ef_current: bool | None = None
         #: DER of the auth certificate once read (for the key proof).
         self.last_auth_certificate: bytes | None = None
 
@@ -139,13 +144,17 @@ class JpkiSession:
         """
         self._ensure_application(self.profile.jpki_aid)
         try:
-            try:
-                first = self._read_binary(0x80 | self.profile.sfi(fid), 0x00, None, fid)
-            except ApduError as error:
-                if error.sw not in _RETRY_WITH_SELECT:
-                    raise
+            if self._sfi_makes_ef_current is False:
                 self._select_ef(fid)
                 first = self._read_binary(0x00, 0x00, None, fid)
+            else:
+                try:
+                    first = self._read_binary(0x80 | self.profile.sfi(fid), 0x00, None, fid)
+                except ApduError as error:
+                    if error.sw not in _RETRY_WITH_SELECT:
+                        raise
+                    self._select_ef(fid)
+                    first = self._read_binary(0x00, 0x00, None, fid)
             self._current_ef = fid
         except ApduError as error:
             return self._missing_or_raise(error)
@@ -185,6 +194,7 @@ class JpkiSession:
             # is unconfirmed on this card (fact sheet): SELECT it and retry once.
             if error.sw not in _RETRY_WITH_SELECT | {Sw.SECURITY_STATUS_NOT_SATISFIED}:
                 raise
+            self._sfi_makes_ef_current = False
             self._select_ef(fid)
             return self._read_binary(p1, p2, remaining, fid)
 
@@ -248,7 +258,8 @@ class JpkiSession:
         finally:
             apdu[:] = bytes(len(apdu))
         if response.sw == Sw.OK:
-            return PinStatus(PinState.VERIFIED, None)
+            # A right PIN puts the counter back to its maximum.
+            return PinStatus(PinState.VERIFIED, pin.max_tries)
         return _pin_status_from_sw(response.sw)
 
     # -- key --------------------------------------------------------------------

@@ -1,0 +1,308 @@
+"""The whole check against the in-process simulated card: every verdict, the APDU
+budget, and PIN safety (no try ever wasted)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from mynacheck.check import CheckOptions, run_check
+from mynacheck.errors import UsageError
+from mynacheck.pin import StdinPinSource
+from mynacheck.profile import JPKI_AID, PinReference
+from mynacheck.report import CheckReport
+from mynacheck.simcard.card import PinFile, SimulatedCard
+from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard.scenarios import DEMO_PIN, SCENARIOS, make_card
+from mynacheck.status import Detail, Status
+from mynacheck.trust import load_certificates_file
+
+from .conftest import DATA, NOW
+
+
+@dataclass
+class FakePins:
+    """A PIN source that records how often it was asked."""
+
+    pins: list[str] = field(default_factory=lambda: [DEMO_PIN])
+    interactive: bool = False
+    confirm: bool = False
+    asked: int = 0
+    confirmations: int = 0
+
+    def read_pin(self, reference: PinReference) -> bytearray:
+        self.asked += 1
+        return bytearray(self.pins.pop(0).encode())
+
+    def confirm_last_try(self) -> bool:
+        self.confirmations += 1
+        return self.confirm
+
+
+def run(
+    scenario: str | SimulatedCard,
+    *,
+    use_pin: bool = True,
+    pins: FakePins | None = None,
+    allow_last_try: bool = False,
+    anchors: tuple[bytes, ...] = (),
+) -> tuple[CheckReport, SimulatedConnection]:
+    card = make_card(scenario) if isinstance(scenario, str) else scenario
+    connection = SimulatedConnection(card, scenario if isinstance(scenario, str) else "custom")
+    options = CheckOptions(at=NOW, use_pin=use_pin, allow_last_try=allow_last_try, anchors=anchors)
+    report = run_check(connection, options, pins or FakePins())
+    connection.close()
+    return report, connection
+
+
+def verifies_with_data(card: SimulatedCard) -> int:
+    return sum(1 for command, _ in card.log if command[1] == 0x20 and len(command) > 5)
+
+
+def auth_tries(card: SimulatedCard) -> int:
+    pin_file = card.applications[JPKI_AID].files[0x0018]
+    assert isinstance(pin_file, PinFile)
+    return pin_file.tries_left
+
+
+EXPECTED = {
+    "valid": Status.VALID,
+    "valid_private_root": Status.UNTRUSTED,
+    "untrusted_root": Status.UNTRUSTED,
+    "expired": Status.EXPIRED,
+    "not_yet_valid": Status.NOT_YET_VALID,
+    "renewal_window": Status.VALID,
+    "forged": Status.INVALID,
+    "gen2_lookalike": Status.UNTRUSTED,
+    "test_card": Status.UNTRUSTED,
+    "ca_unreadable": Status.UNTRUSTED,
+    "key_mismatch": Status.INVALID,
+    "big_certificate": Status.VALID,
+    "missing_not_found": Status.MISSING,
+    "missing_access_denied": Status.MISSING,
+    "missing_access_denied_6981": Status.MISSING,
+    "missing_security_6982": Status.MISSING,
+    "missing_blank_ff": Status.MISSING,
+    "missing_blank_00": Status.MISSING,
+    "missing_not_der": Status.MISSING,
+    "missing_length_mismatch": Status.MISSING,
+    "missing_unparseable": Status.MISSING,
+    "missing_empty": Status.MISSING,
+    "not_mynumber_card": Status.NOT_MYNUMBER_CARD,
+    "jukicard_expired": Status.EXPIRED,
+    "pin_last_try": Status.PIN_LAST_TRY,
+    "pin_blocked": Status.PIN_BLOCKED,
+    "pin_blocked_6983": Status.PIN_BLOCKED,
+    "pin_already_verified": Status.VALID,
+    "pin_kept_on_warm_reset": Status.VALID,
+    "short_apdu_only": Status.VALID,
+    "short_apdu_reset": Status.VALID,
+    "get_response": Status.VALID,
+    "wrong_le": Status.VALID,
+    "eof_6282": Status.VALID,
+    "filler_00": Status.VALID,
+    "first_apdu_6f00": Status.VALID,
+    "contactless_atr": Status.VALID,
+    "unknown_atr": Status.VALID,
+    "sfi_unsupported": Status.VALID,
+    "no_current_ef_after_sfi": Status.VALID,
+    "pulled_out": Status.CARD_ERROR,
+    "garbage": Status.CARD_ERROR,
+}
+
+
+def test_every_scenario_has_an_expected_verdict() -> None:
+    assert set(EXPECTED) == set(SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_scenario_verdict(scenario: str) -> None:
+    report, _ = run(scenario)
+    assert report.status is EXPECTED[scenario], report
+    assert report.simulated
+    if report.status is Status.VALID:
+        assert report.key_proof.performed and report.key_proof.ok
+        assert report.pin.verified
+
+
+MISSING_REASONS = {
+    "missing_not_found": Detail.CERT_FILE_NOT_FOUND,
+    "missing_access_denied": Detail.CERT_FILE_ACCESS_DENIED,
+    "missing_access_denied_6981": Detail.CERT_FILE_ACCESS_DENIED,
+    "missing_blank_ff": Detail.CERT_BLANK_FF,
+    "missing_blank_00": Detail.CERT_BLANK_00,
+    "missing_not_der": Detail.CERT_NOT_DER,
+    "missing_length_mismatch": Detail.CERT_LENGTH_MISMATCH,
+    "missing_unparseable": Detail.CERT_UNPARSEABLE,
+    "missing_empty": Detail.CERT_FILE_EMPTY,
+}
+
+
+@pytest.mark.parametrize(("scenario", "reason"), sorted(MISSING_REASONS.items()))
+def test_missing_keeps_its_reason_and_asks_no_pin(scenario: str, reason: Detail) -> None:
+    pins = FakePins()
+    report, connection = run(scenario, pins=pins)
+    assert report.certificate is None
+    assert reason in report.details
+    assert pins.asked == 0
+    assert verifies_with_data(connection.card) == 0
+
+
+def test_anchor_makes_private_root_valid() -> None:
+    anchor = load_certificates_file(DATA / "private-root.pem")[0]
+    report, _ = run("valid_private_root", anchors=(anchor,))
+    assert report.status is Status.VALID
+    assert report.certificate is not None and report.certificate.trust is not None
+    assert report.certificate.trust.value == "anchor"
+
+
+# -- APDU budget -------------------------------------------------------------------
+
+
+def _lengths() -> tuple[int, int]:
+    ee = (DATA / "ee-valid.der").read_bytes()
+    ca = (DATA / "gen2-root.der").read_bytes()
+    return len(ee), len(ca)
+
+
+def test_pinless_check_takes_three_apdus_on_an_extended_reader() -> None:
+    report, connection = run("valid", use_pin=False)
+    assert report.status is Status.VALID
+    assert connection.apdu_count == 3
+
+
+def test_check_with_pin_and_key_proof_takes_at_most_eight_apdus() -> None:
+    report, connection = run("valid")
+    assert report.status is Status.VALID and report.key_proof.ok
+    assert connection.apdu_count <= 8
+
+
+@pytest.mark.parametrize("scenario", ["short_apdu_only", "wrong_le", "no_current_ef_after_sfi"])
+def test_short_only_reader_budget(scenario: str) -> None:
+    l1, l2 = _lengths()
+    report, connection = run(scenario, use_pin=False)
+    assert report.status is Status.VALID
+    assert Detail.EXTENDED_APDU_UNSUPPORTED in report.details
+    budget = 2 + math.ceil(l1 / 256) + math.ceil(l2 / 256)
+    if scenario == "short_apdu_only":
+        assert connection.apdu_count <= budget
+    else:
+        # wrong_le: one resend per file; no_current_ef_after_sfi: a failed offset
+        # read and a SELECT for the first file, a SELECT for the second.
+        assert connection.apdu_count <= budget + 3
+
+
+def test_big_certificate_on_short_reader_is_read_whole() -> None:
+    card = make_card("big_certificate")
+    card.quirks = replace(card.quirks, extended_apdu="wrong_length")
+    report, connection = run(card, use_pin=False)
+    assert report.status is Status.VALID
+    big = len((DATA / "ee-big.der").read_bytes())
+    ca = len((DATA / "gen2-root.der").read_bytes())
+    assert connection.apdu_count <= 2 + math.ceil(big / 256) + math.ceil(ca / 256)
+
+
+# -- PIN safety --------------------------------------------------------------------
+
+
+def test_wrong_pin_costs_exactly_one_try_and_reports_tries_left() -> None:
+    card = make_card("valid")
+    report, _ = run(card, pins=FakePins(["9999"]))
+    assert report.status is Status.PIN_INCORRECT
+    assert report.pin.tries_left == 2
+    assert auth_tries(card) == 2
+    assert verifies_with_data(card) == 1
+
+
+def test_blocked_pin_never_gets_a_verify_with_data() -> None:
+    for scenario in ("pin_blocked", "pin_blocked_6983"):
+        pins = FakePins()
+        report, connection = run(scenario, pins=pins)
+        assert report.status is Status.PIN_BLOCKED
+        assert report.pin.blocked
+        assert pins.asked == 0
+        assert verifies_with_data(connection.card) == 0
+
+
+def test_attempt_that_uses_the_last_try_is_blocked() -> None:
+    card = make_card("pin_last_try")
+    report, _ = run(card, pins=FakePins(["9999"]), allow_last_try=True)
+    assert report.status is Status.PIN_BLOCKED
+    assert auth_tries(card) == 0
+
+
+def test_last_try_refused_without_permission_nothing_sent() -> None:
+    pins = FakePins()
+    report, connection = run("pin_last_try", pins=pins)
+    assert report.status is Status.PIN_LAST_TRY
+    assert pins.asked == 0
+    assert verifies_with_data(connection.card) == 0
+    assert auth_tries(connection.card) == 1
+
+
+def test_last_try_interactive_confirmation() -> None:
+    declined = FakePins(interactive=True, confirm=False)
+    report, connection = run("pin_last_try", pins=declined)
+    assert report.status is Status.PIN_LAST_TRY
+    assert declined.confirmations == 1 and declined.asked == 0
+    assert verifies_with_data(connection.card) == 0
+    accepted = FakePins(interactive=True, confirm=True)
+    report, _ = run("pin_last_try", pins=accepted)
+    assert report.status is Status.VALID
+    assert accepted.asked == 1
+
+
+def test_last_try_allowed_with_flag() -> None:
+    report, _ = run("pin_last_try", allow_last_try=True)
+    assert report.status is Status.VALID
+
+
+def test_malformed_pin_from_stdin_is_never_sent() -> None:
+    import io
+
+    card = make_card("valid")
+    connection = SimulatedConnection(card, "valid")
+    options = CheckOptions(at=NOW, use_pin=True)
+    for bad in ("123\n", "12345\n", "12a4\n", "\n", ""):
+        with pytest.raises(UsageError):
+            run_check(connection, options, StdinPinSource(io.StringIO(bad)))
+    assert verifies_with_data(card) == 0
+    assert auth_tries(card) == 3
+
+
+def test_status_queries_do_not_spend_tries() -> None:
+    card = make_card("valid")
+    for _ in range(5):
+        run(card, use_pin=True, pins=FakePins(), allow_last_try=False)
+    assert auth_tries(card) == 3
+
+
+def test_no_pin_check_says_key_not_proven() -> None:
+    report, connection = run("valid", use_pin=False)
+    assert report.status is Status.VALID
+    assert not report.pin.checked and not report.key_proof.performed
+    assert Detail.KEY_NOT_PROVEN in report.details
+    assert verifies_with_data(connection.card) == 0
+
+
+def test_already_verified_pin_is_power_cycled_before_asking() -> None:
+    pins = FakePins()
+    report, _ = run("pin_already_verified", pins=pins)
+    assert report.status is Status.VALID
+    assert pins.asked == 1
+    assert report.pin.tries_left == 3
+
+
+def test_key_mismatch_is_invalid_with_reason() -> None:
+    report, _ = run("key_mismatch")
+    assert report.status is Status.INVALID
+    assert report.key_proof.performed and report.key_proof.ok is False
+    assert Detail.KEY_MISMATCH in report.details
+
+
+def test_card_is_unpowered_after_the_check() -> None:
+    report, connection = run("valid")
+    assert report.pin.verified
+    assert not connection.card.powered
