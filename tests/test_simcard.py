@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from mynacheck.apdu import ApduProtocol
 from mynacheck.errors import CardCommunicationError, NotMyNumberCardError
@@ -113,7 +113,7 @@ def test_gen2_root_matches_the_jlis_description_exactly() -> None:
     assert root.serial_number == 0x0133C349
     assert root.not_valid_before_utc.date() == dt.date(2019, 9, 14)
     assert root.not_valid_after_utc.date() == dt.date(2029, 9, 14)
-    basic = root.extensions.get_extension_for_oid(ExtensionOID.BASIC_CONSTRAINTS)
+    basic = root.extensions.get_extension_for_class(x509.BasicConstraints)
     assert basic.critical and basic.value.ca
     usage = root.extensions.get_extension_for_class(x509.KeyUsage).value
     assert usage.key_cert_sign and usage.crl_sign and not usage.digital_signature
