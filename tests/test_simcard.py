@@ -662,6 +662,7 @@ def test_session_recovers_from_sfi_quirks(name: str) -> None:
         ("missing_not_found", Detail.CERT_FILE_NOT_FOUND),
         ("missing_access_denied", Detail.CERT_FILE_ACCESS_DENIED),
         ("missing_access_denied_6981", Detail.CERT_FILE_ACCESS_DENIED),
+        ("missing_security_6982", Detail.CERT_FILE_ACCESS_DENIED),
         ("missing_blank_ff", Detail.CERT_BLANK_FF),
         ("missing_blank_00", Detail.CERT_BLANK_00),
         ("missing_not_der", Detail.CERT_NOT_DER),
