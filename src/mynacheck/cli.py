@@ -400,6 +400,90 @@ def inspect(
         sys.exit(output.report(report))
 
 
+# -- pin-status -------------------------------------------------------------------
+
+
+@main.command("pin-status")
+@click.option("--reader", help="Reader: 0-based index or part of its name.")
+@click.option("--wait", type=float, default=None, metavar="SECONDS", help="Wait for a card.")
+@click.option("--simulate", metavar="SCENARIO", help="Use the simulated card.")
+@click.option(
+    "--replay", type=click.Path(path_type=Path, dir_okay=False), help="Replay a transcript."
+)
+@_common_options
+def pin_status(
+    reader: str | None,
+    wait: float | None,
+    simulate: str | None,
+    replay: Path | None,
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+) -> None:
+    """Tries left on every PIN of the card, without spending any."""
+    output = _output(lang, json_output, verbose)
+    with _guard(output):
+        from .apdu import ApduProtocol
+        from .jpki import JpkiSession
+        from .pinstatus import all_pin_statuses
+        from .profile import MY_NUMBER_CARD
+
+        if sum(x is not None for x in (simulate, replay, reader)) > 1:
+            raise UsageError("source_conflict")
+        connection = _open_source(simulate, replay, reader, wait, exclusive=True)
+        try:
+            rows = all_pin_statuses(JpkiSession(ApduProtocol(connection)), MY_NUMBER_CARD)
+        finally:
+            connection.close()
+        blocked = any(row.blocked for row in rows)
+        status = Status.PIN_BLOCKED if blocked else Status.VALID
+        if output.json:
+            payload = {
+                "status": "pin_blocked" if blocked else "ok",
+                "exit_code": status.exit_code,
+                "simulated": connection.simulated,
+                "reader": connection.reader,
+                "pins": [
+                    {
+                        "name": row.reference.key,
+                        "label": text(LABELS, "pinname." + row.reference.key, output.lang),
+                        "available": row.available,
+                        "tries_left": row.tries_left,
+                        "max_tries": row.reference.max_tries,
+                        "blocked": row.blocked,
+                        "verified": row.verified,
+                    }
+                    for row in rows
+                ],
+            }
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            if connection.simulated:
+                click.echo(text(LABELS, "simulated", output.lang))
+            for row in rows:
+                click.echo(
+                    f"{text(LABELS, 'pinname.' + row.reference.key, output.lang)}: "
+                    f"{_pin_row_state(row, output.lang)}"
+                )
+            advice = "pin.blocked_advice" if blocked else "pin.none_blocked"
+            click.echo(text(LABELS, advice, output.lang))
+        sys.exit(status.exit_code)
+
+
+def _pin_row_state(row: Any, lang: Lang) -> str:
+    if not row.available:
+        return text(LABELS, "pinstate.unavailable", lang)
+    if row.blocked:
+        return text(LABELS, "pinstate.blocked", lang)
+    if row.verified:
+        return text(LABELS, "pinstate.verified", lang)
+    if row.reference.max_tries:
+        return text(
+            LABELS, "pinstate.tries_of", lang, tries=row.tries_left, max=row.reference.max_tries
+        )
+    return text(LABELS, "pinstate.tries", lang, tries=row.tries_left)
+
+
 # -- readers ----------------------------------------------------------------------
 
 
