@@ -14,7 +14,7 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from .apdu import ApduError, ApduProtocol, sw_name
 from .errors import CheckError, UsageError
@@ -35,6 +35,9 @@ class CheckOptions:
     use_pin: bool = False
     allow_last_try: bool = False
     anchors: tuple[bytes, ...] = ()
+    #: SHA-256 digest for the key proof; None = a fresh random challenge. Only a
+    #: replayed transcript sets it (the recorded card signed that digest).
+    challenge_digest: bytes | None = None
 
 
 def run_check(
@@ -156,7 +159,7 @@ def _pin_and_key(
         if result.state is not PinState.VERIFIED:
             return _add(replace(report, status=Status.PIN_INCORRECT), Detail.KEY_NOT_PROVEN)
     try:
-        proof = prove_key(session)
+        proof = prove_key(session, options.challenge_digest)
     except ApduError as error:
         failed = replace(report, status=Status.INVALID, key_proof=KeyProof(True, False))
         return replace(
@@ -168,7 +171,7 @@ def _pin_and_key(
     return report
 
 
-def prove_key(session: JpkiSession) -> KeyProof:
+def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof:
     """Sign a fresh random challenge with the auth key; verify with the certificate read.
 
     Card state: auth PIN verified in this power cycle. Raises ApduError when
@@ -179,13 +182,13 @@ def prove_key(session: JpkiSession) -> KeyProof:
     cert_der = session.last_auth_certificate
     assert cert_der is not None
     public_key = x509.load_der_x509_certificate(cert_der).public_key()
-    challenge = os.urandom(32)
-    digest = hashlib.sha256(challenge).digest()
+    if digest is None:
+        digest = hashlib.sha256(os.urandom(32)).digest()
     signature = session.sign_with_auth_key(_SHA256_DIGEST_INFO_PREFIX + digest)
     if not isinstance(public_key, rsa.RSAPublicKey):
         return KeyProof(performed=True, ok=False)
     try:
-        public_key.verify(signature, challenge, padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
     except InvalidSignature:
         return KeyProof(performed=True, ok=False)
     return KeyProof(performed=True, ok=True)

@@ -197,6 +197,9 @@ def check(
             at=at, use_pin=not no_pin, allow_last_try=allow_last_try, anchors=anchors
         )
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
+        recorded_digest = getattr(connection, "recorded_digest", None)
+        if recorded_digest is not None:
+            options = replace(options, challenge_digest=recorded_digest())
         recorder = None
         if record is not None:
             from .transport.replay import RecordingConnection

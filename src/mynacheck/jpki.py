@@ -209,8 +209,12 @@ class JpkiSession:
                 if error.sw != Sw.WRONG_LENGTH or self.protocol.extended_supported:
                     raise
                 self.protocol.extended_supported = False
-            except CardCommunicationError:
-                if self.protocol.extended_supported:
+            except CardCommunicationError as error:
+                # Only a card that went mute (reset) says "no extended APDUs";
+                # a removed card or a garbled answer is a fault, said as such.
+                if self.protocol.extended_supported or error.details != (
+                    Detail.CARD_UNRESPONSIVE,
+                ):
                     raise
                 # Some readers fail the transfer, or reset the card, rather than
                 # answer 6700: start the card session again, short APDUs only.

@@ -190,6 +190,15 @@ class ReplayConnection:
     def close(self) -> None:
         pass
 
+    def recorded_digest(self) -> bytes | None:
+        """The SHA-256 digest the recorded card was asked to sign, if any (key proof)."""
+        for entry in self._remaining:
+            command = entry.command if isinstance(entry, Exchange) else ()
+            if len(command) > 5 and command[1] == 0x2A and None not in command:
+                digest_info = bytes(c for c in command[5 : 5 + command[4]] if c is not None)
+                return digest_info[-32:]
+        return None
+
     def leftover(self) -> int:
         """Exchanges recorded but never asked for."""
         return len(self._remaining)
