@@ -50,8 +50,8 @@ class ScriptedConnection:
 def test_build_apdu_short_and_extended() -> None:
     assert build_apdu(0, 0xB0, 0x8A, 0, le=256) == bytes.fromhex("00B08A0000")
     assert build_apdu(0, 0xB0, 0x8A, 0, le=65536, extended=True) == bytes.fromhex("00B08A00000000")
-    assert build_apdu(0, 0xB0, 1, 0, le=1000, extended=True) == bytes.fromhex("00B00100" "0003E8")
-    assert build_apdu(0x80, 0x2A, 0, 0x80, b"\x01\x02", le=256) == bytes.fromhex("802A0080020102" "00")
+    assert build_apdu(0, 0xB0, 1, 0, le=1000, extended=True) == bytes.fromhex("00B001000003E8")
+    assert build_apdu(0x80, 0x2A, 0, 0x80, b"\x01\x02", le=256) == bytes.fromhex("802A008002010200")
     with pytest.raises(ValueError):
         build_apdu(0, 0xB0, 0, 0, le=300)
 
