@@ -11,19 +11,18 @@ import hashlib
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from typing import TYPE_CHECKING
 
 from .apdu import ApduError, ApduProtocol, sw_name
 from .errors import CheckError, UsageError
-from .evaluate import Evaluation, evaluate
 from .jpki import JpkiSession, PinState, PinStatus
 from .pin import PinSource
 from .report import CheckReport, KeyProof, PinReport
 from .status import Detail, Status
 from .transport import Connection
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluation
 
 # DER prefix of a SHA-256 DigestInfo (RFC 8017 section 9.2, note 1).
 _SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
@@ -106,6 +105,8 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
 
     Card state: JPKI AP selectable, no PIN needed.
     """
+    from .evaluate import evaluate  # cryptography: imported once the card is being read
+
     cert = session.read_auth_certificate()
     if cert.der is None:
         return evaluate(None, at=options.at, missing=cert.missing)
@@ -178,6 +179,9 @@ def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof:
     the card refuses to sign.
     """
     from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
     cert_der = session.last_auth_certificate
     assert cert_der is not None

@@ -161,6 +161,7 @@ def main() -> None:
 )
 @click.option("--simulate", metavar="SCENARIO", help="Use the simulated card ('list' names them).")
 @_common_options
+@_log_options
 def check(
     reader: str | None,
     wait: float | None,
@@ -175,6 +176,8 @@ def check(
     lang: str | None,
     json_output: bool,
     verbose: bool,
+    log: str | None = None,
+    key_file: Path | None = None,
 ) -> None:
     """Check the card's user-authentication certificate (and the PIN, unless --no-pin)."""
     output = _output(lang, json_output, verbose)
@@ -189,14 +192,19 @@ def check(
         if not pin_stdin and not no_pin and not sys.stdin.isatty():
             raise UsageError("pin_source_needed")
         at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
-        anchors = _anchors(trust_anchors)
+        _preload_in_background("mynacheck.evaluate")
         pin_source = None if no_pin else _pin_source(output, pin_stdin)
+        connection = _open_source(simulate, replay, reader, wait, exclusive=True)
+        try:
+            anchors = _anchors(trust_anchors)
+        except BaseException:
+            connection.close()
+            raise
         from .check import CheckOptions, run_check
 
         options = CheckOptions(
             at=at, use_pin=not no_pin, allow_last_try=allow_last_try, anchors=anchors
         )
-        connection = _open_source(simulate, replay, reader, wait, exclusive=True)
         recorded_digest = getattr(connection, "recorded_digest", None)
         if recorded_digest is not None:
             options = replace(options, challenge_digest=recorded_digest())
@@ -214,7 +222,27 @@ def check(
                 recorder.save(record)
                 click.echo(_record_notice(output.lang, record), err=True)
         report = _check_replay_leftover(connection, report)
+        if log is not None:
+            _append_to_tally(log, key_file, report, output.lang)
         sys.exit(output.report(report))
+
+
+def _preload_in_background(module: str) -> None:
+    """Import ``module`` on a thread while the main thread talks to the card.
+
+    The certificate code needs ``cryptography`` (about 50-100 ms of imports);
+    card I/O mostly waits on the reader, so the two overlap instead of adding up.
+    """
+    import importlib
+    import threading
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:  # the main thread's own import will report it
+            pass
+
+    threading.Thread(target=load, name="preload", daemon=True).start()
 
 
 def _record_notice(lang: Lang, path: Path) -> str:
@@ -555,3 +583,183 @@ def _is_my_number_card(info: Any) -> bool | None:
 
 if __name__ == "__main__":
     main()
+
+
+# -- watch and report (counter mode and the tally, issue 5) -------------------------
+
+
+def _log_options(func: F) -> F:
+    func = click.option(
+        "--key-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Key for the card hashes (default: <log>.key beside the tally; share it "
+        "between counters to count a card once).",
+    )(func)
+    func = click.option(
+        "--log",
+        "log",
+        metavar="PATH|default",
+        help="Append one row per check to this tally (SQLite); 'default' = user data dir.",
+    )(func)
+    return func
+
+
+def _open_tally(log: str | None, key_file: Path | None) -> Any:
+    if log is None:
+        return None
+    from .tally import Tally
+
+    return Tally.open(log, key_file)
+
+
+def _append_to_tally(log: str, key_file: Path | None, report: CheckReport, lang: Lang) -> None:
+    """``check --log``: the report is already made; a tally problem is only warned about."""
+    from .tally import Tally
+
+    try:
+        with Tally.open(log, key_file) as tally:
+            tally.append(report)
+    except UsageError as error:
+        message = text(USAGE, error.key, lang, **_flatten(error.info))
+        click.echo(f"mynacheck: {message}", err=True)
+
+
+def _stdout_wants_color() -> bool:
+    import os
+
+    return (
+        sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM", "") != "dumb"
+    )
+
+
+@main.command()
+@click.option("--reader", help="Reader: 0-based index or part of its name (default: any).")
+@click.option(
+    "--trust-anchor",
+    "trust_anchors",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Trust this root certificate (PEM or DER); repeatable.",
+)
+@_log_options
+@click.option("--once", is_flag=True, help="Check one card, then exit with its exit code.")
+@click.option(
+    "--simulate",
+    metavar="SCENARIO[,SCENARIO...]",
+    help="Check these simulated cards in turn, then exit (demo; no PC/SC).",
+)
+@_common_options
+def watch(
+    reader: str | None,
+    trust_anchors: tuple[Path, ...],
+    log: str | None,
+    key_file: Path | None,
+    once: bool,
+    simulate: str | None,
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+) -> None:
+    """Counter mode: check card after card without the PIN; Ctrl-C ends with a summary.
+
+    Shows the verdict large, the expiry date and the renewal hint; never the
+    serial nor personal data. The normal end (Ctrl-C, SIGTERM, simulated cards
+    done) exits 0; with --once the exit code is that of the one check.
+    """
+    output = _output(lang, json_output, verbose)
+    with _guard(output):
+        from .watch import WatchOptions, WatchSession
+
+        scenarios: tuple[str, ...] = ()
+        if simulate is not None:
+            from .simcard.scenarios import SCENARIOS
+
+            if simulate == "list":
+                _print_scenarios(output)
+                return
+            scenarios = tuple(name.strip() for name in simulate.split(",") if name.strip())
+            for name in scenarios:
+                if name not in SCENARIOS:
+                    raise UsageError("unknown_scenario", name=name)
+            if reader is not None:
+                raise UsageError("source_conflict")
+        options = WatchOptions(
+            lang=output.lang,
+            anchors=_anchors(trust_anchors),
+            reader=reader,
+            json=json_output,
+            once=once,
+            color=_stdout_wants_color(),
+            clear_screen=sys.stdout.isatty(),
+            simulate=scenarios,
+            verbose=verbose,
+        )
+        tally = _open_tally(log, key_file)
+        if tally is not None:
+            from .messages import WATCH
+
+            click.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
+        _terminate_as_interrupt()
+        session = WatchSession(options, sys.stdout, sys.stderr, tally=tally)
+        sys.exit(session.run())
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM ends a counter session like Ctrl-C: summary printed, tally closed."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):  # not the main thread, or no SIGTERM here
+        pass
+
+
+@main.command()
+@click.argument("databases", nargs=-1, metavar="[DB ...]")
+@click.option("--from", "from_text", metavar="DATE", help="First day (JST), inclusive.")
+@click.option("--to", "to_text", metavar="DATE", help="Last day (JST), inclusive.")
+@click.option("--csv", "csv_output", is_flag=True, help="CSV on stdout.")
+@_common_options
+def report(
+    databases: tuple[str, ...],
+    from_text: str | None,
+    to_text: str | None,
+    csv_output: bool,
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+) -> None:
+    """Counts from one or more tallies: checks by verdict, distinct cards, renewal window.
+
+    With no DB reads the default tally (the one `--log default` writes).
+    """
+    output = _output(lang, json_output, verbose)
+    with _guard(output):
+        from .messages import TALLY
+        from .tally import (
+            day_range,
+            render_summary_text,
+            report_tallies,
+            summary_csv,
+            summary_json,
+        )
+
+        if json_output and csv_output:
+            raise UsageError("report_format_conflict")
+        start = parse_moment(from_text).date() if from_text else None
+        end = parse_moment(to_text).date() if to_text else None
+        since, until = day_range(start, end)
+        summary = report_tallies(databases or ("default",), since, until)
+        if summary.mixed_keys:
+            click.echo(f"mynacheck: {text(TALLY, 'mixed_keys', output.lang)}", err=True)
+        if json_output:
+            click.echo(json.dumps(summary_json(summary), ensure_ascii=False, indent=2))
+        elif csv_output:
+            click.echo(summary_csv(summary), nl=False)
+        else:
+            click.echo(render_summary_text(summary, output.lang))

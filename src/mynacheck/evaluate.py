@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from .clock import JST
 from .status import Detail, Status
 from .trust import Trust, classify_ca, fingerprint
 
-JST = timezone(timedelta(hours=9), "JST")
 RENEWAL_WINDOW_MONTHS = 3
 
 

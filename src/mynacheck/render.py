@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .evaluate import JST
+from .clock import JST
 from .messages import DETAILS, HEADLINES, LABELS, NEXT_STEPS, Lang, text
 from .report import CheckReport
 from .status import Detail, Status

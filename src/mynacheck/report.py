@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .evaluate import CertificateInfo
 from .status import Detail, Status
+
+if TYPE_CHECKING:  # evaluate imports cryptography: keep it off the start-up path
+    from .evaluate import CertificateInfo
 
 JSON_SCHEMA_VERSION = 1
 
