@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from .clock import JST
+from .clock import JST as JST
 from .status import Detail, Status
 from .trust import Trust, classify_ca, fingerprint
 

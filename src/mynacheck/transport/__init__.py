@@ -12,12 +12,20 @@ from typing import Protocol
 class Connection(Protocol):
     """A card in a reader, as seen by the APDU layer."""
 
-    #: Name of the reader ("Sony FeliCa Port/PaSoRi 4.0 0", "simulated: valid").
-    reader: str
-    #: True when no physical card is involved (simulated card or replayed transcript).
-    simulated: bool
-    #: Answer to reset, as the reader reports it (contactless readers build their own).
-    atr: bytes
+    @property
+    def reader(self) -> str:
+        """Name of the reader ("Sony FeliCa Port/PaSoRi 4.0 0", "simulated: valid")."""
+        ...
+
+    @property
+    def simulated(self) -> bool:
+        """True when no physical card is involved (simulated card or replayed transcript)."""
+        ...
+
+    @property
+    def atr(self) -> bytes:
+        """Answer to reset, as the reader reports it (contactless readers build their own)."""
+        ...
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
         """Send one command APDU; return the response data and the status word.

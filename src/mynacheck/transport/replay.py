@@ -194,8 +194,9 @@ class ReplayConnection:
         """The SHA-256 digest the recorded card was asked to sign, if any (key proof)."""
         for entry in self._remaining:
             command = entry.command if isinstance(entry, Exchange) else ()
-            if len(command) > 5 and command[1] == 0x2A and None not in command:
-                digest_info = bytes(c for c in command[5 : 5 + command[4]] if c is not None)
+            if len(command) > 5 and command[1] == 0x2A:
+                lc = command[4] or 0
+                digest_info = bytes(c or 0 for c in command[5 : 5 + lc])
                 return digest_info[-32:]
         return None
 
