@@ -136,6 +136,22 @@ def main() -> None:
     """Does the 利用者証明用電子証明書 on this My Number Card work?"""
 
 
+def _log_options(func: F) -> F:
+    func = click.option(
+        "--key-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Key for the card hashes (default: <log>.key beside the tally; share it "
+        "between counters to count a card once).",
+    )(func)
+    func = click.option(
+        "--log",
+        "log",
+        metavar="PATH|default",
+        help="Append one row per check to this tally (SQLite); 'default' = user data dir.",
+    )(func)
+    return func
+
+
 # -- check ----------------------------------------------------------------------
 
 
@@ -581,27 +597,7 @@ def _is_my_number_card(info: Any) -> bool | None:
     return True
 
 
-if __name__ == "__main__":
-    main()
-
-
 # -- watch and report (counter mode and the tally, issue 5) -------------------------
-
-
-def _log_options(func: F) -> F:
-    func = click.option(
-        "--key-file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Key for the card hashes (default: <log>.key beside the tally; share it "
-        "between counters to count a card once).",
-    )(func)
-    func = click.option(
-        "--log",
-        "log",
-        metavar="PATH|default",
-        help="Append one row per check to this tally (SQLite); 'default' = user data dir.",
-    )(func)
-    return func
 
 
 def _open_tally(log: str | None, key_file: Path | None) -> Any:
@@ -763,3 +759,7 @@ def report(
             click.echo(summary_csv(summary), nl=False)
         else:
             click.echo(render_summary_text(summary, output.lang))
+
+
+if __name__ == "__main__":
+    main()

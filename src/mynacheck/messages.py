@@ -399,3 +399,169 @@ def detect_language(environ: dict[str, str] | None = None) -> Lang:
             return "ja"
         return "ja" if lang_id & 0x3FF == 0x11 else "en"
     return "ja"
+
+
+# -- watch (counter mode) and the tally (issue 5) ------------------------------------
+
+USAGE.update(
+    {
+        "tally_not_found": (
+            "集計ファイル {path} がありません (watch --log か check --log で作られます)。",
+            "no tally at {path} (watch --log or check --log creates one).",
+        ),
+        "tally_unreadable": (
+            "集計ファイル {path} を開けません: {reason}",
+            "cannot open the tally {path}: {reason}",
+        ),
+        "tally_write_failed": (
+            "集計ファイル {path} に書き込めません: {reason}",
+            "cannot write the tally {path}: {reason}",
+        ),
+        "tally_key_unreadable": (
+            "集計の鍵ファイル {path} を読めません: {reason}",
+            "cannot read the tally key file {path}: {reason}",
+        ),
+        "tally_key_mismatch": (
+            "集計ファイル {path} は別の鍵で記録されています。最初に使った鍵ファイルを --key-file で指定するか、別の集計ファイルを使ってください。",
+            "the tally {path} was written with another key. Give the key file it was started "
+            "with (--key-file), or use another tally file.",
+        ),
+        "report_format_conflict": (
+            "--json と --csv は同時に使えません。",
+            "--json and --csv cannot be used together.",
+        ),
+    }
+)
+
+# Counter mode: the short verdict word, one line, and what to do.
+WATCH: dict[str, tuple[str, str]] = {
+    "word.valid": ("有効", "VALID"),
+    "word.missing": ("証明書なし", "MISSING"),
+    "word.expired": ("期限切れ", "EXPIRED"),
+    "word.not_yet_valid": ("有効期間前", "NOT YET VALID"),
+    "word.invalid": ("不正", "INVALID"),
+    "word.untrusted": ("発行元不明", "UNTRUSTED"),
+    "word.not_mynumber_card": ("対象外のカード", "NOT A MY NUMBER CARD"),
+    "word.card_error": ("読み取り失敗", "READ FAILED"),
+    "word.card_busy": ("使用中", "CARD BUSY"),
+    "word.no_card": ("カードなし", "NO CARD"),
+    "word.pin_incorrect": ("暗証番号の誤り", "PIN INCORRECT"),
+    "word.pin_blocked": ("暗証番号ロック", "PIN BLOCKED"),
+    "word.pin_last_try": ("暗証番号 残り 1 回", "PIN LAST TRY"),
+    "word.other": ("エラー", "ERROR"),
+    "line.valid": (
+        "利用者証明用電子証明書は使えます。",
+        "The user-authentication certificate works.",
+    ),
+    "line.missing": (
+        "利用者証明用電子証明書が入っていません。",
+        "This card holds no user-authentication certificate.",
+    ),
+    "line.expired": (
+        "利用者証明用電子証明書の有効期限が過ぎています。",
+        "The user-authentication certificate has expired.",
+    ),
+    "line.not_yet_valid": (
+        "証明書の有効期間がまだ始まっていません。",
+        "The certificate's validity period has not started.",
+    ),
+    "line.invalid": (
+        "証明書の署名または発行元が一致しません。",
+        "The certificate's signature or issuer does not match.",
+    ),
+    "line.untrusted": (
+        "信頼できる発行元 (J-LIS) の証明書と確認できません。",
+        "The certificate could not be traced to J-LIS.",
+    ),
+    "line.not_mynumber_card": (
+        "マイナンバーカードではありません (公的個人認証のアプリがありません)。",
+        "Not a My Number Card (no JPKI application).",
+    ),
+    "line.card_error": ("カードと通信できませんでした。", "Could not communicate with the card."),
+    "line.card_removed": (
+        "読み取り中にカードが外されました。",
+        "The card was removed during the read.",
+    ),
+    "line.card_busy": ("他のプログラムがカードを使用中です。", "Another program is using the card."),
+    "line.no_card": (
+        "読み取る前にカードが外されました。",
+        "The card left before it could be read.",
+    ),
+    "line.other": ("内部エラーが発生しました。", "Internal error."),
+    "action.missing": (
+        "市区町村の窓口で利用者証明用電子証明書の発行を申請できます。",
+        "The certificate can be issued at the municipal counter.",
+    ),
+    "action.expired": (
+        "市区町村の窓口で電子証明書の更新 (再発行) を申請できます。",
+        "The certificate can be renewed at the municipal counter.",
+    ),
+    "action.not_yet_valid": (
+        "この PC の日付と時刻を確認してください。",
+        "Check this computer's date and time.",
+    ),
+    "action.invalid": (
+        "カードの破損または偽造の可能性があります。",
+        "The card may be damaged or forged.",
+    ),
+    "action.untrusted": (
+        "テスト用カードでないか確認してください。",
+        "Check that this is not a test card.",
+    ),
+    "action.not_mynumber_card": (
+        "マイナンバーカードを、向きを確かめて置いてください。",
+        "Put a My Number Card on the reader, the right way round.",
+    ),
+    "action.retry": (
+        "カードを取り出して、もう一度置いてください。",
+        "Take the card out and put it back.",
+    ),
+    "expiry": ("有効期限 {date} (あと {days} 日)", "Expires {date} ({days} days left)"),
+    "expired_on": ("有効期限 {date} ({days} 日前に期限切れ)", "Expired {date} ({days} days ago)"),
+    "valid_from": ("有効期間の開始 {date}", "Valid from {date}"),
+    "renewal": (
+        "更新の受付期間です。市区町村の窓口で更新できます。",
+        "Renewal window open: renew at the municipal counter.",
+    ),
+    "simulated": ("(シミュレーション)", "(simulated)"),
+    "waiting": (
+        "カードを置いてください ... (終了は Ctrl-C)",
+        "Insert a card ... (Ctrl-C to end)",
+    ),
+    "reading": ("読み取り中 ...", "Reading ..."),
+    "remove": ("カードを取り出してください。", "Remove the card."),
+    "no_reader": (
+        "カードリーダーが見つかりません。接続されるのを待っています ...",
+        "No card reader found. Waiting for one ...",
+    ),
+    "pcsc_unavailable": (
+        "スマートカードサービス (PC/SC) に接続できません。待っています ...",
+        "The smart card service (PC/SC) is not available. Waiting ...",
+    ),
+    "summary": ("この回の集計: {n} 件", "This session: {n} checks"),
+    "summary.none": ("確認したカードはありません。", "No card was checked."),
+    "tally_failed": ("集計に記録できませんでした: {reason}", "Could not record in the tally: {reason}"),
+    "logging": ("記録先: {path}", "Recording to {path}"),
+}
+
+# The tally report (mynacheck report).
+TALLY: dict[str, tuple[str, str]] = {
+    "title": ("利用者証明用電子証明書 集計", "User-authentication certificate tally"),
+    "period": ("期間", "Period"),
+    "period.all": ("全期間", "all"),
+    "databases": ("集計ファイル", "Tallies"),
+    "checks": ("確認回数", "Checks"),
+    "cards": ("カード (重複なし)", "Cards (distinct)"),
+    "header": ("判定", "Verdict"),
+    "renewal_open": ("更新受付期間中のカード", "Cards in the renewal window"),
+    "without_certificate": (
+        "証明書のない確認 {n} 件は、同じカードかどうか区別できないため回数だけ数えています。",
+        "{n} checks without a certificate cannot be told apart: counted as checks only.",
+    ),
+    "mixed_keys": (
+        "注意: 集計ファイルごとに異なる鍵が使われています。同じカードが別々に数えられている可能性があります (共通の --key-file を使ってください)。",
+        "warning: these tallies were written with different keys; one card may be counted "
+        "more than once (use one shared --key-file).",
+    ),
+    "empty": ("この期間の記録はありません。", "No checks in this period."),
+}
