@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .apdu import ApduError, ApduProtocol, sw_name
-from .errors import CheckError, UsageError
+from .errors import CardCommunicationError, CheckError, UsageError
 from .jpki import JpkiSession, PinState, PinStatus
 from .pin import PinSource
 from .report import CheckReport, KeyProof, PinReport
@@ -57,14 +57,24 @@ def run_check(
         report = _run(connection, options, pin_source, progress)
     except UsageError:
         raise  # a malformed PIN: nothing was sent, the CLI says so
-    except CheckError as error:
-        report = replace(
-            progress.report,
-            status=error.status,
-            details=progress.report.details + error.details,
-            info={**progress.report.info, **error.info},
+    except ApduError as error:
+        # A status word no step expected (SELECT of a PIN file refused, ...).
+        error_as_card = CardCommunicationError(
+            Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(error.sw)}
         )
+        report = _failed(progress.report, error_as_card)
+    except CheckError as error:
+        report = _failed(progress.report, error)
     return replace(report, apdu_count=getattr(connection, "apdu_count", None))
+
+
+def _failed(report: CheckReport, error: CheckError) -> CheckReport:
+    return replace(
+        report,
+        status=error.status,
+        details=report.details + error.details,
+        info={**report.info, **error.info},
+    )
 
 
 class _Progress:

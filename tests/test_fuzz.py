@@ -1,0 +1,118 @@
+"""Property: whatever the card answers, the check ends in a documented status, and
+a VERIFY carrying a PIN is only ever sent after the card said 2 or more tries are left."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mynacheck.check import CheckOptions, run_check
+from mynacheck.profile import PinReference
+from mynacheck.simcard.scenarios import make_card
+from mynacheck.status import Status
+
+NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
+INTERESTING_SW = [
+    0x9000, 0x6282, 0x6700, 0x6981, 0x6982, 0x6983, 0x6984, 0x6986, 0x6A81, 0x6A82, 0x6A86,
+    0x6B00, 0x6F00, 0x63C0, 0x63C1, 0x63C2, 0x63C3, 0x6110, 0x6C10, 0x6100, 0x6C00,
+]  # fmt: skip
+
+response = st.one_of(
+    st.binary(max_size=3),  # truncated: fewer than two bytes, or a bare status word
+    st.builds(
+        lambda data, sw: data + sw.to_bytes(2, "big"),
+        st.binary(max_size=300),
+        st.one_of(st.sampled_from(INTERESTING_SW), st.integers(0, 0xFFFF)),
+    ),
+)
+
+
+class FuzzedConnection:
+    """Answers from a drawn list; once it runs out, the card 'goes away'."""
+
+    reader = "fuzz"
+    simulated = True
+    atr = b""
+
+    def __init__(self, answers: list[bytes]) -> None:
+        self.answers = answers
+        self.sent: list[bytes] = []
+        self.received: list[bytes] = []
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        from mynacheck.errors import CardCommunicationError
+        from mynacheck.status import Detail
+        from mynacheck.transport import split_response
+
+        self.sent.append(apdu)
+        if not self.answers:
+            raise CardCommunicationError(Detail.CARD_REMOVED)
+        answer = self.answers.pop(0)
+        self.received.append(answer)
+        return split_response(answer)
+
+    def reset(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class Pins:
+    interactive = False
+
+    def read_pin(self, reference: PinReference) -> bytearray:
+        return bytearray(b"1234")
+
+    def confirm_last_try(self) -> bool:
+        return False
+
+
+def _check_pin_rule(connection: FuzzedConnection) -> None:
+    for index, command in enumerate(connection.sent):
+        if command[1] == 0x20 and len(command) > 5:
+            # The answer to the status query just before must have said >= 2 tries.
+            query = index - 1
+            assert connection.sent[query][:4] == bytes.fromhex("00200080")
+            assert len(connection.sent[query]) == 4
+            sw = int.from_bytes(connection.received[query][-2:], "big")
+            assert sw >> 4 == 0x63C and sw & 0xF >= 2
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(response, max_size=14))
+def test_any_answers_end_in_a_documented_status(answers: list[bytes]) -> None:
+    connection = FuzzedConnection(list(answers))
+    report = run_check(connection, CheckOptions(at=NOW, use_pin=True), Pins())
+    assert isinstance(report.status, Status)
+    assert report.status is not Status.INTERNAL_ERROR
+    _check_pin_rule(connection)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 40), st.binary(min_size=0, max_size=4))
+def test_a_real_card_with_one_answer_garbled(position: int, garbage: bytes) -> None:
+    """The valid simulated card, except that answer number ``position`` is replaced."""
+    card = make_card("valid")
+    connection = FuzzedConnection([])
+    count = 0
+
+    def send(apdu: bytes) -> tuple[bytes, int]:
+        nonlocal count
+        from mynacheck.transport import split_response
+
+        connection.sent.append(apdu)
+        answer = card.process(apdu)
+        if count == position:
+            answer = garbage
+        count += 1
+        connection.received.append(answer)
+        return split_response(answer)
+
+    connection.send_and_receive = send  # type: ignore[method-assign]
+    card.power_on()
+    report = run_check(connection, CheckOptions(at=NOW, use_pin=True), Pins())
+    assert report.status is not Status.INTERNAL_ERROR
+    _check_pin_rule(connection)
