@@ -1,0 +1,80 @@
+"""The interactive PIN prompt: re-asks on a malformed PIN without touching the card,
+warns and asks before the last try."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from mynacheck.check import CheckOptions, run_check
+from mynacheck.cli import _PromptTexts
+from mynacheck.errors import UsageError
+from mynacheck.pin import PromptPinSource
+from mynacheck.profile import JPKI_AUTH_PIN
+from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard.scenarios import make_card
+from mynacheck.status import Status
+
+from .conftest import NOW
+
+
+@dataclass
+class FakeTerminal:
+    typed: list[str | None]
+    answer: bool = False
+    warnings: list[str] = field(default_factory=list)
+    questions: int = 0
+
+    def hidden_input(self, prompt: str) -> str | None:
+        return self.typed.pop(0)
+
+    def confirm(self, question: str) -> bool:
+        self.questions += 1
+        return self.answer
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+
+def test_prompt_reasks_until_well_formed() -> None:
+    terminal = FakeTerminal(["12", "12345", "abcd", "１２３４"])
+    source = PromptPinSource(terminal, _PromptTexts("en"))
+    assert source.read_pin(JPKI_AUTH_PIN) == bytearray(b"1234")
+    assert len(terminal.warnings) == 3
+    assert all("nothing was sent" in warning for warning in terminal.warnings)
+
+
+def test_prompt_eof_is_a_usage_error() -> None:
+    source = PromptPinSource(FakeTerminal([None]), _PromptTexts("ja"))
+    with pytest.raises(UsageError):
+        source.read_pin(JPKI_AUTH_PIN)
+
+
+def test_malformed_typing_never_reaches_the_card() -> None:
+    card = make_card("valid")
+    terminal = FakeTerminal(["1", "123", "1234"])
+    report = run_check(
+        SimulatedConnection(card, "valid"),
+        CheckOptions(at=NOW, use_pin=True),
+        PromptPinSource(terminal, _PromptTexts("ja")),
+    )
+    assert report.status is Status.VALID
+    verifies = [c for c, _ in card.log if c[1] == 0x20 and len(c) > 5]
+    assert len(verifies) == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"), [(False, Status.PIN_LAST_TRY), (True, Status.VALID)]
+)
+def test_last_try_warns_and_asks(answer: bool, expected: Status) -> None:
+    card = make_card("pin_last_try")
+    terminal = FakeTerminal(["1234"], answer=answer)
+    report = run_check(
+        SimulatedConnection(card, "pin_last_try"),
+        CheckOptions(at=NOW, use_pin=True),
+        PromptPinSource(terminal, _PromptTexts("en")),
+    )
+    assert report.status is expected
+    assert terminal.questions == 1
+    assert any("1 try left" in warning for warning in terminal.warnings)
