@@ -12,14 +12,20 @@ a missing PC/SC stack is a broken test machine, not a reason to pass. Set
 the card present; every card is removed at teardown, and the fixture waits for
 pcscd to see the reader empty again so the next test starts clean (pcscd polls
 vpcd about every 400 ms: a card swapped faster than that is never seen out).
+
+There is one pcscd and one pair of vpcd ports per machine: two test sessions
+at once would insert cards into each other's readers. The ``pcscd`` fixture
+holds an exclusive lock file for the whole session, so they take turns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +39,36 @@ from mynacheck.transport.pcsc import list_readers, wait_for_card, wait_for_remov
 
 VPCD_READERS = ("Virtual PCD 00 00", "Virtual PCD 00 01")
 _SETTLE_TIMEOUT = 5.0
+_LOCK_FILE = Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock"
+_LOCK_TIMEOUT = 600.0
+
+
+@contextlib.contextmanager
+def _vpcd_lock() -> Iterator[None]:
+    """Exclusive use of pcscd's virtual readers across processes (POSIX only)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no vpcd in practice, nothing to share
+        yield
+        return
+    with open(_LOCK_FILE, "a+") as handle:
+        deadline = time.monotonic() + _LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"another test session has held {_LOCK_FILE} for "
+                        f"{_LOCK_TIMEOUT:.0f} s (the virtual readers are shared)",
+                        pytrace=False,
+                    )
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def reader_name(index: int) -> str:
@@ -66,6 +102,11 @@ def pcscd() -> Iterator[None]:
     """pcscd reachable with vpcd's readers, started here if need be."""
     if os.environ.get("MYNACHECK_SKIP_PCSC") == "1":
         pytest.skip("MYNACHECK_SKIP_PCSC=1: PC/SC integration tests skipped on request")
+    with _vpcd_lock():
+        yield from _pcscd_running()
+
+
+def _pcscd_running() -> Iterator[None]:
     problem = _wait_for_vpcd(0.5)
     started: subprocess.Popen[bytes] | None = None
     if problem is not None:

@@ -302,6 +302,22 @@ def test_reset_is_a_cold_reset(virtual_card: InsertCard) -> None:
         assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
 
 
+def test_card_reset_by_reader_fails_the_transfer(virtual_card: InsertCard) -> None:
+    """``short_apdu_reset`` through vpcd: NOT_TRANSACTED, then a cold reset works."""
+    inserted = virtual_card("short_apdu_reset")
+    with PcscConnection.open(choose_reader("0", list_readers()), exclusive=True) as conn:
+        assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
+        with pytest.raises(CardCommunicationError) as failed:
+            conn.send_and_receive(bytes.fromhex("00B08A00000000"))
+        assert failed.value.details == (Detail.CARD_UNRESPONSIVE,)
+        assert failed.value.info["pcsc_error"] == "SCARD_E_NOT_TRANSACTED"
+        conn.reset()
+        assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
+        data, sw = conn.send_and_receive(bytes.fromhex("00B08A0004"))
+        assert sw == SW_OK and data[:2] == b"\x30\x82"
+    assert inserted.events.count("reset_by_reader") == 1
+
+
 def test_reader_resetting_card_on_extended_apdu(virtual_card: InsertCard) -> None:
     """Scenario ``short_apdu_reset``: the JPKI session falls back to short reads."""
     inserted = virtual_card("short_apdu_reset")

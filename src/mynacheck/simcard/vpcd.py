@@ -8,39 +8,30 @@ bytes. From vpcd, a 1-byte message is a control code (``00`` power off, ``01``
 power on, ``02`` reset, ``04`` "send your ATR"); longer ones are command APDUs,
 answered with the response APDU (extended lengths pass through).
 
-- Inserting the card = connecting; removing it = closing the socket.
-- A card that raises ``CardRemoved`` (pulled out during a command) closes the
-  socket without answering. vpcd reads the close as a 0-byte answer, which
-  pcscd passes up as a *successful* transmit with no status word (the host's
-  ``split_response`` raises ``CardCommunicationError``); later commands fail
-  with ``SCARD_E_NOT_TRANSACTED`` until pcscd's next presence poll (about
-  every 400 ms) sees the reader empty, then with ``SCARD_W_REMOVED_CARD``.
-  A TCP reset instead of a close reads the same. Removing the card between
-  commands (:meth:`VirtualCard.remove`) and waiting for pcscd to notice gives
-  the clean ``SCARD_W_REMOVED_CARD``.
-- A card that raises its reset exception (the ``short_apdu_reset`` quirk: a
-  reader that resets the card rather than carry an APDU it cannot), or
-  ``CardUnresponsive`` (mute), gives the host a transport error for that
-  command; the card stays mute until the host resets it (``SCardReconnect``,
-  which vpcd turns into power off/on or reset control codes). vpcd offers two
-  ways to cause the error (``reset_emulation``):
-
-  ``"short_answer"`` (default, deterministic): answer the command with a single
-  byte. vpcd passes it up as a successful transmit of 1 byte, which is no
-  response APDU (``split_response`` raises ``CardCommunicationError``), and the
-  socket stays up, so the host's reset that follows reaches the card at once.
-  pcscd never learns of the reset, as with a reader that resets the card on
-  its own.
-
-  ``"reconnect"``: close the socket and connect again at once. vpcd reads the
-  close as a 0-byte answer (as for ``CardRemoved``) and drops its end.
-  It only accepts the new connection at pcscd's next presence poll (about every
-  400 ms); until then every transmit, and SCardReconnect, fails with
-  ``SCARD_E_NOT_TRANSACTED``. Racy for tests, so not the default.
-
-  A 0-byte answer would not do: vpcd treats it as the card gone and closes the
-  socket. Nothing the card side sends makes pcscd report ``SCARD_W_RESET_CARD``;
-  that code only comes from another handle resetting the card.
+- Inserting the card = connecting; removing it = closing the socket. pcscd
+  polls vpcd for the card about every 400 ms, so it sees an insertion or a
+  removal up to 400 ms late, and a card swapped faster than that not at all.
+- A command the card does not answer must fail on the host the way a real
+  reader fails it: ``SCARD_E_NOT_TRANSACTED``. vpcd reports that only when
+  reading the answer fails with an error: a plain close reads as an empty
+  answer, which pcscd passes up as a *successful* transmit of 0 bytes, and a
+  0-byte message makes vpcd drop the card. So we announce a 2-byte answer and
+  reset the TCP connection (``SO_LINGER`` 0): vpcd's read of the body fails.
+  (vpcd's ``recvFromVICC``, vsmartcard-vpcd 3.3 here, compares a signed -1 with ``sizeof``, so a
+  reset before the length header would also end in a 0-byte "success".)
+  - ``CardRemoved`` (the card pulled out during the command): transfer error,
+    and the card stays out. Until pcscd's next poll further commands fail
+    with ``SCARD_E_NOT_TRANSACTED``, then with ``SCARD_W_REMOVED_CARD``.
+  - ``CardUnresponsive`` / ``CardReset`` (the ``short_apdu_reset`` quirk: a
+    reader that resets the card rather than carry an extended APDU):
+    transfer error, then we connect again at once. vpcd takes the new
+    connection before its next operation (pcscd's ``SCardReconnect`` gets
+    through in about 90 ms), pcscd never sees the card leave, and the card
+    stays mute until the host resets it, as the simulated card wants.
+    ``reset_emulation="short_answer"`` answers a single byte instead (a
+    successful transmit with no status word: ``MALFORMED_RESPONSE`` on the host).
+  Nothing the card side sends makes pcscd report ``SCARD_W_RESET_CARD``: that
+  code only comes from another PC/SC handle resetting the card.
 
 ``mynacheck-sim --scenario valid`` prints ``ready`` once the card is inserted,
 then serves until the card is removed by the scenario, vpcd goes away, or
@@ -53,6 +44,7 @@ import argparse
 import contextlib
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -102,9 +94,9 @@ class VirtualCard:
         port: int | None = None,
         reader_index: int = 0,
         connect_timeout: float = 5.0,
-        reset_emulation: str = "short_answer",
+        reset_emulation: str = "transfer_error",
     ) -> None:
-        if reset_emulation not in ("short_answer", "reconnect"):
+        if reset_emulation not in ("transfer_error", "short_answer"):
             raise ValueError(f"unknown reset_emulation {reset_emulation!r}")
         self.reset_emulation = reset_emulation
         self.card = card
@@ -226,7 +218,7 @@ class VirtualCard:
                     answer = self._handle(message)
                 except CardRemoved:
                     self.end_reason = "removed"
-                    self._close_socket()
+                    self._fail_transfer(sock)
                     break
                 except CardUnresponsive as error:
                     # Mute, or reset by the reader (CardReset): the card stays
@@ -234,10 +226,12 @@ class VirtualCard:
                     self.events.append(
                         "reset_by_reader" if isinstance(error, CardReset) else "mute"
                     )
-                    if self.reset_emulation == "reconnect":
-                        self._reconnect()
+                    if self.reset_emulation == "short_answer":
+                        answer = b"\x00"  # no status word: a broken transfer
+                    else:
+                        self._fail_transfer(sock)
+                        self._take_line_again()
                         continue
-                    answer = b"\x00"  # not a response APDU: a transport error
 
                 if answer is not None:
                     _send(sock, answer)
@@ -267,9 +261,22 @@ class VirtualCard:
         self.apdus.append(bytes(message))
         return bytes(self.card.process(bytes(message)))
 
-    def _reconnect(self) -> None:
-        """Drop and re-take the line (``reset_emulation="reconnect"``)."""
-        self._close_socket()
+    def _fail_transfer(self, sock: socket.socket) -> None:
+        """Make vpcd fail the pending transmit (``SCARD_E_NOT_TRANSACTED``).
+
+        Announce a 2-byte answer, then reset the TCP connection instead of
+        sending it: vpcd's read of the body fails with ECONNRESET.
+        """
+        with self._lock:
+            if self._sock is sock:
+                self._sock = None
+        with contextlib.suppress(OSError):
+            sock.sendall(b"\x00\x02")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+    def _take_line_again(self) -> None:
+        """Connect again after a failed transfer: the card is still in the reader."""
         sock = self._connect()
         with self._lock:
             if self._stopping.is_set():
