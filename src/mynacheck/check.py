@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -34,6 +35,9 @@ class CheckOptions:
     use_pin: bool = False
     allow_last_try: bool = False
     anchors: tuple[bytes, ...] = ()
+    #: Loads more anchors when first needed (after the card is read), so that
+    #: reading anchor files and importing cryptography stay off the path to the card.
+    anchor_loader: Callable[[], tuple[bytes, ...]] | None = None
     #: SHA-256 digest for the key proof; None = a fresh random challenge. Only a
     #: replayed transcript sets it (the recorded card signed that digest).
     challenge_digest: bytes | None = None
@@ -121,12 +125,15 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
     if cert.der is None:
         return evaluate(None, at=options.at, missing=cert.missing)
     ca = session.read_auth_ca_certificate()
+    anchors = options.anchors
+    if options.anchor_loader is not None:
+        anchors += options.anchor_loader()
     return evaluate(
         cert.der,
         at=options.at,
         ca_der=ca.der,
         ca_missing=Detail.CA_UNREADABLE if ca.der is None else None,
-        anchors=options.anchors,
+        anchors=anchors,
     )
 
 

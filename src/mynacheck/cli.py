@@ -210,16 +210,17 @@ def check(
         at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
         _preload_in_background("mynacheck.evaluate")
         pin_source = None if no_pin else _pin_source(output, pin_stdin)
+        for path in trust_anchors:  # a missing file is a usage error before the card
+            if not path.is_file():
+                raise UsageError("file_unreadable", path=str(path), reason="not found")
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
-        try:
-            anchors = _anchors(trust_anchors)
-        except BaseException:
-            connection.close()
-            raise
         from .check import CheckOptions, run_check
 
         options = CheckOptions(
-            at=at, use_pin=not no_pin, allow_last_try=allow_last_try, anchors=anchors
+            at=at,
+            use_pin=not no_pin,
+            allow_last_try=allow_last_try,
+            anchor_loader=lambda: _anchors(trust_anchors),
         )
         recorded_digest = getattr(connection, "recorded_digest", None)
         if recorded_digest is not None:
