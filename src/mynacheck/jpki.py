@@ -14,17 +14,6 @@ from .errors import CardCommunicationError, NotMyNumberCardError
 from .profile import MY_NUMBER_CARD, CardProfile, PinReference
 from .status import Detail
 
-# A read by short file identifier refused with one of these: SELECT the EF and
-# read by offset before concluding anything.
-_RETRY_WITH_SELECT = frozenset(
-    {
-        Sw.FUNCTION_NOT_SUPPORTED,
-        Sw.INCORRECT_P1P2,
-        Sw.COMMAND_NOT_ALLOWED,
-        Sw.INCOMPATIBLE_FILE_STRUCTURE,
-        Sw.FILE_NOT_FOUND,
-    }
-)
 # What a card without the certificate may answer (fact sheet: "no certificate").
 _MISSING_BY_SW = {
     Sw.FILE_NOT_FOUND: Detail.CERT_FILE_NOT_FOUND,
@@ -150,9 +139,10 @@ class JpkiSession:
             else:
                 try:
                     first = self._read_binary(0x80 | self.profile.sfi(fid), 0x00, None, fid)
-                except ApduError as error:
-                    if error.sw not in _RETRY_WITH_SELECT:
-                        raise
+                except ApduError:
+                    # Refused (6A81, 6A86, 6986, ...; a card that does not know the
+                    # SFI form may answer anything): SELECT the EF and read by
+                    # offset before concluding anything (fact sheet "Reading").
                     self._select_ef(fid)
                     first = self._read_binary(0x00, 0x00, None, fid)
             self._current_ef = fid
@@ -192,7 +182,7 @@ class JpkiSession:
         except ApduError as error:
             # The EF should be current after a read by SFI (ISO 7816-4), but that
             # is unconfirmed on this card (fact sheet): SELECT it and retry once.
-            if error.sw not in _RETRY_WITH_SELECT | {Sw.SECURITY_STATUS_NOT_SATISFIED}:
+            if error.sw == Sw.WRONG_P1P2:  # past the end of the file: the caller decides
                 raise
             self._sfi_makes_ef_current = False
             self._select_ef(fid)
