@@ -9,6 +9,7 @@ redacted), plus three header lines the replay tests read: the PIN typed
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,7 +55,9 @@ PINS = {"right": DEMO_PIN, "wrong": "9999"}
 
 def record(name: str, scenario: str, pin: str) -> str:
     recorder = RecordingConnection(SimulatedConnection(make_card(scenario), scenario))
-    options = CheckOptions(at=AT, use_pin=pin != "none")
+    # A fixed challenge keeps the files the same from one run of this script to the next.
+    digest = hashlib.sha256(b"mynacheck transcript fixture").digest()
+    options = CheckOptions(at=AT, use_pin=pin != "none", challenge_digest=digest)
     source = StdinPinSource(io.StringIO(PINS.get(pin, "") + "\n"))
     report = run_check(recorder, options, source)
     recorder.close()
