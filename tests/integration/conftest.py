@@ -169,6 +169,13 @@ def insert_and_wait(virtual: VirtualCard, reader_index: int) -> VirtualCard:
     virtual.insert()
     try:
         wait_for_card(name, _SETTLE_TIMEOUT)
+    except CheckError as error:
+        virtual.remove()
+        pytest.fail(
+            f"pcscd did not see the card inserted into {name} ({error!r}); card side: "
+            f"events={virtual.events} end={virtual.end_reason}",
+            pytrace=False,
+        )
     except BaseException:
         virtual.remove()
         raise

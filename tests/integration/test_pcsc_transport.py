@@ -207,6 +207,16 @@ def test_jpki_session_reads_auth_certificate(virtual_card: InsertCard) -> None:
     assert conn.apdu_count == inserted.apdu_count == 2  # SELECT + one extended READ
 
 
+def test_round_trip_is_fast(virtual_card: InsertCard) -> None:
+    """The bridge must not add Nagle/delayed-ACK stalls (44 ms an APDU before)."""
+    virtual_card(EchoCard())
+    with PcscConnection.open(choose_reader("0", list_readers()), exclusive=False) as conn:
+        started = time.perf_counter()
+        for _ in range(20):
+            conn.send_and_receive(SELECT_JPKI)
+        assert (time.perf_counter() - started) / 20 < 0.02
+
+
 def test_extended_apdus_pass(virtual_card: InsertCard) -> None:
     virtual_card(EchoCard())
     with PcscConnection.open(choose_reader("0", list_readers()), exclusive=False) as conn:

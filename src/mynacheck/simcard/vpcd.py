@@ -33,6 +33,13 @@ answered with the response APDU (extended lengths pass through).
   Nothing the card side sends makes pcscd report ``SCARD_W_RESET_CARD``: that
   code only comes from another PC/SC handle resetting the card.
 
+Speed: vpcd sends the length and the APDU in two writes. With the card side
+delaying its ACK of the first (Linux: 40 ms), Nagle holds back the second,
+and every APDU took about 44 ms. We ACK at once (``TCP_QUICKACK``), and an
+APDU round trip through pcscd + vpcd takes about 0.2 ms. ``latency`` (or
+``mynacheck-sim --latency-ms``) adds a delay per APDU, to stand in for a real
+reader.
+
 ``mynacheck-sim --scenario valid`` prints ``ready`` once the card is inserted,
 then serves until the card is removed by the scenario, vpcd goes away, or
 SIGTERM / Ctrl-C.
@@ -55,6 +62,16 @@ from typing import Protocol
 DEFAULT_HOST = "127.0.0.1"
 #: vpcd's first reader; reader ``Virtual PCD 00 0n`` listens on DEFAULT_PORT + n.
 DEFAULT_PORT = 35963
+
+#: Linux: ACK at once instead of delaying (the flag resets itself, so set it per read).
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+
+#: pcscd asks vpcd whether a card is there about every 400 ms. A card put back
+#: sooner after the last one left is never seen gone, and the new one never seen
+#: arriving (see :meth:`VirtualCard.insert`).
+_PCSCD_POLL_PERIOD = 0.5
+_last_out: dict[tuple[str, int], float] = {}
+_last_out_lock = threading.Lock()
 
 _POWER_OFF = 0x00
 _POWER_ON = 0x01
@@ -95,10 +112,14 @@ class VirtualCard:
         reader_index: int = 0,
         connect_timeout: float = 5.0,
         reset_emulation: str = "transfer_error",
+        latency: float = 0.0,
     ) -> None:
         if reset_emulation not in ("transfer_error", "short_answer"):
             raise ValueError(f"unknown reset_emulation {reset_emulation!r}")
         self.reset_emulation = reset_emulation
+        #: Seconds added to every command APDU, to stand in for a real reader
+        #: (the bridge itself answers in well under a millisecond).
+        self.latency = latency
         self.card = card
         self.host = host
         self.port = DEFAULT_PORT + reader_index if port is None else port
@@ -129,6 +150,7 @@ class VirtualCard:
         put_back = getattr(self.card, "insert", None)
         if callable(put_back):  # a SimulatedCard pulled out earlier
             put_back()
+        self._wait_for_pcscd_to_see_the_reader_empty()
         self._sock = self._connect()
         self._thread = threading.Thread(
             target=self._run, name=f"vpcd-card:{self.port}", daemon=True
@@ -172,6 +194,25 @@ class VirtualCard:
 
     # -- serving -----------------------------------------------------------------
 
+    def _wait_for_pcscd_to_see_the_reader_empty(self) -> None:
+        """Let one pcscd presence poll pass since the last card left this reader.
+
+        Otherwise vpcd hands the poll our new connection, pcscd's event thread
+        sees "present" as before and reports nothing. Worse after a failed
+        transfer: pcscd's ``SCardDisconnect`` then marks the reader empty on its
+        own, and the new card stays invisible until it is removed again.
+        """
+        with _last_out_lock:
+            left = _last_out.get((self.host, self.port))
+        if left is not None:
+            delay = left + _PCSCD_POLL_PERIOD - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+    def _mark_out(self) -> None:
+        with _last_out_lock:
+            _last_out[(self.host, self.port)] = time.monotonic()
+
     def _connect(self) -> socket.socket:
         deadline = time.monotonic() + self.connect_timeout
         while True:
@@ -198,6 +239,7 @@ class VirtualCard:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
+            self._mark_out()
 
     def _run(self) -> None:
         from .card import CardRemoved, CardReset, CardUnresponsive
@@ -259,6 +301,8 @@ class VirtualCard:
                 return bytes(self.card.atr)
             return None
         self.apdus.append(bytes(message))
+        if self.latency > 0:
+            time.sleep(self.latency)
         return bytes(self.card.process(bytes(message)))
 
     def _fail_transfer(self, sock: socket.socket) -> None:
@@ -274,6 +318,7 @@ class VirtualCard:
             sock.sendall(b"\x00\x02")
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         sock.close()
+        self._mark_out()
 
     def _take_line_again(self) -> None:
         """Connect again after a failed transfer: the card is still in the reader."""
@@ -289,6 +334,10 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
     buffer = bytearray()
     while len(buffer) < size:
         try:
+            if _QUICKACK is not None:
+                # vpcd writes the length and the APDU in two sends; with our ACK
+                # of the first delayed (40 ms), Nagle holds back the second.
+                sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
             chunk = sock.recv(size - len(buffer))
         except OSError:
             return None
@@ -321,6 +370,7 @@ def serve(
     stop_event: threading.Event | None = None,
     *,
     on_ready: Callable[[VirtualCard], None] | None = None,
+    latency: float = 0.0,
 ) -> str:
     """Insert ``card`` into the vpcd reader at ``host:port`` and serve it.
 
@@ -328,7 +378,7 @@ def serve(
     closes the connection; returns :attr:`VirtualCard.end_reason`.
     """
     stop = stop_event or threading.Event()
-    virtual = VirtualCard(card, host=host, port=port)
+    virtual = VirtualCard(card, host=host, port=port, latency=latency)
     virtual.insert()
     try:
         if on_ready is not None:
@@ -371,6 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_PORT,
         help="vpcd port: 35963 = 'Virtual PCD 00 00', 35964 = '... 00 01'",
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="delay added to every APDU, to stand in for a real reader (default 0)",
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
 
@@ -402,7 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     try:
-        reason = serve(card, args.host, args.port, stop, on_ready=on_ready)
+        reason = serve(
+            card, args.host, args.port, stop, on_ready=on_ready, latency=args.latency_ms / 1000
+        )
     except ConnectionError as error:
         print(f"mynacheck-sim: {error}", file=sys.stderr)
         return 1
