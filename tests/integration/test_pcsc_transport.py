@@ -312,6 +312,23 @@ def test_reset_is_a_cold_reset(virtual_card: InsertCard) -> None:
         assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
 
 
+def test_reset_by_another_program_makes_the_session_reselect(virtual_card: InsertCard) -> None:
+    """SCARD_W_RESET_CARD: acknowledged with a reconnect, reported as unresponsive."""
+    virtual_card(EchoCard())
+    reader = choose_reader("0", list_readers())
+    with (
+        PcscConnection.open(reader, exclusive=False) as ours,
+        PcscConnection.open(reader, exclusive=False) as other,
+    ):
+        assert ours.send_and_receive(SELECT_JPKI)[1] == SW_OK
+        other.reset()
+        with pytest.raises(CardCommunicationError) as was_reset:
+            ours.send_and_receive(SELECT_JPKI)
+        assert was_reset.value.details == (Detail.CARD_UNRESPONSIVE,)
+        assert was_reset.value.info["pcsc_error"] == "SCARD_W_RESET_CARD"
+        assert ours.send_and_receive(SELECT_JPKI)[1] == SW_OK
+
+
 def test_card_reset_by_reader_fails_the_transfer(virtual_card: InsertCard) -> None:
     """``short_apdu_reset`` through vpcd: NOT_TRANSACTED, then a cold reset works."""
     inserted = virtual_card("short_apdu_reset")
