@@ -208,13 +208,15 @@ def check(
         if not pin_stdin and not no_pin and not sys.stdin.isatty():
             raise UsageError("pin_source_needed")
         at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
-        _preload_in_background("mynacheck.evaluate")
         pin_source = None if no_pin else _pin_source(output, pin_stdin)
         for path in trust_anchors:  # a missing file is a usage error before the card
             if not path.is_file():
                 raise UsageError("file_unreadable", path=str(path), reason="not found")
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
         from .check import CheckOptions, run_check
+
+        # Only now, so it does not compete with the imports on the way to the card.
+        _preload_in_background("mynacheck.evaluate")
 
         options = CheckOptions(
             at=at,
