@@ -76,7 +76,7 @@ def _pin_line(report: CheckReport, lang: Lang) -> str:
         parts.append(text(LABELS, "pin.verified", lang))
     if pin.tries_left is not None:
         parts.append(text(LABELS, "pin.tries", lang, tries=pin.tries_left))
-    return ", ".join(parts) or text(LABELS, "pin.not_checked", lang)
+    return ("、" if lang == "ja" else ", ").join(parts) or text(LABELS, "pin.not_checked", lang)
 
 
 def _key_line(report: CheckReport, lang: Lang) -> str:
