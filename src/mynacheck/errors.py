@@ -23,6 +23,10 @@ class CheckError(Exception):
         self.info = dict(info or {})
         super().__init__(self.status.value, *[d.value for d in details])
 
+    def __str__(self) -> str:
+        reasons = ", ".join(d.value for d in self.details)
+        return f"{self.status.value}" + (f" ({reasons})" if reasons else "")
+
 
 class UsageError(CheckError):
     """The command line or a typed input is wrong; nothing was sent to the card."""
@@ -33,6 +37,9 @@ class UsageError(CheckError):
         #: Message key for the i18n table (``messages.py``); ``info`` fills it in.
         self.key = key
         super().__init__(info=info)
+
+    def __str__(self) -> str:
+        return f"usage_error: {self.key}"
 
 
 class PcscUnavailableError(CheckError):
