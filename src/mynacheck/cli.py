@@ -155,9 +155,30 @@ def _log_options(func: F) -> F:
 # -- check ----------------------------------------------------------------------
 
 
+def _card_source_options(func: F) -> F:
+    """Where the card is: a reader (``--reader``, ``--wait``), a transcript, the simulator."""
+    for option in reversed(
+        [
+            click.option("--reader", help="Reader: 0-based index or part of its name."),
+            click.option(
+                "--wait", type=float, default=None, metavar="SECONDS", help="Wait for a card."
+            ),
+            click.option(
+                "--replay",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Replay a recorded transcript.",
+            ),
+            click.option(
+                "--simulate", metavar="SCENARIO", help="Use the simulated card ('list' names them)."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 @main.command()
-@click.option("--reader", help="Reader: 0-based index or part of its name.")
-@click.option("--wait", type=float, default=None, metavar="SECONDS", help="Wait for a card.")
+@_card_source_options
 @click.option("--at", "at_text", metavar="DATE|DATETIME", help="Evaluate as of this moment.")
 @click.option("--pin-stdin", is_flag=True, help="Read the PIN from one line of standard input.")
 @click.option("--no-pin", is_flag=True, help="Do not ask for the PIN (counter use).")
@@ -172,23 +193,19 @@ def _log_options(func: F) -> F:
 @click.option(
     "--record", type=click.Path(path_type=Path, dir_okay=False), help="Write a transcript."
 )
-@click.option(
-    "--replay", type=click.Path(path_type=Path, dir_okay=False), help="Replay a transcript."
-)
-@click.option("--simulate", metavar="SCENARIO", help="Use the simulated card ('list' names them).")
 @_common_options
 @_log_options
 def check(
     reader: str | None,
     wait: float | None,
+    replay: Path | None,
+    simulate: str | None,
     at_text: str | None,
     pin_stdin: bool,
     no_pin: bool,
     allow_last_try: bool,
     trust_anchors: tuple[Path, ...],
     record: Path | None,
-    replay: Path | None,
-    simulate: str | None,
     lang: str | None,
     json_output: bool,
     verbose: bool,
@@ -201,8 +218,7 @@ def check(
         if simulate == "list":
             _print_scenarios(output)
             return
-        if sum(x is not None for x in (simulate, replay, reader)) > 1:
-            raise UsageError("source_conflict")
+        _check_one_source(simulate, replay, reader)
         if pin_stdin and no_pin:
             raise UsageError("pin_options_conflict")
         if not pin_stdin and not no_pin and not sys.stdin.isatty():
@@ -296,6 +312,11 @@ def _anchors(files: tuple[Path, ...]) -> tuple[bytes, ...]:
     from .trust import anchors_folder, load_anchors
 
     return tuple(load_anchors(files, anchors_folder()))
+
+
+def _check_one_source(simulate: str | None, replay: Path | None, reader: str | None) -> None:
+    if sum(x is not None for x in (simulate, replay, reader)) > 1:
+        raise UsageError("source_conflict")
 
 
 def _open_source(
@@ -454,18 +475,13 @@ def inspect(
 
 
 @main.command("pin-status")
-@click.option("--reader", help="Reader: 0-based index or part of its name.")
-@click.option("--wait", type=float, default=None, metavar="SECONDS", help="Wait for a card.")
-@click.option("--simulate", metavar="SCENARIO", help="Use the simulated card.")
-@click.option(
-    "--replay", type=click.Path(path_type=Path, dir_okay=False), help="Replay a transcript."
-)
+@_card_source_options
 @_common_options
 def pin_status(
     reader: str | None,
     wait: float | None,
-    simulate: str | None,
     replay: Path | None,
+    simulate: str | None,
     lang: str | None,
     json_output: bool,
     verbose: bool,
@@ -478,8 +494,7 @@ def pin_status(
         from .pinstatus import all_pin_statuses
         from .profile import MY_NUMBER_CARD
 
-        if sum(x is not None for x in (simulate, replay, reader)) > 1:
-            raise UsageError("source_conflict")
+        _check_one_source(simulate, replay, reader)
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
         try:
             rows = all_pin_statuses(JpkiSession(ApduProtocol(connection)), MY_NUMBER_CARD)
