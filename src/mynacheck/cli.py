@@ -232,7 +232,7 @@ def check(
         from .check import CheckOptions, run_check
 
         # Only now, so it does not compete with the imports on the way to the card.
-        _preload_in_background("mynacheck.evaluate")
+        _preload_in_background("mynacheck.evaluate", "platformdirs")
 
         options = CheckOptions(
             at=at,
@@ -262,8 +262,8 @@ def check(
         sys.exit(output.report(report))
 
 
-def _preload_in_background(module: str) -> None:
-    """Import ``module`` on a thread while the main thread talks to the card.
+def _preload_in_background(*modules: str) -> None:
+    """Import ``modules`` on a thread while the main thread talks to the card.
 
     The certificate code needs ``cryptography`` (about 50-100 ms of imports);
     card I/O mostly waits on the reader, so the two overlap instead of adding up.
@@ -272,10 +272,11 @@ def _preload_in_background(module: str) -> None:
     import threading
 
     def load() -> None:
-        try:
-            importlib.import_module(module)
-        except Exception:  # the main thread's own import will report it
-            pass
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:  # the main thread's own import will report it
+                pass
 
     threading.Thread(target=load, name="preload", daemon=True).start()
 
