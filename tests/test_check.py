@@ -306,3 +306,32 @@ def test_card_is_unpowered_after_the_check() -> None:
     report, connection = run("valid")
     assert report.pin.verified
     assert not connection.card.powered
+
+
+class _DropsOnVerify(SimulatedConnection):
+    """The card goes away as the PIN is sent: was the try spent? Nobody knows."""
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        if apdu[1] == 0x20 and len(apdu) > 5:
+            from mynacheck.errors import CardCommunicationError
+
+            raise CardCommunicationError(Detail.CARD_REMOVED)
+        return super().send_and_receive(apdu)
+
+
+def test_card_lost_during_verify_leaves_tries_unknown() -> None:
+    connection = _DropsOnVerify(make_card("valid"), "valid")
+    report = run_check(connection, CheckOptions(at=NOW, use_pin=True), FakePins())
+    assert report.status is Status.CARD_ERROR
+    assert report.pin.tries_left is None
+
+
+def test_select_with_p2_0c_refused_is_retried_with_fci() -> None:
+    from mynacheck.apdu import ApduProtocol
+    from mynacheck.jpki import JpkiSession
+
+    from .test_units import ScriptedConnection
+
+    connection = ScriptedConnection([bytes.fromhex("6A86"), bytes.fromhex("6F009000")])
+    JpkiSession(ApduProtocol(connection)).select_application()
+    assert connection.sent[1][:4] == bytes.fromhex("00A40400") and connection.sent[1][-1] == 0

@@ -246,3 +246,46 @@ def test_ctrl_c_at_the_pin_prompt_unpowers_the_card(monkeypatch: pytest.MonkeyPa
     assert code == 1 and "interrupted" in err
     assert not made[0].powered
     assert all(not (c[1] == 0x20 and len(c) > 5) for c, _ in made[0].log)
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01", "", "9999-12-31T23:59:59-12:00", "1900-01-01"])
+def test_at_out_of_range_is_a_usage_error(moment: str) -> None:
+    code, _, err = invoke("check", "--simulate", "valid", "--no-pin", "--at", moment)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_record_to_an_unwritable_path_is_refused_before_the_card(tmp_path: Path) -> None:
+    code, _, err = invoke(
+        "check", "--simulate", "valid", "--no-pin", "--lang", "en",
+        "--record", str(tmp_path / "missing-folder" / "t.txt"),
+    )  # fmt: skip
+    assert code == 2 and "cannot write" in err
+
+
+def test_empty_transcript_is_a_usage_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# mynacheck transcript 1\n", encoding="utf-8")
+    code, _, _ = invoke("check", "--replay", str(empty), "--no-pin")
+    assert code == 2
+
+
+def test_ctrl_c_in_json_mode_prints_an_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mynacheck.pin import StdinPinSource
+
+    def interrupted(self: object, reference: object) -> bytearray:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(StdinPinSource, "read_pin", interrupted)
+    code, out, _ = invoke("check", "--simulate", "valid", "--pin-stdin", "--json", input="")
+    payload = json.loads(out)
+    assert code == 1 and payload["status"] == "internal_error"
+    assert payload["details"] == ["interrupted"]
+
+
+def test_simulated_and_revocation_details_are_listed() -> None:
+    _, out, _ = invoke("check", "--simulate", "valid", "--no-pin", "--json")
+    details = json.loads(out)["details"]
+    assert "simulated" in details and "revocation_not_checked" in details
+    _, out, _ = invoke("check", "--simulate", "missing_blank_ff", "--no-pin", "--json")
+    details = json.loads(out)["details"]
+    assert "simulated" in details and "revocation_not_checked" not in details

@@ -69,7 +69,10 @@ def run_check(
         report = _failed(progress.report, error_as_card)
     except CheckError as error:
         report = _failed(progress.report, error)
-    return replace(report, apdu_count=getattr(connection, "apdu_count", None))
+    always = [Detail.SIMULATED] if connection.simulated else []
+    if report.certificate is not None:
+        always.append(Detail.REVOCATION_NOT_CHECKED)
+    return replace(_add(report, *always), apdu_count=getattr(connection, "apdu_count", None))
 
 
 def _failed(report: CheckReport, error: CheckError) -> CheckReport:
@@ -166,6 +169,8 @@ def _pin_and_key(
         ):
             return _add(replace(report, status=Status.PIN_LAST_TRY), Detail.KEY_NOT_PROVEN)
         pin = pin_source.read_pin(reference)
+        # If VERIFY gets no answer, the try may or may not have been spent.
+        progress.report = replace(report, pin=replace(report.pin, tries_left=None))
         try:
             result = session.verify_pin(reference, pin)
         finally:

@@ -116,6 +116,10 @@ def _guard(output: Output) -> Iterator[None]:
         click.echo(
             "mynacheck: " + ("中断しました。" if output.lang == "ja" else "interrupted."), err=True
         )
+        if output.json:
+            from .report import CheckReport
+
+            output.report(CheckReport(status=Status.INTERNAL_ERROR, details=(Detail.INTERRUPTED,)))
         sys.exit(Status.INTERNAL_ERROR.exit_code)
     except (SystemExit, click.exceptions.Exit, click.ClickException):
         raise
@@ -161,7 +165,11 @@ def _card_source_options(func: F) -> F:
         [
             click.option("--reader", help="Reader: 0-based index or part of its name."),
             click.option(
-                "--wait", type=float, default=None, metavar="SECONDS", help="Wait for a card."
+                "--wait",
+                type=click.FloatRange(min=0),
+                default=None,
+                metavar="SECONDS",
+                help="Wait for a card.",
             ),
             click.option(
                 "--replay",
@@ -223,11 +231,13 @@ def check(
             raise UsageError("pin_options_conflict")
         if not pin_stdin and not no_pin and not sys.stdin.isatty():
             raise UsageError("pin_source_needed")
-        at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
+        at = parse_moment(at_text) if at_text is not None else datetime.now(timezone.utc)
         pin_source = None if no_pin else _pin_source(output, pin_stdin)
         for path in trust_anchors:  # a missing file is a usage error before the card
             if not path.is_file():
                 raise UsageError("file_unreadable", path=str(path), reason="not found")
+        if record is not None:
+            _check_writable(record)
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
         from .check import CheckOptions, run_check
 
@@ -254,8 +264,12 @@ def check(
         finally:
             connection.close()
             if recorder is not None and record is not None:
-                recorder.save(record)
-                click.echo(_record_notice(output.lang, record), err=True)
+                try:
+                    recorder.save(record)
+                except OSError as error:  # the verdict still stands; say what was lost
+                    click.echo(f"mynacheck: {record}: {error.strerror}", err=True)
+                else:
+                    click.echo(_record_notice(output.lang, record), err=True)
         report = _check_replay_leftover(connection, report)
         if log is not None:
             _append_to_tally(log, key_file, report, output.lang)
@@ -279,6 +293,15 @@ def _preload_in_background(*modules: str) -> None:
                 pass
 
     threading.Thread(target=load, name="preload", daemon=True).start()
+
+
+def _check_writable(path: Path) -> None:
+    """``--record``: a usage error now, not a lost transcript after the card session."""
+    import os
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise UsageError("file_unwritable", path=str(path))
 
 
 def _record_notice(lang: Lang, path: Path) -> str:
@@ -373,6 +396,8 @@ def parse_moment(value: str) -> datetime:
         raise UsageError("bad_date", value=value) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_JST)
+    if not 1950 <= moment.year <= 9000:  # keeps JST/UTC arithmetic inside datetime's range
+        raise UsageError("bad_date", value=value)
     return moment
 
 
@@ -453,7 +478,7 @@ def inspect(
         from .report import CheckReport
         from .trust import load_certificates_file
 
-        at = parse_moment(at_text) if at_text else datetime.now(timezone.utc)
+        at = parse_moment(at_text) if at_text is not None else datetime.now(timezone.utc)
         cert_der = load_certificates_file(certificate)[0]
         ca_der = load_certificates_file(ca)[0] if ca is not None else None
         evaluation = evaluate(
@@ -531,6 +556,8 @@ def pin_status(
                     f"{text(LABELS, 'pinname.' + row.reference.key, output.lang)}: "
                     f"{_pin_row_state(row, output.lang)}"
                 )
+            if any(row.tries_left == 1 and not row.blocked for row in rows):
+                click.echo(text(LABELS, "pin.last_try_left", output.lang))
             advice = "pin.blocked_advice" if blocked else "pin.none_blocked"
             click.echo(text(LABELS, advice, output.lang))
         sys.exit(status.exit_code)

@@ -86,6 +86,11 @@ class JpkiSession:
         """
         aid = aid or self.profile.jpki_aid
         response = self.protocol.transmit(bytes([0x00, 0xA4, 0x04, 0x0C, len(aid)]) + aid)
+        if response.sw in (Sw.INCORRECT_P1P2, Sw.WRONG_LENGTH):
+            # A card that insists on returning FCI refuses P2=0C ("no response
+            # data"): ask again with P2=00 and Le before calling it a stranger.
+            select = bytes([0x00, 0xA4, 0x04, 0x00, len(aid)]) + aid + b"\x00"
+            response = self.protocol.transmit(select)
         if response.sw != Sw.OK:
             self._selected_aid = None
             if aid == self.profile.jpki_aid:

@@ -243,6 +243,7 @@ DETAILS: dict[str, tuple[str, str]] = {
         "記録と異なるコマンドを送りました。",
         "the check sent a command the transcript does not hold.",
     ),
+    "interrupted": ("中断しました。", "interrupted (Ctrl-C)."),
     "transcript_leftover": (
         "記録に使われなかったやり取りが残っています。",
         "the transcript holds exchanges the check never made.",
@@ -276,6 +277,7 @@ USAGE: dict[str, tuple[str, str]] = {
         "no reader matches '{selector}'. Readers: {readers}",
     ),
     "file_unreadable": ("ファイル {path} を読めません: {reason}", "cannot read {path}: {reason}"),
+    "file_unwritable": ("{path} に書き込めません。", "cannot write {path}."),
     "not_a_certificate": ("{path} は証明書ではありません。", "{path} is not a certificate."),
     "bad_date": (
         "日時 '{value}' を解釈できません (例: 2026-04-01 や 2026-04-01T09:00)。",
@@ -361,6 +363,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "pin.blocked_advice": (
         "ロックされた暗証番号は、住民票のある市区町村の窓口で初期化 (再設定) できます。マイナンバーカードを持参してください。",
         "A blocked PIN is reset at the counter of your municipality; bring the My Number Card.",
+    ),
+    "pin.last_try_left": (
+        "注意: 残り 1 回の暗証番号があります。間違えるとロックされます。",
+        "Warning: a PIN has 1 try left; one more mistake blocks it.",
     ),
     "pin.none_blocked": ("ロックされた暗証番号はありません。", "No PIN is blocked."),
     "info.sw": ("カードの応答", "Card answered"),

@@ -110,5 +110,6 @@ class Detail(str, enum.Enum):
     EXTENDED_APDU_UNSUPPORTED = "extended_apdu_unsupported"
     SIMULATED = "simulated"
     TRANSCRIPT_MISMATCH = "transcript_mismatch"
+    INTERRUPTED = "interrupted"
     TRANSCRIPT_LEFTOVER = "transcript_leftover"
     REVOCATION_NOT_CHECKED = "revocation_not_checked"

@@ -153,6 +153,8 @@ class ReplayConnection:
     @classmethod
     def from_file(cls, path: Path) -> ReplayConnection:
         entries, headers = parse_transcript(path.read_text(encoding="utf-8"))
+        if not entries:
+            raise ValueError(f"{path}: no exchanges recorded")
         atr = bytes.fromhex(headers.get("atr", "").replace(" ", ""))
         return cls(entries, f"replay: {headers.get('reader', path.name)}", atr)
 
