@@ -273,10 +273,23 @@ def test_malformed_pin_from_stdin_is_never_sent() -> None:
 
 
 def test_status_queries_do_not_spend_tries() -> None:
+    from mynacheck.apdu import ApduProtocol
+    from mynacheck.jpki import JpkiSession
+    from mynacheck.pinstatus import all_pin_statuses
+    from mynacheck.profile import MY_NUMBER_CARD
+
     card = make_card("valid")
+    pin_file = card.applications[JPKI_AID].files[0x0018]
+    assert isinstance(pin_file, PinFile)
+    pin_file.tries_left = 2  # not the maximum: a right PIN would hide a spent try
     for _ in range(5):
-        run(card, use_pin=True, pins=FakePins(), allow_last_try=False)
-    assert auth_tries(card) == 3
+        connection = SimulatedConnection(card, "valid")
+        rows = all_pin_statuses(JpkiSession(ApduProtocol(connection)), MY_NUMBER_CARD)
+        assert rows[0].tries_left == 2
+        connection.close()
+    report, _ = run(card, use_pin=False)
+    assert report.status is Status.VALID
+    assert auth_tries(card) == 2 and verifies_with_data(card) == 0
 
 
 def test_no_pin_check_says_key_not_proven() -> None:
@@ -335,3 +348,56 @@ def test_select_with_p2_0c_refused_is_retried_with_fci() -> None:
     connection = ScriptedConnection([bytes.fromhex("6A86"), bytes.fromhex("6F009000")])
     JpkiSession(ApduProtocol(connection)).select_application()
     assert connection.sent[1][:4] == bytes.fromhex("00A40400") and connection.sent[1][-1] == 0
+
+
+class _AnswersVerifyWith(SimulatedConnection):
+    """A card (or reader) that answers a VERIFY carrying a PIN with an odd status word."""
+
+    def __init__(self, scenario: str, sw: int) -> None:
+        super().__init__(make_card(scenario), scenario)
+        self.sw = sw
+
+    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        data, sw = super().send_and_receive(apdu)
+        if apdu[1] == 0x20 and len(apdu) > 5:
+            return b"", self.sw
+        return data, sw
+
+
+@pytest.mark.parametrize("sw", [0x6C00, 0x6C04, 0x6F00, 0x6100, 0x6700])
+def test_a_pin_is_sent_once_whatever_the_answer(sw: int) -> None:
+    connection = _AnswersVerifyWith("valid", sw)
+    report = run_check(connection, CheckOptions(at=NOW, use_pin=True), FakePins())
+    assert verifies_with_data(connection.card) == 1
+    assert report.status is not Status.VALID
+
+
+def test_ca_with_an_unknown_key_algorithm_is_untrusted_not_a_crash() -> None:
+    from mynacheck.evaluate import evaluate
+
+    rsa_encryption = bytes.fromhex("06092A864886F70D010101")
+    ca = (DATA / "gen2-root.der").read_bytes()
+    odd = ca.replace(rsa_encryption, bytes.fromhex("06092A864886F70D01017F"), 1)
+    assert odd != ca
+    result = evaluate((DATA / "ee-valid.der").read_bytes(), at=NOW, ca_der=odd)
+    assert result.status is Status.UNTRUSTED
+    assert result.details == (Detail.CA_UNPARSEABLE,)
+
+
+def test_unexpected_answer_on_the_ca_file_is_untrusted() -> None:
+    class _CaRefused(SimulatedConnection):
+        """EF 000A reads fine; every read after it (EF 000B, by SFI or offset) gets 6A80."""
+
+        reads = 0
+
+        def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+            if apdu[1] == 0xB0:
+                self.reads += 1
+                if self.reads > 1:
+                    return b"", 0x6A80
+            return super().send_and_receive(apdu)
+
+    connection = _CaRefused(make_card("valid"), "valid")
+    report = run_check(connection, CheckOptions(at=NOW, use_pin=False), FakePins())
+    assert report.status is Status.UNTRUSTED
+    assert Detail.CA_UNREADABLE in report.details

@@ -289,3 +289,26 @@ def test_simulated_and_revocation_details_are_listed() -> None:
     _, out, _ = invoke("check", "--simulate", "missing_blank_ff", "--no-pin", "--json")
     details = json.loads(out)["details"]
     assert "simulated" in details and "revocation_not_checked" not in details
+
+
+def test_a_transcript_that_runs_out_never_shows_the_pin(tmp_path: Path) -> None:
+    lines = (TRANSCRIPTS[0].parent / "valid_pin_right.txt").read_text(encoding="utf-8").splitlines()
+    cut = lines[: next(i for i, line in enumerate(lines) if line.startswith("> 00 20 00 80 04"))]
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(cut) + "\n", encoding="utf-8")
+    code, out, err = invoke("check", "--replay", str(path), "--pin-stdin", "--json", input="5678\n")
+    assert code == 1 and json.loads(out)["status"] == "internal_error"
+    assert "35 36 37 38" not in out + err and "5678" not in out + err
+    assert "** ** ** **" in out
+
+
+def test_check_log_writes_when_it_happened_and_only_certificate_outcomes(tmp_path: Path) -> None:
+    import sqlite3
+    from datetime import datetime, timezone
+
+    db = tmp_path / "tally.sqlite3"
+    invoke("check", "--simulate", "valid", "--no-pin", "--at", "2027-01-01", "--log", str(db))
+    invoke("check", "--simulate", "pin_last_try", "--pin-stdin", "--log", str(db), input="1234\n")
+    rows = sqlite3.connect(db).execute("SELECT time, status FROM checks").fetchall()
+    assert [status for _, status in rows] == ["valid"]
+    assert rows[0][0].startswith(str(datetime.now(timezone.utc).year))

@@ -78,3 +78,9 @@ def test_last_try_warns_and_asks(answer: bool, expected: Status) -> None:
     assert report.status is expected
     assert terminal.questions == 1
     assert any("1 try left" in warning for warning in terminal.warnings)
+
+
+def test_enter_alone_at_the_prompt_gives_up_without_sending() -> None:
+    source = PromptPinSource(FakeTerminal(["12", ""]), _PromptTexts("en"))
+    with pytest.raises(UsageError):
+        source.read_pin(JPKI_AUTH_PIN)

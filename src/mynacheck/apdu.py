@@ -19,7 +19,6 @@ class Sw(enum.IntEnum):
 
     OK = 0x9000
     END_OF_FILE_REACHED = 0x6282
-    VERIFY_FAILED = 0x63C0
     MEMORY_FAILURE = 0x6581
     WRONG_LENGTH = 0x6700
     INCOMPATIBLE_FILE_STRUCTURE = 0x6981
@@ -116,11 +115,14 @@ class ApduProtocol:
 
     def transmit(self, apdu: bytes) -> Response:
         data, sw = self._send(apdu)
+        # A command carrying a PIN is sent once, whatever comes back: each
+        # send may spend a try (fact sheet "PINs").
+        resendable = not carries_pin(apdu)
         if self._first_after_power_up:
             self._first_after_power_up = False
-            if sw == Sw.NO_PRECISE_DIAGNOSIS:
+            if sw == Sw.NO_PRECISE_DIAGNOSIS and resendable:
                 data, sw = self._send(apdu)
-        if sw >> 8 == 0x6C and not _is_extended(apdu):
+        if sw >> 8 == 0x6C and not _is_extended(apdu) and resendable:
             data, sw = self._send(_with_le(apdu, sw & 0xFF))
         collected = bytearray(data)
         rounds = 0
@@ -152,6 +154,15 @@ class ApduProtocol:
 
     def _send(self, apdu: bytes) -> tuple[bytes, int]:
         return self.connection.send_and_receive(apdu)
+
+
+#: INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
+PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
+
+
+def carries_pin(apdu: bytes) -> bool:
+    """True for a command whose data is a PIN (never resent, never written down)."""
+    return len(apdu) > 5 and apdu[1] in PIN_INSTRUCTIONS
 
 
 def _is_extended(apdu: bytes) -> bool:

@@ -108,6 +108,9 @@ def _run(
     )
     if session.protocol.extended_supported is False:
         report = replace(report, details=(*report.details, Detail.EXTENDED_APDU_UNSUPPORTED))
+    missing_sw = session.last_auth_read.sw if session.last_auth_read else None
+    if missing_sw is not None:  # what the card answered instead of a certificate
+        report = replace(report, info={**report.info, "sw": sw_name(missing_sw)})
     progress.report = report
     if not options.use_pin:
         return _add(report, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN)
@@ -188,31 +191,37 @@ def _pin_and_key(
         return replace(
             _add(failed, Detail.KEY_PROOF_FAILED), info={**report.info, "sw": sw_name(error.sw)}
         )
+    if proof is None:
+        return _add(report, Detail.KEY_ALGORITHM_UNSUPPORTED, Detail.KEY_NOT_PROVEN)
     report = replace(report, key_proof=proof)
     if not proof.ok:
         return _add(replace(report, status=Status.INVALID), Detail.KEY_MISMATCH)
     return report
 
 
-def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof:
+def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof | None:
     """Sign a fresh random challenge with the auth key; verify with the certificate read.
 
     Card state: auth PIN verified in this power cycle. Raises ApduError when
-    the card refuses to sign.
+    the card refuses to sign. None (nothing sent) when the certificate's key is
+    not RSA: this card generation signs RSA PKCS#1 v1.5 only (profile.py).
     """
     from cryptography import x509
-    from cryptography.exceptions import InvalidSignature
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
-    cert_der = session.last_auth_certificate
+    cert_der = session.last_auth_read.der if session.last_auth_read else None
     assert cert_der is not None
-    public_key = x509.load_der_x509_certificate(cert_der).public_key()
+    try:
+        public_key = x509.load_der_x509_certificate(cert_der).public_key()
+    except (UnsupportedAlgorithm, ValueError):
+        return None
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        return None
     if digest is None:
         digest = hashlib.sha256(os.urandom(32)).digest()
     signature = session.sign_with_auth_key(_SHA256_DIGEST_INFO_PREFIX + digest)
-    if not isinstance(public_key, rsa.RSAPublicKey):
-        return KeyProof(performed=True, ok=False)
     try:
         public_key.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
     except InvalidSignature:

@@ -13,14 +13,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .clock import JST
 from .errors import CheckError, UsageError
-from .messages import LABELS, USAGE, Lang, detect_language, text
+from .messages import LABELS, Lang, detect_language, text, usage_text
 from .status import Detail, Status
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from .transport import Connection
 
 F = TypeVar("F", bound=Callable[..., Any])
-_JST = timezone(timedelta(hours=9), "JST")
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Output:
     verbose: bool = False
 
     def usage_error(self, error: UsageError) -> int:
-        message = text(USAGE, error.key, self.lang, **_flatten(error.info))
+        message = usage_text(error.key, self.lang, error.info)
         click.echo(f"mynacheck: {message}", err=True)
         if self.json:
             from .report import CheckReport, report_json
@@ -60,12 +60,6 @@ class Output:
         else:
             click.echo(render_text(report, self.lang))
         return report.exit_code
-
-
-def _flatten(info: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in info.items()
-    }
 
 
 def _common_options(func: F) -> F:
@@ -113,9 +107,7 @@ def _guard(output: Output) -> Iterator[None]:
         report = CheckReport(status=error.status, details=error.details, info=error.info)
         sys.exit(output.report(report))
     except KeyboardInterrupt:
-        click.echo(
-            "mynacheck: " + ("中断しました。" if output.lang == "ja" else "interrupted."), err=True
-        )
+        click.echo("mynacheck: " + text(LABELS, "interrupted", output.lang), err=True)
         if output.json:
             from .report import CheckReport
 
@@ -239,27 +231,26 @@ def check(
         if record is not None:
             _check_writable(record)
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
-        from .check import CheckOptions, run_check
-
-        # Only now, so it does not compete with the imports on the way to the card.
-        _preload_in_background("mynacheck.evaluate", "platformdirs")
-
-        options = CheckOptions(
-            at=at,
-            use_pin=not no_pin,
-            allow_last_try=allow_last_try,
-            anchor_loader=lambda: _anchors(trust_anchors),
-        )
-        recorded_digest = getattr(connection, "recorded_digest", None)
-        if recorded_digest is not None:
-            options = replace(options, challenge_digest=recorded_digest())
         recorder = None
-        if record is not None:
-            from .transport.replay import RecordingConnection
+        try:  # from here on the card is unpowered however the command ends
+            from .check import CheckOptions, run_check
 
-            recorder = RecordingConnection(connection)
-            connection = recorder
-        try:
+            # Only now, so it does not compete with the imports on the way to the card.
+            _preload_in_background("mynacheck.evaluate", "platformdirs")
+            options = CheckOptions(
+                at=at,
+                use_pin=not no_pin,
+                allow_last_try=allow_last_try,
+                anchor_loader=lambda: _anchors(trust_anchors),
+            )
+            recorded_digest = getattr(connection, "recorded_digest", None)
+            if recorded_digest is not None:
+                options = replace(options, challenge_digest=recorded_digest())
+            if record is not None:
+                from .transport.replay import RecordingConnection
+
+                recorder = RecordingConnection(connection)
+                connection = recorder
             report = run_check(connection, options, pin_source)
         finally:
             connection.close()
@@ -269,7 +260,7 @@ def check(
                 except OSError as error:  # the verdict still stands; say what was lost
                     click.echo(f"mynacheck: {record}: {error.strerror}", err=True)
                 else:
-                    click.echo(_record_notice(output.lang, record), err=True)
+                    click.echo(text(LABELS, "record_notice", output.lang, path=record), err=True)
         report = _check_replay_leftover(connection, report)
         if log is not None:
             _append_to_tally(log, key_file, report, output.lang)
@@ -302,18 +293,6 @@ def _check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
         raise UsageError("file_unwritable", path=str(path))
-
-
-def _record_notice(lang: Lang, path: Path) -> str:
-    if lang == "ja":
-        return (
-            f"記録を {path} に保存しました。利用者証明用電子証明書を含みます "
-            "(個人情報はありませんが、カード固有のシリアル番号があります)。暗証番号は伏せてあります。"
-        )
-    return (
-        f"Transcript written to {path}. It holds the user-authentication certificate (no "
-        "personal data, but a serial number unique to the card). PIN bytes are redacted."
-    )
 
 
 def _check_replay_leftover(connection: Connection, report: CheckReport) -> CheckReport:
@@ -395,7 +374,7 @@ def parse_moment(value: str) -> datetime:
     except ValueError:
         raise UsageError("bad_date", value=value) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_JST)
+        moment = moment.replace(tzinfo=JST)
     if not 1950 <= moment.year <= 9000:  # keeps JST/UTC arithmetic inside datetime's range
         raise UsageError("bad_date", value=value)
     return moment
@@ -491,7 +470,12 @@ def inspect(
         report = CheckReport(
             status=evaluation.status,
             certificate=evaluation.certificate,
-            details=(*evaluation.details, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN),
+            details=(
+                *evaluation.details,
+                Detail.PIN_NOT_CHECKED,
+                Detail.KEY_NOT_PROVEN,
+                *([Detail.REVOCATION_NOT_CHECKED] if evaluation.certificate else []),
+            ),
             evaluated_at=at,
         )
         sys.exit(output.report(report))
@@ -520,6 +504,9 @@ def pin_status(
         from .pinstatus import all_pin_statuses
         from .profile import MY_NUMBER_CARD
 
+        if simulate == "list":
+            _print_scenarios(output)
+            return
         _check_one_source(simulate, replay, reader)
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
         try:
@@ -602,7 +589,7 @@ def readers(lang: str | None, json_output: bool, verbose: bool) -> None:
         if output.json:
             click.echo(json.dumps({"readers": rows}, ensure_ascii=False, indent=2))
         elif not rows:
-            click.echo(text({"x": ("リーダーがありません。", "no readers.")}, "x", output.lang))
+            click.echo(text(LABELS, "readers.none", output.lang))
         else:
             for row in rows:
                 click.echo(_reader_line(row, output.lang))
@@ -610,16 +597,13 @@ def readers(lang: str | None, json_output: bool, verbose: bool) -> None:
 
 
 def _reader_line(row: dict[str, Any], lang: Lang) -> str:
-    ja = lang == "ja"
     if not row["card_present"]:
-        state = "カードなし" if ja else "no card"
+        key = "readers.empty"
     elif row["my_number_card"] is None:
-        state = "カードあり (使用中のため不明)" if ja else "card (busy, not identified)"
-    elif row["my_number_card"]:
-        state = "マイナンバーカード" if ja else "My Number Card"
+        key = "readers.busy"
     else:
-        state = "マイナンバーカード以外のカード" if ja else "not a My Number Card"
-    return f"{row['index']}: {row['name']}  [{state}]"
+        key = "readers.mynumber" if row["my_number_card"] else "readers.other"
+    return f"{row['index']}: {row['name']}  [{text(LABELS, key, lang)}]"
 
 
 def _is_my_number_card(info: Any) -> bool | None:
@@ -657,12 +641,15 @@ def _open_tally(log: str | None, key_file: Path | None) -> Any:
 def _append_to_tally(log: str, key_file: Path | None, report: CheckReport, lang: Lang) -> None:
     """``check --log``: the report is already made; a tally problem is only warned about."""
     from .tally import Tally
+    from .watch import TALLIED_STATUSES
 
+    if report.status not in TALLIED_STATUSES:
+        return  # PIN and reader outcomes say nothing about the certificate
     try:
         with Tally.open(log, key_file) as tally:
-            tally.append(report)
+            tally.append(report, at=datetime.now(timezone.utc))  # not --at: when it happened
     except UsageError as error:
-        message = text(USAGE, error.key, lang, **_flatten(error.info))
+        message = usage_text(error.key, lang, error.info)
         click.echo(f"mynacheck: {message}", err=True)
 
 

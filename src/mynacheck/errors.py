@@ -66,9 +66,3 @@ class CardCommunicationError(CheckError):
 
 class NotMyNumberCardError(CheckError):
     status = Status.NOT_MYNUMBER_CARD
-
-
-class Interrupted(CheckError):
-    """Ctrl-C, or a replayed transcript that ran out."""
-
-    status = Status.INTERNAL_ERROR

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .clock import JST as JST
@@ -45,13 +45,17 @@ class Evaluation:
     details: tuple[Detail, ...] = field(default_factory=tuple)
 
 
-def parse_certificate(der: bytes) -> x509.Certificate | None:
+def parse_certificate(der: bytes, *, need_key: bool = False) -> x509.Certificate | None:
+    """The certificate, or None when it does not parse (or, with ``need_key``, when
+    its public key is of a kind we cannot use)."""
     try:
         cert = x509.load_der_x509_certificate(der)
         # Touch the fields we report so a lazily-failing certificate fails here.
         _ = (cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc)
         _ = cert.serial_number
-    except ValueError:
+        if need_key:
+            cert.public_key()
+    except (ValueError, UnsupportedAlgorithm):
         return None
     return cert
 
@@ -83,7 +87,7 @@ def evaluate(
     if not check_chain:
         details.append(Detail.CHAIN_NOT_CHECKED)
     else:
-        ca = parse_certificate(ca_der) if ca_der is not None else None
+        ca = parse_certificate(ca_der, need_key=True) if ca_der is not None else None
         if ca is None:
             reason = ca_missing or (
                 Detail.CA_UNPARSEABLE if ca_der is not None else Detail.CA_UNREADABLE
@@ -118,7 +122,7 @@ def signature_verifies(cert: x509.Certificate, ca: x509.Certificate) -> bool:
     """True when ``ca``'s key made ``cert``'s signature (RSA or EC: next-generation cards)."""
     try:
         cert.verify_directly_issued_by(ca)
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):
         return False
     return True
 

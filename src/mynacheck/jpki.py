@@ -73,9 +73,9 @@ class JpkiSession:
         self._current_ef: int | None = None
         #: False once an offset read after a read by SFI failed: this card does
         #: not make the EF current that way, so later files are SELECTed first.
-        self._sfi_makes_ef_current: bool | None = None
-        #: DER of the auth certificate once read (for the key proof).
-        self.last_auth_certificate: bytes | None = None
+        self._sfi_makes_ef_current = True
+        #: The auth certificate file as last read (DER for the key proof, or why missing).
+        self.last_auth_read: FileRead | None = None
 
     # -- selection --------------------------------------------------------------
 
@@ -94,9 +94,12 @@ class JpkiSession:
         if response.sw != Sw.OK:
             self._selected_aid = None
             if aid == self.profile.jpki_aid:
-                raise NotMyNumberCardError(
-                    Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(response.sw)}
+                detail = (
+                    Detail.JPKI_AP_NOT_FOUND
+                    if response.sw == Sw.FILE_NOT_FOUND
+                    else Detail.UNEXPECTED_STATUS_WORD
                 )
+                raise NotMyNumberCardError(detail, info={"sw": sw_name(response.sw)})
             raise ApduError(response.data, response.sw)
         self._selected_aid = aid
         self._current_ef = None
@@ -122,12 +125,21 @@ class JpkiSession:
     def read_auth_certificate(self) -> FileRead:
         """The 利用者証明用電子証明書 (EF 000A). No PIN needed on a physical card."""
         read = self.read_certificate_file(self.profile.auth_cert_fid)
-        self.last_auth_certificate = read.der
+        self.last_auth_read = read
         return read
 
     def read_auth_ca_certificate(self) -> FileRead:
-        """The CA certificate of the auth certificate (EF 000B). No PIN needed."""
-        return self.read_certificate_file(self.profile.auth_ca_fid)
+        """The CA certificate of the auth certificate (EF 000B). No PIN needed.
+
+        Any refusal, expected or not, leaves the CA unread (the verdict is then
+        ``untrusted``); only a card that stops answering raises.
+        """
+        try:
+            return self.read_certificate_file(self.profile.auth_ca_fid)
+        except CardCommunicationError as error:
+            if error.details != (Detail.UNEXPECTED_STATUS_WORD,):
+                raise
+            return FileRead(None, Detail.CA_UNREADABLE)
 
     def read_certificate_file(self, fid: int) -> FileRead:
         """Read the DER object in EF ``fid`` of the JPKI AP.
@@ -138,7 +150,7 @@ class JpkiSession:
         """
         self._ensure_application(self.profile.jpki_aid)
         try:
-            if self._sfi_makes_ef_current is False:
+            if not self._sfi_makes_ef_current:
                 self._select_ef(fid)
                 first = self._read_binary(0x00, 0x00, None, fid)
             else:
@@ -207,9 +219,7 @@ class JpkiSession:
             except CardCommunicationError as error:
                 # Only a card that went mute (reset) says "no extended APDUs";
                 # a removed card or a garbled answer is a fault, said as such.
-                if self.protocol.extended_supported or error.details != (
-                    Detail.CARD_UNRESPONSIVE,
-                ):
+                if self.protocol.extended_supported or error.details != (Detail.CARD_UNRESPONSIVE,):
                     raise
                 # Some readers fail the transfer, or reset the card, rather than
                 # answer 6700: start the card session again, short APDUs only.

@@ -192,6 +192,14 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the card's key does not match its certificate.",
     ),
     "key_proof_failed": ("カードが署名を拒否しました。", "the card refused to sign."),
+    "key_algorithm_unsupported": (
+        "証明書の鍵が RSA ではないため、カードの鍵は確認していません。",
+        "the certificate's key is not RSA: the card's key was not proven.",
+    ),
+    "jpki_ap_not_found": (
+        "公的個人認証のアプリケーションがありません (6A82)。",
+        "the card has no JPKI application (6A82).",
+    ),
     "chain_not_checked": (
         "署名と発行元は確認していません (--ca なし)。",
         "signature and issuer were not checked (no --ca).",
@@ -348,15 +356,27 @@ LABELS: dict[str, tuple[str, str]] = {
         "Warning: 1 try left. A wrong PIN blocks the card until you visit your municipal counter.",
     ),
     "pin.last_try_question": ("入力を続けますか?", "Continue?"),
-    "pinname.jpki_auth": ("利用者証明用電子証明書の暗証番号 (数字 4 桁)", "JPKI user-authentication PIN (4 digits)"),
-    "pinname.jpki_sign": ("署名用電子証明書の暗証番号 (英数字 6-16 桁)", "JPKI signature password (6-16 characters)"),
-    "pinname.kenkaku_hojo_pin": ("券面事項入力補助用の暗証番号 (数字 4 桁)", "card-info input-support PIN (4 digits)"),
+    "pinname.jpki_auth": (
+        "利用者証明用電子証明書の暗証番号 (数字 4 桁)",
+        "JPKI user-authentication PIN (4 digits)",
+    ),
+    "pinname.jpki_sign": (
+        "署名用電子証明書の暗証番号 (英数字 6-16 桁)",
+        "JPKI signature password (6-16 characters)",
+    ),
+    "pinname.kenkaku_hojo_pin": (
+        "券面事項入力補助用の暗証番号 (数字 4 桁)",
+        "card-info input-support PIN (4 digits)",
+    ),
     "pinname.kenkaku_hojo_pin_a": ("券面事項入力補助 照合番号 A", "card-info input-support PIN A"),
     "pinname.kenkaku_hojo_pin_b": ("券面事項入力補助 照合番号 B", "card-info input-support PIN B"),
     "pinname.kenmen_pin_a": ("券面 照合番号 A", "card-surface PIN A"),
     "pinname.kenmen_pin_b": ("券面 照合番号 B", "card-surface PIN B"),
     "pinstate.unavailable": ("このカードにはありません", "not on this card"),
-    "pinstate.verified": ("確認済み (この電源投入中、残り回数は不明)", "verified this power cycle (tries unknown)"),
+    "pinstate.verified": (
+        "確認済み (この電源投入中、残り回数は不明)",
+        "verified this power cycle (tries unknown)",
+    ),
     "pinstate.tries": ("残り {tries} 回", "{tries} tries left"),
     "pinstate.tries_of": ("残り {tries} 回 / {max} 回", "{tries} of {max} tries left"),
     "pinstate.blocked": ("ロック中", "BLOCKED"),
@@ -369,6 +389,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "Warning: a PIN has 1 try left; one more mistake blocks it.",
     ),
     "pin.none_blocked": ("ロックされた暗証番号はありません。", "No PIN is blocked."),
+    "interrupted": ("中断しました。", "interrupted."),
+    "record_notice": (
+        "記録を {path} に保存しました。利用者証明用電子証明書を含みます (個人情報はありませんが、カード固有のシリアル番号があります)。暗証番号は伏せてあります。",
+        "Transcript written to {path}. It holds the user-authentication certificate (no personal data, but a serial number unique to the card). PIN bytes are redacted.",
+    ),
+    "readers.none": ("リーダーがありません。", "no readers."),
+    "readers.empty": ("カードなし", "no card"),
+    "readers.busy": ("カードあり (使用中のため不明)", "card (busy, not identified)"),
+    "readers.mynumber": ("マイナンバーカード", "My Number Card"),
+    "readers.other": ("マイナンバーカード以外のカード", "not a My Number Card"),
     "info.sw": ("カードの応答", "Card answered"),
     "info.pcsc_error": ("PC/SC のエラー", "PC/SC error"),
 }
@@ -384,6 +414,14 @@ def text(table: dict[str, tuple[str, str]], key: str, lang: Lang, **values: Any)
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def usage_text(key: str, lang: Lang, info: dict[str, Any]) -> str:
+    """A usage error's message, lists in ``info`` (reader names, ...) joined."""
+    flat = {
+        k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in info.items()
+    }
+    return text(USAGE, key, lang, **flat)
 
 
 def detect_language(environ: dict[str, str] | None = None) -> Lang:
@@ -488,7 +526,10 @@ WATCH: dict[str, tuple[str, str]] = {
         "読み取り中にカードが外されました。",
         "The card was removed during the read.",
     ),
-    "line.card_busy": ("他のプログラムがカードを使用中です。", "Another program is using the card."),
+    "line.card_busy": (
+        "他のプログラムがカードを使用中です。",
+        "Another program is using the card.",
+    ),
     "line.no_card": (
         "読み取る前にカードが外されました。",
         "The card left before it could be read.",
@@ -546,7 +587,10 @@ WATCH: dict[str, tuple[str, str]] = {
     ),
     "summary": ("この回の集計: {n} 件", "This session: {n} checks"),
     "summary.none": ("確認したカードはありません。", "No card was checked."),
-    "tally_failed": ("集計に記録できませんでした: {reason}", "Could not record in the tally: {reason}"),
+    "tally_failed": (
+        "集計に記録できませんでした: {reason}",
+        "Could not record in the tally: {reason}",
+    ),
     "logging": ("記録先: {path}", "Recording to {path}"),
 }
 

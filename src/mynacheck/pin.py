@@ -103,6 +103,8 @@ class PromptPinSource:
                 raise UsageError(PinShape.EMPTY.value)
             pin = normalize_pin(line)
             shape = pin_shape(pin, reference)
+            if shape is PinShape.EMPTY:  # Enter alone: the holder gives up
+                raise UsageError(shape.value)
             if shape is PinShape.OK:
                 return bytearray(pin.encode("ascii"))
             self._terminal.warn(self._texts.reask(shape, reference))

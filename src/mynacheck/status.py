@@ -101,7 +101,9 @@ class Detail(str, enum.Enum):
     PIN_TRIES_UNKNOWN = "pin_tries_unknown"
     KEY_NOT_PROVEN = "key_not_proven"
     KEY_PROOF_FAILED = "key_proof_failed"
+    KEY_ALGORITHM_UNSUPPORTED = "key_algorithm_unsupported"
     # Card and reader.
+    JPKI_AP_NOT_FOUND = "jpki_ap_not_found"
     CARD_REMOVED = "card_removed"
     CARD_UNRESPONSIVE = "card_unresponsive"
     UNEXPECTED_STATUS_WORD = "unexpected_status_word"

@@ -36,8 +36,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from .clock import JST
 from .errors import UsageError
-from .evaluate import JST
 from .report import CheckReport
 from .status import CERTIFICATE_STATUSES, Status
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .clock import JST
 from .errors import CheckError, NoCardError, NoReaderError, PcscUnavailableError, UsageError
-from .evaluate import JST
-from .messages import NEXT_STEPS, USAGE, WATCH, Lang, text
+from .messages import NEXT_STEPS, WATCH, Lang, text, usage_text
 from .report import CheckReport, iso_utc
 from .status import CERTIFICATE_STATUSES, Detail, Status
 
@@ -408,7 +408,7 @@ class WatchSession:
             except UsageError as error:
                 if error.key not in ("several_cards", "no_such_reader"):
                     raise
-                message = text(USAGE, error.key, lang, **_flat(error.info))
+                message = usage_text(error.key, lang, error.info)
                 self._say_once(error.key, message)
                 time.sleep(self.options.poll_seconds)
                 continue
@@ -446,9 +446,3 @@ class WatchSession:
             pcsc.wait_for_removal(reader_name)
         except CheckError:
             time.sleep(self.options.poll_seconds)  # service gone: the wait loop will say so
-
-
-def _flat(info: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in info.items()
-    }

@@ -25,6 +25,8 @@ class SimulatedConnection:
         self.simulated = True
         self.atr = card.atr
         self.apdu_count = 0
+        if not card.powered and not card.removed:
+            card.power_on()  # connecting powers the card, as SCardConnect does
 
     @classmethod
     def for_scenario(cls, name: str) -> SimulatedConnection:

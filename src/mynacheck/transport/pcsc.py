@@ -440,8 +440,15 @@ class PcscConnection:
                 raise PcscUnavailableError(info={"pcsc_error": str(error)}) from None
             if code != scard.SCARD_S_SUCCESS:
                 _raise_connect_error(code, reader.name)
-            connection = cls(context, handle, int(protocol), reader.name, share)
-            connection.atr = connection._current_atr() or (reader.atr or b"")
+            try:
+                connection = cls(context, handle, int(protocol), reader.name, share)
+                connection.atr = connection._current_atr() or (reader.atr or b"")
+            except BaseException:
+                # Connected but interrupted before the object could own the
+                # handle: unpower explicitly rather than leave it to pcscd.
+                with contextlib.suppress(Exception):
+                    scard.SCardDisconnect(handle, scard.SCARD_UNPOWER_CARD)
+                raise
             return connection
         except BaseException:
             context.release()

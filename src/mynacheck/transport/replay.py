@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..apdu import carries_pin
 from ..errors import CardCommunicationError, CheckError
 from ..status import Detail, Status
 from . import Connection
@@ -35,8 +36,6 @@ NOTICE = (
     "# but a serial number unique to the card). PIN bytes are redacted as **."
 )
 _REDACTED = "**"
-# INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
-_PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
 _FAILURES = {"card_removed": Detail.CARD_REMOVED, "card_unresponsive": Detail.CARD_UNRESPONSIVE}
 
 
@@ -65,7 +64,7 @@ Entry = Exchange | Reset
 
 def redact(apdu: bytes) -> tuple[int | None, ...]:
     """The command with any PIN bytes replaced by None."""
-    if len(apdu) > 5 and apdu[1] in _PIN_INSTRUCTIONS:
+    if carries_pin(apdu):
         return (*apdu[:5], *([None] * (len(apdu) - 5)))
     return tuple(apdu)
 
@@ -169,7 +168,7 @@ class ReplayConnection:
         from . import split_response
 
         self.apdu_count += 1
-        entry = self._next(apdu.hex(" ").upper())
+        entry = self._next(_hex(redact(apdu)))
         if not isinstance(entry, Exchange) or not _matches(entry.command, apdu):
             expected = "reset" if isinstance(entry, Reset) else _hex(entry.command)
             raise TranscriptError(
