@@ -104,7 +104,13 @@ def _guard(output: Output) -> Iterator[None]:
     except CheckError as error:
         from .report import CheckReport
 
-        report = CheckReport(status=error.status, details=error.details, info=error.info)
+        reader = error.info.get("reader")
+        report = CheckReport(
+            status=error.status,
+            details=error.details,
+            info=error.info,
+            reader=reader if isinstance(reader, str) else None,
+        )
         sys.exit(output.report(report))
     except KeyboardInterrupt:
         click.echo("mynacheck: " + text(LABELS, "interrupted", output.lang), err=True)

@@ -1,0 +1,6 @@
+"""``python -m mynacheck`` (``py -m mynacheck`` on Windows): the same as the ``mynacheck`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()
