@@ -1,4 +1,4 @@
-"""``python -m mynacheck`` (``py -m mynacheck`` on Windows): the same as the ``mynacheck`` command."""
+"""``python -m mynacheck`` (``py -m mynacheck`` on Windows): the ``mynacheck`` command."""
 
 from .cli import main
 
