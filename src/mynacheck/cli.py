@@ -221,10 +221,8 @@ def check(
     """Check the card's user-authentication certificate (and the PIN, unless --no-pin)."""
     output = _output(lang, json_output, verbose)
     with _guard(output):
-        if simulate == "list":
-            _print_scenarios(output)
+        if _listed_scenarios(output, simulate, replay, reader):
             return
-        _check_one_source(simulate, replay, reader)
         if pin_stdin and no_pin:
             raise UsageError("pin_options_conflict")
         if not pin_stdin and not no_pin and not sys.stdin.isatty():
@@ -323,9 +321,17 @@ def _anchors(files: tuple[Path, ...]) -> tuple[bytes, ...]:
     return tuple(load_anchors(files, anchors_folder()))
 
 
-def _check_one_source(simulate: str | None, replay: Path | None, reader: str | None) -> None:
+def _listed_scenarios(
+    output: Output, simulate: str | None, replay: Path | None, reader: str | None
+) -> bool:
+    """True once ``--simulate list`` has printed the scenarios; otherwise checks that at
+    most one card source is named."""
+    if simulate == "list":
+        _print_scenarios(output)
+        return True
     if sum(x is not None for x in (simulate, replay, reader)) > 1:
         raise UsageError("source_conflict")
+    return False
 
 
 def _open_source(
@@ -510,10 +516,8 @@ def pin_status(
         from .pinstatus import all_pin_statuses
         from .profile import MY_NUMBER_CARD
 
-        if simulate == "list":
-            _print_scenarios(output)
+        if _listed_scenarios(output, simulate, replay, reader):
             return
-        _check_one_source(simulate, replay, reader)
         connection = _open_source(simulate, replay, reader, wait, exclusive=True)
         try:
             rows = all_pin_statuses(JpkiSession(ApduProtocol(connection)), MY_NUMBER_CARD)
