@@ -1,6 +1,6 @@
 """``python -m mynacheck`` (``py -m mynacheck`` on Windows): the ``mynacheck`` command."""
 
-from .cli import main
+from .cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
