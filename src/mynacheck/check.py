@@ -125,12 +125,14 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
 
     Card state: JPKI AP selectable, no PIN needed.
     """
-    from .evaluate import evaluate  # cryptography: imported once the card is being read
-
     cert = session.read_auth_certificate()
-    if cert.der is None:
+    ca = session.read_auth_ca_certificate() if cert.der is not None else None
+    # Only now: the CLI imports cryptography on a thread during the reads above,
+    # and importing it here first would wait for that thread before reading.
+    from .evaluate import evaluate
+
+    if cert.der is None or ca is None:
         return evaluate(None, at=options.at, missing=cert.missing)
-    ca = session.read_auth_ca_certificate()
     anchors = options.anchors
     if options.anchor_loader is not None:
         anchors += options.anchor_loader()
