@@ -157,7 +157,7 @@ def report(scenario: str, runs: int, latency: float) -> None:
         ratio = medians["mynacheck"] / medians["opensc"]
         budget = 3 if not short_only else 2 + math.ceil(ee / 256) + math.ceil(ca / 256)
         print(
-            f"{kind:14} ratio      mynacheck/OpenSC wall time {ratio:.2f}x, "
+            f"{kind:14} ratio      mynacheck/OpenSC wall time {ratio:.3f}x, "
             f"APDUs {apdus['mynacheck']}/{apdus['opensc']} (budget {budget})\n"
         )
     print("mynacheck time split (seconds):")
