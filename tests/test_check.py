@@ -401,3 +401,17 @@ def test_unexpected_answer_on_the_ca_file_is_untrusted() -> None:
     report = run_check(connection, CheckOptions(at=NOW, use_pin=False), FakePins())
     assert report.status is Status.UNTRUSTED
     assert Detail.CA_UNREADABLE in report.details
+
+
+def test_extended_read_answered_6cxx_falls_back_to_short_reads() -> None:
+    class _Extended6C(SimulatedConnection):
+        def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+            if apdu[1] == 0xB0 and len(apdu) == 7:  # an extended READ BINARY
+                return b"", 0x6C00
+            return super().send_and_receive(apdu)
+
+    report = run_check(
+        _Extended6C(make_card("valid"), "valid"), CheckOptions(at=NOW, use_pin=False), FakePins()
+    )
+    assert report.status is Status.VALID
+    assert Detail.EXTENDED_APDU_UNSUPPORTED in report.details

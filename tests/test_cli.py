@@ -312,3 +312,10 @@ def test_check_log_writes_when_it_happened_and_only_certificate_outcomes(tmp_pat
     rows = sqlite3.connect(db).execute("SELECT time, status FROM checks").fetchall()
     assert [status for _, status in rows] == ["valid"]
     assert rows[0][0].startswith(str(datetime.now(timezone.utc).year))
+
+
+def test_pin_status_says_what_to_do_about_each_blocked_pin() -> None:
+    _, out, _ = invoke("pin-status", "--simulate", "pin_blocked", "--json", "--lang", "en")
+    pins = json.loads(out)["pins"]
+    assert "municipal counter" in pins[0]["advice"]
+    assert all(p["advice"] is None for p in pins if not p["blocked"])

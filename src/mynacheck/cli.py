@@ -540,6 +540,7 @@ def pin_status(
                         "max_tries": row.reference.max_tries,
                         "blocked": row.blocked,
                         "verified": row.verified,
+                        "advice": _reset_advice(row, output.lang) if row.blocked else None,
                     }
                     for row in rows
                 ],
@@ -553,11 +554,18 @@ def pin_status(
                     f"{text(LABELS, 'pinname.' + row.reference.key, output.lang)}: "
                     f"{_pin_row_state(row, output.lang)}"
                 )
+                if row.blocked:
+                    click.echo(f"  -> {_reset_advice(row, output.lang)}")
             if any(row.tries_left == 1 and not row.blocked for row in rows):
                 click.echo(text(LABELS, "pin.last_try_left", output.lang))
-            advice = "pin.blocked_advice" if blocked else "pin.none_blocked"
-            click.echo(text(LABELS, advice, output.lang))
+            if not blocked:
+                click.echo(text(LABELS, "pin.none_blocked", output.lang))
         sys.exit(status.exit_code)
+
+
+def _reset_advice(row: Any, lang: Lang) -> str:
+    key = f"pinreset.{row.reference.key}"
+    return text(LABELS, key if key in LABELS else "pinreset.other", lang)
 
 
 def _pin_row_state(row: Any, lang: Lang) -> str:

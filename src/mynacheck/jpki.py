@@ -213,7 +213,9 @@ class JpkiSession:
                     0x00, 0xB0, p1, p2, le=le, extended=True, accept=_READ_OK
                 )
             except ApduError as error:
-                if error.sw != Sw.WRONG_LENGTH or self.protocol.extended_supported:
+                # 6700, or 6Cxx naming a short Le: this reader/card wants short APDUs.
+                wrong_length = error.sw == Sw.WRONG_LENGTH or error.sw >> 8 == 0x6C
+                if not wrong_length or self.protocol.extended_supported:
                     raise
                 self.protocol.extended_supported = False
             except CardCommunicationError as error:

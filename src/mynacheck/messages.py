@@ -380,9 +380,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "pinstate.tries": ("残り {tries} 回", "{tries} tries left"),
     "pinstate.tries_of": ("残り {tries} 回 / {max} 回", "{tries} of {max} tries left"),
     "pinstate.blocked": ("ロック中", "BLOCKED"),
-    "pin.blocked_advice": (
-        "ロックされた暗証番号は、住民票のある市区町村の窓口で初期化 (再設定) できます。マイナンバーカードを持参してください。",
-        "A blocked PIN is reset at the counter of your municipality; bring the My Number Card.",
+    # What to do about each blocked PIN (pin-status).
+    "pinreset.jpki_auth": (
+        "住民票のある市区町村の窓口で初期化 (再設定) します。マイナンバーカードを持参してください。スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります。",
+        "have it reset at your municipal counter (bring the card); some convenience-store kiosks can reset it with a smartphone app.",
+    ),
+    "pinreset.jpki_sign": (
+        "住民票のある市区町村の窓口で初期化 (再設定) します。マイナンバーカードを持参してください。スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります。",
+        "have it reset at your municipal counter (bring the card); some convenience-store kiosks can reset it with a smartphone app.",
+    ),
+    "pinreset.kenkaku_hojo_pin": (
+        "住民票のある市区町村の窓口で初期化 (再設定) します。マイナンバーカードを持参してください。",
+        "have it reset at your municipal counter; bring the card.",
+    ),
+    "pinreset.other": (
+        "照合番号は利用者が設定するものではありません。ロック解除は市区町村の窓口に相談してください。",
+        "this PIN is not one you set: ask your municipal counter to unblock it.",
     ),
     "pin.last_try_left": (
         "注意: 残り 1 回の暗証番号があります。間違えるとロックされます。",
