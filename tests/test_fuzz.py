@@ -35,6 +35,11 @@ class FuzzedConnection:
     reader = "fuzz"
     simulated = True
     atr = b""
+    contactless = False
+
+    @property
+    def apdu_count(self) -> int:
+        return len(self.sent)
 
     def __init__(self, answers: list[bytes]) -> None:
         self.answers = answers

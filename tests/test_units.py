@@ -30,6 +30,11 @@ class ScriptedConnection:
     reader = "scripted"
     simulated = True
     atr = b""
+    contactless = False
+
+    @property
+    def apdu_count(self) -> int:
+        return len(self.sent)
 
     def __init__(self, answers: list[bytes]) -> None:
         self.answers = list(answers)

@@ -54,7 +54,7 @@ def run_check(
         simulated=connection.simulated,
         reader=connection.reader,
         evaluated_at=options.at,
-        contactless=getattr(connection, "contactless", False),
+        contactless=connection.contactless,
     )
     progress = _Progress(base)
     try:
@@ -72,7 +72,7 @@ def run_check(
     always = [Detail.SIMULATED] if connection.simulated else []
     if report.certificate is not None:
         always.append(Detail.REVOCATION_NOT_CHECKED)
-    return replace(_add(report, *always), apdu_count=getattr(connection, "apdu_count", None))
+    return replace(_add(report, *always), apdu_count=connection.apdu_count)
 
 
 def _failed(report: CheckReport, error: CheckError) -> CheckReport:

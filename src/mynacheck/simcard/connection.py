@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import CardCommunicationError
 from ..status import Detail
-from ..transport import split_response
+from ..transport import is_contactless, split_response
 from .card import CardRemoved, CardUnresponsive, SimulatedCard
 from .scenarios import make_card
 
@@ -27,6 +27,10 @@ class SimulatedConnection:
         self.apdu_count = 0
         if not card.powered and not card.removed:
             card.power_on()  # connecting powers the card, as SCardConnect does
+
+    @property
+    def contactless(self) -> bool:
+        return is_contactless(self.reader, self.atr)
 
     @classmethod
     def for_scenario(cls, name: str) -> SimulatedConnection:

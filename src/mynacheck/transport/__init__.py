@@ -35,6 +35,16 @@ class Connection(Protocol):
         """
         ...
 
+    @property
+    def apdu_count(self) -> int:
+        """Commands sent so far (GET RESPONSE and resends included)."""
+        ...
+
+    @property
+    def contactless(self) -> bool:
+        """The card sits on a contactless reader (so: "keep it still" on a failure)."""
+        ...
+
     def reset(self) -> None:
         """Power-cycle the card (cold reset, clearing any verified PIN); reselect after."""
         ...
@@ -42,6 +52,27 @@ class Connection(Protocol):
     def close(self) -> None:
         """Release the card, unpowering it so no verified PIN state lingers."""
         ...
+
+
+_CONTACTLESS_NAMES = ("pasori", "contactless", "rc-s")
+
+
+def is_contactless(reader_name: str, atr: bytes | None) -> bool:
+    """Guess whether the card sits on a contactless reader.
+
+    Contactless readers build the ATR themselves (PC/SC part 3: ``3B 8x 80 01``);
+    some report the card's ATS instead, so the reader name is the second hint.
+    """
+    if (
+        atr
+        and len(atr) >= 4
+        and atr[0] == 0x3B
+        and atr[1] & 0xF0 == 0x80
+        and atr[2:4] == b"\x80\x01"
+    ):
+        return True
+    lowered = reader_name.lower()
+    return any(part in lowered for part in _CONTACTLESS_NAMES)
 
 
 def split_response(response: bytes) -> tuple[bytes, int]:

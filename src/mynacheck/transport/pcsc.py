@@ -26,7 +26,7 @@ from ..errors import (
     UsageError,
 )
 from ..status import Detail
-from . import split_response
+from . import is_contactless, split_response
 
 #: The pseudo reader whose state changes when a reader is plugged in or out
 #: (pcsc-lite and Windows; macOS ignores it, and the loop below re-lists anyway).
@@ -37,7 +37,6 @@ PNP_NOTIFICATION = "\\\\?PnP?\\Notification"
 _WAIT_SLICE_MS = 500
 
 #: Reader-name fragments of contactless readers (Sony's PaSoRi is RC-S3xx).
-_CONTACTLESS_NAMES = ("pasori", "contactless", "rc-s")
 
 _ON_WINDOWS = sys.platform == "win32"
 
@@ -179,23 +178,6 @@ class ReaderInfo:
     def contactless(self) -> bool:
         return is_contactless(self.name, self.atr)
 
-
-def is_contactless(reader_name: str, atr: bytes | None) -> bool:
-    """Guess whether the card sits on a contactless reader.
-
-    Contactless readers build the ATR themselves (PC/SC part 3: ``3B 8x 80 01``);
-    some report the card's ATS instead, so the reader name is the second hint.
-    """
-    if (
-        atr
-        and len(atr) >= 4
-        and atr[0] == 0x3B
-        and atr[1] & 0xF0 == 0x80
-        and atr[2:4] == b"\x80\x01"
-    ):
-        return True
-    lowered = reader_name.lower()
-    return any(part in lowered for part in _CONTACTLESS_NAMES)
 
 
 def _reader_infos(context: _Context, names: list[str]) -> list[ReaderInfo]:

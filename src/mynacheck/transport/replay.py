@@ -28,7 +28,7 @@ from pathlib import Path
 from ..apdu import carries_pin
 from ..errors import CardCommunicationError, CheckError
 from ..status import Detail, Status
-from . import Connection
+from . import Connection, is_contactless
 
 HEADER = "# mynacheck transcript 1"
 NOTICE = (
@@ -191,6 +191,10 @@ class ReplayConnection:
     def close(self) -> None:
         pass
 
+    @property
+    def contactless(self) -> bool:
+        return is_contactless(self.reader, self.atr)
+
     def recorded_digest(self) -> bytes | None:
         """The SHA-256 digest the recorded card was asked to sign, if any (key proof)."""
         for entry in self._remaining:
@@ -232,12 +236,12 @@ class RecordingConnection:
         return self.inner.atr
 
     @property
-    def apdu_count(self) -> int | None:
-        return getattr(self.inner, "apdu_count", None)
+    def apdu_count(self) -> int:
+        return self.inner.apdu_count
 
     @property
     def contactless(self) -> bool:
-        return bool(getattr(self.inner, "contactless", False))
+        return self.inner.contactless
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
         command = redact(apdu)
