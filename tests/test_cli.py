@@ -319,3 +319,12 @@ def test_pin_status_says_what_to_do_about_each_blocked_pin() -> None:
     pins = json.loads(out)["pins"]
     assert "municipal counter" in pins[0]["advice"]
     assert all(p["advice"] is None for p in pins if not p["blocked"])
+
+
+def test_pin_status_record_and_replay(tmp_path: Path) -> None:
+    path = tmp_path / "pins.txt"
+    code, _, err = invoke("pin-status", "--simulate", "pin_last_try", "--record", str(path))
+    assert "redacted" in err or "伏せて" in err
+    assert code == 0 and path.is_file()
+    code, out, _ = invoke("pin-status", "--replay", str(path), "--json")
+    assert code == 0 and json.loads(out)["pins"][0]["tries_left"] == 1

@@ -234,9 +234,8 @@ def check(
                 raise UsageError("file_unreadable", path=str(path), reason="not found")
         if record is not None:
             _check_writable(record)
-        connection = _open_source(simulate, replay, reader, wait, exclusive=True)
-        recorder = None
-        try:  # from here on the card is unpowered however the command ends
+        source = _open_source(simulate, replay, reader, wait, exclusive=True)
+        with _card_session(source, record, output.lang) as connection:
             from .check import CheckOptions, run_check
 
             # Only now, so it does not compete with the imports on the way to the card.
@@ -247,28 +246,37 @@ def check(
                 allow_last_try=allow_last_try,
                 anchor_loader=lambda: _anchors(trust_anchors),
             )
-            recorded_digest = getattr(connection, "recorded_digest", None)
+            recorded_digest = getattr(source, "recorded_digest", None)
             if recorded_digest is not None:
                 options = replace(options, challenge_digest=recorded_digest())
-            if record is not None:
-                from .transport.replay import RecordingConnection
-
-                recorder = RecordingConnection(connection)
-                connection = recorder
             report = run_check(connection, options, pin_source)
-        finally:
-            connection.close()
-            if recorder is not None and record is not None:
-                try:
-                    recorder.save(record)
-                except OSError as error:  # the verdict still stands; say what was lost
-                    click.echo(f"mynacheck: {record}: {error.strerror}", err=True)
-                else:
-                    click.echo(text(LABELS, "record_notice", output.lang, path=record), err=True)
-        report = _check_replay_leftover(connection, report)
+        report = _check_replay_leftover(source, report)
         if log is not None:
             _append_to_tally(log, key_file, report, output.lang)
         sys.exit(output.report(report))
+
+
+@contextmanager
+def _card_session(connection: Connection, record: Path | None, lang: Lang) -> Iterator[Connection]:
+    """Own an open connection: wrap it for ``--record``; on the way out, however the
+    command ends, unpower the card (``close``) and write the transcript."""
+    recorder = None
+    try:
+        if record is not None:
+            from .transport.replay import RecordingConnection
+
+            recorder = RecordingConnection(connection)
+            connection = recorder
+        yield connection
+    finally:
+        connection.close()
+        if recorder is not None and record is not None:
+            try:
+                recorder.save(record)
+            except OSError as error:  # the verdict still stands; say what was lost
+                click.echo(f"mynacheck: {record}: {error.strerror}", err=True)
+            else:
+                click.echo(text(LABELS, "record_notice", lang, path=record), err=True)
 
 
 def _preload_in_background(*modules: str) -> None:
@@ -302,9 +310,8 @@ def _check_writable(path: Path) -> None:
 def _check_replay_leftover(connection: Connection, report: CheckReport) -> CheckReport:
     from .transport.replay import ReplayConnection
 
-    inner = getattr(connection, "inner", connection)
-    if isinstance(inner, ReplayConnection) and report.status is not Status.INTERNAL_ERROR:
-        left = inner.leftover()
+    if isinstance(connection, ReplayConnection) and report.status is not Status.INTERNAL_ERROR:
+        left = connection.leftover()
         if left:
             return replace(
                 report,
@@ -498,12 +505,16 @@ def inspect(
 
 @main.command("pin-status")
 @_card_source_options
+@click.option(
+    "--record", type=click.Path(path_type=Path, dir_okay=False), help="Write a transcript."
+)
 @_common_options
 def pin_status(
     reader: str | None,
     wait: float | None,
     replay: Path | None,
     simulate: str | None,
+    record: Path | None,
     lang: str | None,
     json_output: bool,
     verbose: bool,
@@ -518,11 +529,11 @@ def pin_status(
 
         if _listed_scenarios(output, simulate, replay, reader):
             return
-        connection = _open_source(simulate, replay, reader, wait, exclusive=True)
-        try:
+        if record is not None:
+            _check_writable(record)
+        source = _open_source(simulate, replay, reader, wait, exclusive=True)
+        with _card_session(source, record, output.lang) as connection:
             rows = all_pin_statuses(JpkiSession(ApduProtocol(connection)), MY_NUMBER_CARD)
-        finally:
-            connection.close()
         blocked = any(row.blocked for row in rows)
         status = Status.PIN_BLOCKED if blocked else Status.VALID
         if output.json:

@@ -179,7 +179,6 @@ class ReaderInfo:
         return is_contactless(self.name, self.atr)
 
 
-
 def _reader_infos(context: _Context, names: list[str]) -> list[ReaderInfo]:
     if not names:
         return []
