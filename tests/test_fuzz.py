@@ -13,6 +13,8 @@ from mynacheck.profile import PinReference
 from mynacheck.simcard.scenarios import make_card
 from mynacheck.status import Status
 
+from .test_units import ScriptedConnection
+
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 INTERESTING_SW = [
     0x9000, 0x6282, 0x6700, 0x6981, 0x6982, 0x6983, 0x6984, 0x6986, 0x6A81, 0x6A82, 0x6A86,
@@ -29,21 +31,14 @@ response = st.one_of(
 )
 
 
-class FuzzedConnection:
-    """Answers from a drawn list; once it runs out, the card 'goes away'."""
+class FuzzedConnection(ScriptedConnection):
+    """Answers from a drawn list, split as the transport would (truncated answers
+    are a card error); once the list runs out, the card 'goes away'."""
 
     reader = "fuzz"
-    simulated = True
-    atr = b""
-    contactless = False
-
-    @property
-    def apdu_count(self) -> int:
-        return len(self.sent)
 
     def __init__(self, answers: list[bytes]) -> None:
-        self.answers = answers
-        self.sent: list[bytes] = []
+        super().__init__(answers)
         self.received: list[bytes] = []
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
@@ -57,12 +52,6 @@ class FuzzedConnection:
         answer = self.answers.pop(0)
         self.received.append(answer)
         return split_response(answer)
-
-    def reset(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 class Pins:
