@@ -107,7 +107,7 @@ def _run(
         details=evaluation.details,
     )
     if session.protocol.extended_supported is False:
-        report = replace(report, details=(*report.details, Detail.EXTENDED_APDU_UNSUPPORTED))
+        report = _add(report, Detail.EXTENDED_APDU_UNSUPPORTED)
     missing_sw = session.last_auth_read.sw if session.last_auth_read else None
     if missing_sw is not None:  # what the card answered instead of a certificate
         report = replace(report, info={**report.info, "sw": sw_name(missing_sw)})
@@ -117,7 +117,7 @@ def _run(
     if evaluation.status is not Status.VALID:
         return _add(report, Detail.PIN_SKIPPED_CERTIFICATE_NOT_VALID, Detail.KEY_NOT_PROVEN)
     assert pin_source is not None
-    return _pin_and_key(session, report, evaluation, options, pin_source, progress)
+    return _pin_and_key(session, report, options, pin_source, progress)
 
 
 def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation:
@@ -148,7 +148,6 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
 def _pin_and_key(
     session: JpkiSession,
     report: CheckReport,
-    evaluation: Evaluation,
     options: CheckOptions,
     pin_source: PinSource,
     progress: _Progress,
@@ -160,7 +159,7 @@ def _pin_and_key(
         # Power-cycle to learn them rather than guess (fact sheet "PINs").
         session.restart()
         status = session.pin_status(reference)
-    report = replace(report, pin=_pin_report(status, checked=True))
+    report = replace(report, pin=_pin_report(status))
     progress.report = report
     if status.blocked:
         return _add(replace(report, status=Status.PIN_BLOCKED), Detail.KEY_NOT_PROVEN)
@@ -180,7 +179,7 @@ def _pin_and_key(
             result = session.verify_pin(reference, pin)
         finally:
             pin[:] = bytes(len(pin))
-        report = replace(report, pin=_pin_report(result, checked=True))
+        report = replace(report, pin=_pin_report(result))
         progress.report = report
         if result.blocked:
             return _add(replace(report, status=Status.PIN_BLOCKED), Detail.KEY_NOT_PROVEN)
@@ -231,9 +230,10 @@ def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof | N
     return KeyProof(performed=True, ok=True)
 
 
-def _pin_report(status: PinStatus, *, checked: bool) -> PinReport:
+def _pin_report(status: PinStatus) -> PinReport:
+    """The report's PIN block once the card has been asked about the PIN."""
     return PinReport(
-        checked=checked,
+        checked=True,
         verified=status.state is PinState.VERIFIED,
         tries_left=status.tries_left,
         blocked=status.blocked,

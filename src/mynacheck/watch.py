@@ -27,14 +27,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .clock import JST
 from .errors import CheckError, NoCardError, NoReaderError, PcscUnavailableError, UsageError
 from .messages import NEXT_STEPS, WATCH, Lang, text, usage_text
-from .report import CheckReport, iso_utc
+from .report import JSON_SCHEMA_VERSION, CheckReport, certificate_json, iso_utc
 from .status import CERTIFICATE_STATUSES, Detail, Status
 
 if TYPE_CHECKING:
     from .tally import Tally
     from .transport import Connection
 
-JSON_SCHEMA_VERSION = 1
 #: Inner width of the verdict frame, in terminal cells.
 FRAME_WIDTH = 68
 #: Checks that reached the card and said something about it: these go to the tally.
@@ -214,21 +213,27 @@ def render_verdict(report: CheckReport, lang: Lang, *, color: bool = False) -> s
     return "\n".join(lines)
 
 
+_WATCH_CERTIFICATE_FIELDS = (
+    "not_before",
+    "not_after",
+    "days_left",
+    "renewal_open",
+    "renewal_opens",
+    "trust",
+    "ca_generation",
+)
+
+
 def check_json(report: CheckReport, lang: Lang) -> dict[str, Any]:
     """One ``watch --json`` line: the verdict, dates and reasons; no serial, no subject."""
     cert = report.certificate
     certificate = None
     if cert is not None:
-        certificate = {
-            "not_before": iso_utc(cert.not_before),
-            "not_after": iso_utc(cert.not_after),
-            "expiry_date": cert.not_after.astimezone(JST).date().isoformat(),
-            "days_left": cert.days_left,
-            "renewal_open": cert.renewal_open,
-            "renewal_opens": cert.renewal_opens.isoformat(),
-            "trust": cert.trust.value if cert.trust is not None else None,
-            "ca_generation": cert.ca_generation,
-        }
+        # A whitelist of check's certificate fields: never the serial, subject or hash.
+        full = certificate_json(cert)
+        assert full is not None
+        certificate = {key: full[key] for key in _WATCH_CERTIFICATE_FIELDS}
+        certificate["expiry_date"] = cert.not_after.astimezone(JST).date().isoformat()
     return {
         "schema": JSON_SCHEMA_VERSION,
         "event": "check",
@@ -372,7 +377,7 @@ class WatchSession:
                 traceback.print_exc(file=self.err)
             return CheckReport(
                 status=Status.INTERNAL_ERROR,
-                reader=getattr(connection, "reader", None),
+                reader=connection.reader,
                 evaluated_at=options.at,
                 info={"error": type(error).__name__},
             )
