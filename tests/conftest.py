@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI's outcome must not depend on chance: `.ci/run` selects the derandomized
+# profile (same examples every run, no example database). Locally the default
+# profile explores new examples each run; `HYPOTHESIS_PROFILE=explore` digs deeper.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "mynacheck" / "simcard" / "data"
 SHARED_CA = Path(__file__).resolve().parents[2] / "shared" / "jlis-ca"

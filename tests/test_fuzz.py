@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.profile import PinReference
 from mynacheck.simcard.scenarios import make_card
-from mynacheck.status import Status
+from mynacheck.status import Detail, Status
 
 from .test_units import ScriptedConnection
 
@@ -66,7 +66,12 @@ class Pins:
 
 def _check_pin_rule(connection: FuzzedConnection) -> None:
     for index, command in enumerate(connection.sent):
-        if command[1] == 0x20 and len(command) > 5:
+        if command[1] != 0x20:
+            continue
+        # A VERIFY is either the bare tries query (case 1, never given an Le or a
+        # body: on T=0, `00 20 00 80 00` is an empty PIN) or carries a 4-digit PIN.
+        assert len(command) == 4 or len(command) > 5, command.hex()
+        if len(command) > 5:
             # The answer to the status query just before must have said >= 2 tries.
             query = index - 1
             assert connection.sent[query][:4] == bytes.fromhex("00200080")
@@ -85,8 +90,14 @@ def test_any_answers_end_in_a_documented_status(answers: list[bytes]) -> None:
     _check_pin_rule(connection)
 
 
+# The tries query is the 5th command of the valid card's check (SELECT AP, READ 000A,
+# READ 000B, SELECT EF 0018, VERIFY): a 6Cxx there was once resent with an Le.
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 40), st.binary(min_size=0, max_size=4))
+@example(position=4, garbage=b"\x6c\x00")
+@example(position=4, garbage=b"\x6c\x04")
+@example(position=4, garbage=b"\x61\x02")
+@example(position=4, garbage=b"\x6f\x00")
 def test_a_real_card_with_one_answer_garbled(position: int, garbage: bytes) -> None:
     """The valid simulated card, except that answer number ``position`` is replaced."""
     card = make_card("valid")
@@ -110,3 +121,8 @@ def test_a_real_card_with_one_answer_garbled(position: int, garbage: bytes) -> N
     report = run_check(connection, CheckOptions(at=NOW, use_pin=True), Pins())
     assert report.status is not Status.INTERNAL_ERROR
     _check_pin_rule(connection)
+    if position == 4 and len(garbage) >= 2 and garbage[0] in (0x6C, 0x6F):
+        # The tries could not be read: no PIN sent, card_error, and it says why.
+        assert report.status is Status.CARD_ERROR
+        assert Detail.PIN_TRIES_UNREADABLE in report.details
+        assert not any(c[1] == 0x20 and len(c) > 4 for c in connection.sent)

@@ -212,3 +212,18 @@ def test_readme_documents_every_status_and_detail() -> None:
         assert f"`{status.value}`" in readme, status
     for detail in Detail:
         assert f"`{detail.value}`" in readme, detail
+
+
+def test_6cxx_never_gives_a_case_1_or_case_3_command_an_le() -> None:
+    """`00 20 00 80` (tries query) resent as `00 20 00 80 00` is VERIFY of an empty PIN on T=0."""
+    for command in ("00200080", "00A4020C020018", "00A4040C0AD392F000260100000001"):
+        conn = ScriptedConnection([bytes.fromhex("6C00")])
+        response = ApduProtocol(conn).transmit(bytes.fromhex(command))
+        assert response.sw == 0x6C00
+        assert conn.sent == [bytes.fromhex(command)]  # sent once, unchanged
+
+
+def test_6cxx_resends_case_4_with_the_new_le_only() -> None:
+    conn = ScriptedConnection([bytes.fromhex("6C20"), bytes(32) + b"\x90\x00"])
+    ApduProtocol(conn).transmit(bytes.fromhex("80CA000002AABB00"))
+    assert conn.sent[1] == bytes.fromhex("80CA000002AABB20")

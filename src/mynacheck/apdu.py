@@ -98,7 +98,11 @@ class ApduProtocol:
     """Sends APDUs on a connection and follows the transport-level status words.
 
     - ``61xx``: the card has more bytes; GET RESPONSE until it has none.
-    - ``6Cxx``: wrong Le; resend the same command with Le = xx.
+    - ``6Cxx``: wrong Le; resend the same command with Le = xx, but only a
+      command that already carries an Le (case 2 or 4). A case-1 or case-3
+      command is never given an Le nor a body: ``00 20 00 80`` (the PIN tries
+      query) resent as ``00 20 00 80 00`` reads on a T=0 card as VERIFY of an
+      empty PIN and can cost a try.
     - ``6F00`` on the very first command after power-up: retried once
       (seen on one card, jpki-card-facts.md "Transport").
     """
@@ -122,7 +126,7 @@ class ApduProtocol:
             self._first_after_power_up = False
             if sw == Sw.NO_PRECISE_DIAGNOSIS and resendable:
                 data, sw = self._send(apdu)
-        if sw >> 8 == 0x6C and not _is_extended(apdu) and resendable:
+        if sw >> 8 == 0x6C and _has_short_le(apdu) and resendable:
             data, sw = self._send(_with_le(apdu, sw & 0xFF))
         collected = bytearray(data)
         rounds = 0
@@ -165,15 +169,15 @@ def carries_pin(apdu: bytes) -> bool:
     return len(apdu) > 5 and apdu[1] in PIN_INSTRUCTIONS
 
 
-def _is_extended(apdu: bytes) -> bool:
-    return len(apdu) > 5 and apdu[4] == 0
+def _has_short_le(apdu: bytes) -> bool:
+    """True for a short case-2 or case-4 command (the only kinds 6Cxx may resend)."""
+    if len(apdu) == 5:
+        return True  # case 2: header + Le
+    if len(apdu) < 6 or apdu[4] == 0:
+        return False  # case 1, or extended length
+    return len(apdu) == 5 + apdu[4] + 1  # case 4: header + Lc + data + Le
 
 
 def _with_le(apdu: bytes, le: int) -> bytes:
-    """Replace (or add) the Le byte of a short APDU."""
-    if len(apdu) == 4:
-        return apdu + bytes([le])
-    if len(apdu) == 5:
-        return apdu[:4] + bytes([le])
-    lc = apdu[4]
-    return apdu[: 5 + lc] + bytes([le])
+    """Replace the Le byte of a short case-2 or case-4 APDU (never add one)."""
+    return apdu[:-1] + bytes([le])

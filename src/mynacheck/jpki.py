@@ -248,11 +248,21 @@ class JpkiSession:
     # -- PIN --------------------------------------------------------------------
 
     def pin_status(self, pin: PinReference) -> PinStatus:
-        """Tries left on ``pin``, without spending one (VERIFY with no data)."""
+        """Tries left on ``pin``, without spending one (VERIFY with no data).
+
+        Raises :class:`CardCommunicationError` with ``pin_tries_unreadable`` when
+        the answer says nothing about the tries: the caller then sends no PIN.
+        """
         self._ensure_application(pin.aid)
         self._select_ef(pin.fid)
+        # Case 1, sent once: never resent with an Le (see ApduProtocol.transmit).
         response = self.protocol.transmit(bytes([0x00, 0x20, 0x00, 0x80]))
-        return _pin_status_from_sw(response.sw)
+        try:
+            return _pin_status_from_sw(response.sw)
+        except CardCommunicationError:
+            raise CardCommunicationError(
+                Detail.PIN_TRIES_UNREADABLE, info={"sw": sw_name(response.sw)}
+            ) from None
 
     def verify_pin(self, pin: PinReference, value: bytearray) -> PinStatus:
         """VERIFY ``value`` (ASCII bytes) against ``pin``; spends a try if wrong.

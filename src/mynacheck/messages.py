@@ -229,6 +229,10 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the PIN had already been verified by another program (tries left unknown).",
     ),
     "pin_tries_unknown": ("残り回数は不明です。", "tries left unknown."),
+    "pin_tries_unreadable": (
+        "カードが暗証番号の残り回数に答えなかったため、暗証番号は送っていません（試行回数は減っていません）。",
+        "the card did not say how many PIN tries are left, so no PIN was sent (no try was used).",
+    ),
     "key_not_proven": ("カードの鍵は確認していません。", "the card's key was not proven."),
     "card_removed": ("読み取り中にカードが外されました。", "the card was removed during the read."),
     "card_unresponsive": ("カードが応答しません。", "the card does not answer."),

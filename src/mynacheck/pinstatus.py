@@ -35,7 +35,9 @@ def all_pin_statuses(session: JpkiSession, profile: CardProfile) -> list[PinRow]
             rows.append(PinRow(reference, available=False))
             continue
         except CardCommunicationError as error:
-            if Detail.UNEXPECTED_STATUS_WORD not in error.details:
+            if not {Detail.UNEXPECTED_STATUS_WORD, Detail.PIN_TRIES_UNREADABLE} & set(
+                error.details
+            ):
                 raise  # the card went away: not a fact about this PIN
             rows.append(PinRow(reference, available=False))
             continue

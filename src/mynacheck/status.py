@@ -99,6 +99,7 @@ class Detail(str, enum.Enum):
     PIN_SKIPPED_CERTIFICATE_NOT_VALID = "pin_skipped_certificate_not_valid"
     PIN_ALREADY_VERIFIED = "pin_already_verified"
     PIN_TRIES_UNKNOWN = "pin_tries_unknown"
+    PIN_TRIES_UNREADABLE = "pin_tries_unreadable"
     KEY_NOT_PROVEN = "key_not_proven"
     KEY_PROOF_FAILED = "key_proof_failed"
     KEY_ALGORITHM_UNSUPPORTED = "key_algorithm_unsupported"
