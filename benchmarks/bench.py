@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mynacheck.simcard.scenarios import make_card  # noqa: E402
 from mynacheck.simcard.vpcd import VirtualCard  # noqa: E402
-from mynacheck.transport.pcsc import wait_for_card, wait_for_removal  # noqa: E402
+from mynacheck.card.pcsc import wait_for_card, wait_for_removal  # noqa: E402
 
 READER = "Virtual PCD 00 00"
 MYNACHECK = [sys.executable, "-m", "mynacheck.cli", "check", "--no-pin", "--reader", "0", "--json"]
@@ -85,10 +85,10 @@ def time_split(scenario: str, latency: float) -> dict[str, float]:
 
     from datetime import datetime, timezone
 
-    from mynacheck.apdu import ApduProtocol
+    from mynacheck.card.apdu import ApduProtocol
     from mynacheck.evaluate import evaluate
-    from mynacheck.jpki import JpkiSession
-    from mynacheck.transport import pcsc
+    from mynacheck.card.jpki import JpkiSession
+    from mynacheck.card import pcsc
 
     wait_for_removal(READER, 5)
     virtual = VirtualCard(make_card(scenario), port=35963, latency=latency).insert()

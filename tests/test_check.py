@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
+from mynacheck.card.profile import JPKI_AID, PinReference
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.errors import UsageError
 from mynacheck.pin import StdinPinSource
-from mynacheck.profile import JPKI_AID, PinReference
 from mynacheck.report import CheckReport
 from mynacheck.simcard.card import PinFile, SimulatedCard
 from mynacheck.simcard.connection import SimulatedConnection
@@ -273,10 +273,10 @@ def test_malformed_pin_from_stdin_is_never_sent() -> None:
 
 
 def test_status_queries_do_not_spend_tries() -> None:
-    from mynacheck.apdu import ApduProtocol
-    from mynacheck.jpki import JpkiSession
+    from mynacheck.card.apdu import ApduProtocol
+    from mynacheck.card.jpki import JpkiSession
+    from mynacheck.card.profile import MY_NUMBER_CARD
     from mynacheck.pinstatus import all_pin_statuses
-    from mynacheck.profile import MY_NUMBER_CARD
 
     card = make_card("valid")
     pin_file = card.applications[JPKI_AID].files[0x0018]
@@ -340,8 +340,8 @@ def test_card_lost_during_verify_leaves_tries_unknown() -> None:
 
 
 def test_select_with_p2_0c_refused_is_retried_with_fci() -> None:
-    from mynacheck.apdu import ApduProtocol
-    from mynacheck.jpki import JpkiSession
+    from mynacheck.card.apdu import ApduProtocol
+    from mynacheck.card.jpki import JpkiSession
 
     from .test_units import ScriptedConnection
 

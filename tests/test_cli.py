@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mynacheck.card.replay import parse_transcript
 from mynacheck.cli import main
 from mynacheck.status import Status
-from mynacheck.transport.replay import parse_transcript
 
 from .conftest import DATA
 

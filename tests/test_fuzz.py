@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mynacheck.card.profile import PinReference
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.profile import PinReference
 from mynacheck.simcard.scenarios import make_card
 from mynacheck.status import Detail, Status
 
@@ -42,9 +42,9 @@ class FuzzedConnection(ScriptedConnection):
         self.received: list[bytes] = []
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+        from mynacheck.card import split_response
         from mynacheck.errors import CardCommunicationError
         from mynacheck.status import Detail
-        from mynacheck.transport import split_response
 
         self.sent.append(apdu)
         if not self.answers:
@@ -106,7 +106,7 @@ def test_a_real_card_with_one_answer_garbled(position: int, garbage: bytes) -> N
 
     def send(apdu: bytes) -> tuple[bytes, int]:
         nonlocal count
-        from mynacheck.transport import split_response
+        from mynacheck.card import split_response
 
         connection.sent.append(apdu)
         answer = card.process(apdu)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from mynacheck.card.profile import JPKI_AUTH_PIN
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.cli import _PromptTexts
 from mynacheck.errors import UsageError
 from mynacheck.pin import PromptPinSource
-from mynacheck.profile import JPKI_AUTH_PIN
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.simcard.scenarios import make_card
 from mynacheck.status import Status

@@ -18,10 +18,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from mynacheck.apdu import ApduProtocol
+from mynacheck.card.apdu import ApduProtocol
+from mynacheck.card.jpki import JpkiSession, PinState
+from mynacheck.card.profile import JPKI_AID, JPKI_AUTH_PIN, KENKAKU_HOJO_AID, KENMEN_AID
 from mynacheck.errors import CardCommunicationError, NotMyNumberCardError
-from mynacheck.jpki import JpkiSession, PinState
-from mynacheck.profile import JPKI_AID, JPKI_AUTH_PIN, KENKAKU_HOJO_AID, KENMEN_AID
 from mynacheck.simcard import (
     DEMO_PIN,
     SCENARIOS,

@@ -25,11 +25,12 @@ from click.testing import CliRunner
 
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.cli import main
+from mynacheck.counter import render_verdict
 from mynacheck.errors import UsageError
 from mynacheck.report import CheckReport
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.status import Status
-from mynacheck.tally import (
+from mynacheck.tally.store import (
     Tally,
     TallyRow,
     card_hash,
@@ -44,7 +45,6 @@ from mynacheck.tally import (
     summary_csv,
     summary_json,
 )
-from mynacheck.watch import render_verdict
 
 from .conftest import NOW
 
@@ -166,7 +166,7 @@ def test_unique_cards_latest_verdict_and_renewal(tmp_path: Path) -> None:
 
 
 def test_latest_check_of_a_card_wins() -> None:
-    from mynacheck.tally import TallySource, summarize
+    from mynacheck.tally.store import TallySource, summarize
 
     early = TallyRow(NOW, "valid", date(2027, 1, 31), False, "r", "aa")
     late = TallyRow(NOW + timedelta(days=70), "valid", date(2027, 1, 31), True, "r", "aa")
@@ -282,7 +282,7 @@ def test_report_text_and_summary_formats(tmp_path: Path) -> None:
 _WRITER = """
 import sys
 from datetime import datetime, timezone
-from mynacheck.tally import Tally, TallyRow
+from mynacheck.tally.store import Tally, TallyRow
 db, count, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with Tally.open(db) as tally:
     for i in range(count):
@@ -342,7 +342,7 @@ def test_killed_writer_leaves_every_committed_row(tmp_path: Path, delay: float) 
 
 def test_key_creation_race_gives_one_key(tmp_path: Path) -> None:
     key_file = tmp_path / "race.key"
-    code = "import sys; from mynacheck.tally import load_or_create_key as f; "
+    code = "import sys; from mynacheck.tally.store import load_or_create_key as f; "
     code += "print(f(__import__('pathlib').Path(sys.argv[1])).hex())"
     procs = [
         subprocess.Popen(
@@ -406,7 +406,7 @@ def test_watch_simulate_screen_and_once_exit_code() -> None:
 
 def test_verdict_block_lines_up_and_colours() -> None:
     block = render_verdict(simulated("renewal_window"), "ja")
-    from mynacheck.watch import display_width
+    from mynacheck.counter import display_width
 
     widths = {display_width(line) for line in block.splitlines()}
     assert len(widths) == 1  # a rectangle, wide characters counted as two cells

@@ -7,14 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mynacheck.apdu import ApduProtocol, build_apdu
-from mynacheck.errors import CardCommunicationError, UsageError
-from mynacheck.jpki import der_total_length
-from mynacheck.messages import DETAILS, HEADLINES, LABELS, NEXT_STEPS, USAGE, detect_language
-from mynacheck.pin import PinShape, StdinPinSource, normalize_pin, pin_shape
-from mynacheck.profile import JPKI_AUTH_PIN, JPKI_SIGN_PIN
-from mynacheck.status import EXIT_CODES, Detail, Status
-from mynacheck.transport.replay import (
+from mynacheck.card.apdu import ApduProtocol, build_apdu
+from mynacheck.card.jpki import der_total_length
+from mynacheck.card.profile import JPKI_AUTH_PIN, JPKI_SIGN_PIN
+from mynacheck.card.replay import (
     Exchange,
     ReplayConnection,
     TranscriptError,
@@ -22,6 +18,17 @@ from mynacheck.transport.replay import (
     parse_transcript,
     redact,
 )
+from mynacheck.errors import CardCommunicationError, UsageError
+from mynacheck.pin import PinShape, StdinPinSource, normalize_pin, pin_shape
+from mynacheck.present.messages import (
+    DETAILS,
+    HEADLINES,
+    LABELS,
+    NEXT_STEPS,
+    USAGE,
+    detect_language,
+)
+from mynacheck.status import EXIT_CODES, Detail, Status
 
 
 class ScriptedConnection:

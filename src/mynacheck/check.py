@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .apdu import ApduError, ApduProtocol, sw_name
+from .card import Connection
+from .card.apdu import ApduError, ApduProtocol, sw_name
+from .card.jpki import JpkiSession, PinState, PinStatus
 from .errors import CardCommunicationError, CheckError, UsageError
-from .jpki import JpkiSession, PinState, PinStatus
 from .pin import PinSource
 from .report import CheckReport, KeyProof, PinReport
 from .status import Detail, Status
-from .transport import Connection
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation

@@ -10,8 +10,8 @@ from __future__ import annotations
 import enum
 from typing import Protocol, TextIO
 
+from .card.profile import PinReference
 from .errors import UsageError
-from .profile import PinReference
 
 # Full-width digits typed with a Japanese IME (０-９) become ASCII, as in the prompt.
 _FULL_WIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}

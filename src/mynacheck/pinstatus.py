@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .apdu import ApduError
+from .card.apdu import ApduError
+from .card.jpki import JpkiSession, PinState
+from .card.profile import CardProfile, PinReference
 from .errors import CardCommunicationError, NotMyNumberCardError
-from .jpki import JpkiSession, PinState
-from .profile import CardProfile, PinReference
 from .status import Detail
 
 

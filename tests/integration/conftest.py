@@ -33,9 +33,9 @@ from typing import Any
 
 import pytest
 
+from mynacheck.card.pcsc import list_readers, wait_for_card, wait_for_removal
 from mynacheck.errors import CheckError
 from mynacheck.simcard.vpcd import DEFAULT_PORT, Card, VirtualCard
-from mynacheck.transport.pcsc import list_readers, wait_for_card, wait_for_removal
 
 VPCD_READERS = ("Virtual PCD 00 00", "Virtual PCD 00 01")
 _SETTLE_TIMEOUT = 5.0

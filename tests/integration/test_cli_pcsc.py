@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from mynacheck.card.pcsc import PcscConnection, list_readers
 from mynacheck.simcard.scenarios import DEMO_PIN
 from mynacheck.status import Status
-from mynacheck.transport.pcsc import PcscConnection, list_readers
 
 from ..test_check import EXPECTED
 from .conftest import InsertCard

@@ -15,17 +15,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from mynacheck.apdu import ApduProtocol
-from mynacheck.errors import (
-    CardBusyError,
-    CardCommunicationError,
-    NoCardError,
-    NoReaderError,
-    UsageError,
-)
-from mynacheck.jpki import JpkiSession
-from mynacheck.status import Detail
-from mynacheck.transport.pcsc import (
+from mynacheck.card.apdu import ApduProtocol
+from mynacheck.card.jpki import JpkiSession
+from mynacheck.card.pcsc import (
     PcscConnection,
     ReaderInfo,
     choose_reader,
@@ -34,6 +26,14 @@ from mynacheck.transport.pcsc import (
     wait_for_card,
     wait_for_removal,
 )
+from mynacheck.errors import (
+    CardBusyError,
+    CardCommunicationError,
+    NoCardError,
+    NoReaderError,
+    UsageError,
+)
+from mynacheck.status import Detail
 
 from .conftest import VPCD_READERS, InsertCard, insert_and_wait, reader_name, remove_and_wait
 
@@ -127,7 +127,7 @@ def test_contactless_heuristic() -> None:
 
 def test_import_does_not_load_pyscard() -> None:
     code = (
-        "import sys, mynacheck.transport.pcsc;"
+        "import sys, mynacheck.card.pcsc;"
         "sys.exit(1 if any(m.startswith('smartcard') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
@@ -137,7 +137,7 @@ def test_import_does_not_load_pyscard() -> None:
 def test_no_daemon_is_pcsc_unavailable() -> None:
     # pcsc-lite's client library takes the daemon's socket from this variable.
     code = (
-        "from mynacheck.transport.pcsc import list_readers\n"
+        "from mynacheck.card.pcsc import list_readers\n"
         "from mynacheck.errors import PcscUnavailableError\n"
         "try:\n    list_readers()\nexcept PcscUnavailableError as e:\n"
         "    print(e.info['pcsc_error'], 'hint' in e.info)\n"

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from mynacheck.profile import JPKI_AID
+from mynacheck.card.profile import JPKI_AID
 from mynacheck.simcard.card import PinFile, SimulatedCard
 
 from .conftest import InsertCard

@@ -8,7 +8,7 @@ plausible where nobody knows) are switched on by :class:`Quirks`.
 
 The card knows nothing about mynacheck; :mod:`mynacheck.simcard.scenarios`
 builds the named cards and :mod:`mynacheck.simcard.connection` plugs one in as
-a :class:`~mynacheck.transport.Connection`.
+a :class:`~mynacheck.card.Connection`.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""A :class:`~mynacheck.transport.Connection` to an in-process simulated card."""
+"""A :class:`~mynacheck.card.Connection` to an in-process simulated card."""
 
 from __future__ import annotations
 
+from ..card import is_contactless, split_response
 from ..errors import CardCommunicationError
 from ..status import Detail
-from ..transport import is_contactless, split_response
 from .card import CardRemoved, CardUnresponsive, SimulatedCard
 from .scenarios import make_card
 

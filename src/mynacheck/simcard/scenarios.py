@@ -14,7 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ..profile import JPKI_AID, KENKAKU_HOJO_AID, KENMEN_AID
+from ..card.profile import JPKI_AID, KENKAKU_HOJO_AID, KENMEN_AID
 from .card import (
     CONTACTLESS_ATR,
     DEFAULT_ATR,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .clock import JST
+from ..clock import JST
+from ..report import CheckReport
+from ..status import Detail, Status
 from .messages import DETAILS, HEADLINES, LABELS, NEXT_STEPS, Lang, text
-from .report import CheckReport
-from .status import Detail, Status
 
 # Details already said by the headline or a labelled line: not repeated as notes.
 _SAID_ELSEWHERE = frozenset(

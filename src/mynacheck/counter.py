@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .clock import JST
 from .errors import CheckError, NoCardError, NoReaderError, PcscUnavailableError, UsageError
-from .messages import NEXT_STEPS, WATCH, Lang, text, usage_text
+from .present.messages import NEXT_STEPS, WATCH, Lang, text, usage_text
 from .report import JSON_SCHEMA_VERSION, CheckReport, certificate_json, iso_utc
 from .status import CERTIFICATE_STATUSES, Detail, Status
 
 if TYPE_CHECKING:
-    from .tally import Tally
-    from .transport import Connection
+    from .card import Connection
+    from .tally.store import Tally
 
 #: Inner width of the verdict frame, in terminal cells.
 FRAME_WIDTH = 68
@@ -397,7 +397,7 @@ class WatchSession:
         return report.exit_code if self.options.once and report is not None else 0
 
     def _run_pcsc(self) -> int:
-        from .transport import pcsc
+        from .card import pcsc
 
         lang = self.options.lang
         while True:
@@ -429,7 +429,7 @@ class WatchSession:
                 print(_CLEAR, end="", file=self.out, flush=True)
 
     def _check_reader(self, reader: Any) -> CheckReport:
-        from .transport import pcsc
+        from .card import pcsc
 
         try:
             connection = pcsc.PcscConnection.open(reader, exclusive=True)
@@ -445,7 +445,7 @@ class WatchSession:
         return self.check_connection(connection)
 
     def _wait_for_removal(self, reader_name: str) -> None:
-        from .transport import pcsc
+        from .card import pcsc
 
         try:
             pcsc.wait_for_removal(reader_name)

@@ -1,7 +1,7 @@
 """Connections to a card: the real PC/SC stack, a replayed transcript, a simulated card.
 
 Everything above this package works on ``send_and_receive(bytes) -> (bytes, sw)``;
-only :mod:`mynacheck.transport.pcsc` imports pyscard.
+only :mod:`mynacheck.card.pcsc` imports pyscard.
 """
 
 from __future__ import annotations

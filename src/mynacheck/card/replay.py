@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..apdu import carries_pin
 from ..errors import CardCommunicationError, CheckError
 from ..status import Detail, Status
 from . import Connection, is_contactless
+from .apdu import carries_pin
 
 HEADER = "# mynacheck transcript 1"
 NOTICE = (

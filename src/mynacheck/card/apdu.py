@@ -1,6 +1,6 @@
 """The APDU protocol layer: builds commands, follows 61xx/6Cxx, names status words.
 
-Works on a :class:`~mynacheck.transport.Connection` and on ``bytes`` only; it
+Works on a :class:`~mynacheck.card.Connection` and on ``bytes`` only; it
 knows nothing about My Number Cards.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .errors import CardCommunicationError
-from .status import Detail
-from .transport import Connection
+from ..errors import CardCommunicationError
+from ..status import Detail
+from . import Connection
 
 
 class Sw(enum.IntEnum):

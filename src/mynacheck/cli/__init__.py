@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .clock import JST
-from .errors import CheckError, UsageError
-from .messages import LABELS, Lang, detect_language, text, usage_text
-from .status import Detail, Status
+from ..clock import JST
+from ..errors import CheckError, UsageError
+from ..present.messages import LABELS, Lang, detect_language, text, usage_text
+from ..status import Detail, Status
 
 if TYPE_CHECKING:
-    from .report import CheckReport
-    from .transport import Connection
+    from ..card import Connection
+    from ..report import CheckReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +43,7 @@ class Output:
         message = usage_text(error.key, self.lang, error.info)
         click.echo(f"mynacheck: {message}", err=True)
         if self.json:
-            from .report import CheckReport, report_json
+            from ..report import CheckReport, report_json
 
             payload = report_json(CheckReport(status=Status.USAGE_ERROR), message)
             payload["details"] = [error.key]
@@ -51,8 +51,8 @@ class Output:
         return Status.USAGE_ERROR.exit_code
 
     def report(self, report: CheckReport) -> int:
-        from .render import headline, render_text
-        from .report import report_json
+        from ..present.text import headline, render_text
+        from ..report import report_json
 
         if self.json:
             payload = report_json(report, headline(report, self.lang))
@@ -102,7 +102,7 @@ def _guard(output: Output) -> Iterator[None]:
     except UsageError as error:
         sys.exit(output.usage_error(error))
     except CheckError as error:
-        from .report import CheckReport
+        from ..report import CheckReport
 
         reader = error.info.get("reader")
         report = CheckReport(
@@ -115,7 +115,7 @@ def _guard(output: Output) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("mynacheck: " + text(LABELS, "interrupted", output.lang), err=True)
         if output.json:
-            from .report import CheckReport
+            from ..report import CheckReport
 
             output.report(CheckReport(status=Status.INTERNAL_ERROR, details=(Detail.INTERRUPTED,)))
         sys.exit(Status.INTERNAL_ERROR.exit_code)
@@ -126,7 +126,7 @@ def _guard(output: Output) -> Iterator[None]:
             import traceback
 
             traceback.print_exc()
-        from .report import CheckReport
+        from ..report import CheckReport
 
         report = CheckReport(status=Status.INTERNAL_ERROR, info={"error": type(error).__name__})
         sys.exit(output.report(report))
@@ -236,7 +236,7 @@ def check(
             _check_writable(record)
         source = _open_source(simulate, replay, reader, wait, exclusive=True)
         with _card_session(source, record, output.lang) as connection:
-            from .check import CheckOptions, run_check
+            from ..check import CheckOptions, run_check
 
             # Only now, so it does not compete with the imports on the way to the card.
             _preload_in_background("mynacheck.evaluate", "platformdirs")
@@ -263,7 +263,7 @@ def _card_session(connection: Connection, record: Path | None, lang: Lang) -> It
     recorder = None
     try:
         if record is not None:
-            from .transport.replay import RecordingConnection
+            from ..card.replay import RecordingConnection
 
             recorder = RecordingConnection(connection)
             connection = recorder
@@ -308,7 +308,7 @@ def _check_writable(path: Path) -> None:
 
 
 def _check_replay_leftover(connection: Connection, report: CheckReport) -> CheckReport:
-    from .transport.replay import ReplayConnection
+    from ..card.replay import ReplayConnection
 
     if isinstance(connection, ReplayConnection) and report.status is not Status.INTERNAL_ERROR:
         left = connection.leftover()
@@ -323,7 +323,7 @@ def _check_replay_leftover(connection: Connection, report: CheckReport) -> Check
 
 
 def _anchors(files: tuple[Path, ...]) -> tuple[bytes, ...]:
-    from .trust import anchors_folder, load_anchors
+    from ..trust import anchors_folder, load_anchors
 
     return tuple(load_anchors(files, anchors_folder()))
 
@@ -350,20 +350,20 @@ def _open_source(
     exclusive: bool,
 ) -> Connection:
     if simulate is not None:
-        from .simcard.connection import SimulatedConnection
-        from .simcard.scenarios import SCENARIOS, make_card
+        from ..simcard.connection import SimulatedConnection
+        from ..simcard.scenarios import SCENARIOS, make_card
 
         if simulate not in SCENARIOS:
             raise UsageError("unknown_scenario", name=simulate)
         return SimulatedConnection(make_card(simulate), simulate)
     if replay is not None:
-        from .transport.replay import ReplayConnection
+        from ..card.replay import ReplayConnection
 
         try:
             return ReplayConnection.from_file(replay)
         except (OSError, ValueError) as error:
             raise UsageError("bad_transcript", reason=str(error)) from error
-    from .transport import pcsc
+    from ..card import pcsc
 
     if wait is not None:
         chosen = pcsc.wait_for_card(reader, wait)
@@ -373,7 +373,7 @@ def _open_source(
 
 
 def _print_scenarios(output: Output) -> None:
-    from .simcard.scenarios import DEMO_PIN, SCENARIOS
+    from ..simcard.scenarios import DEMO_PIN, SCENARIOS
 
     if output.json:
         names = {name: s.description for name, s in SCENARIOS.items()}
@@ -439,7 +439,7 @@ class _PromptTexts:
 
 
 def _pin_source(output: Output, pin_stdin: bool) -> Any:
-    from .pin import PromptPinSource, StdinPinSource
+    from ..pin import PromptPinSource, StdinPinSource
 
     if pin_stdin:
         return StdinPinSource(sys.stdin)
@@ -472,9 +472,9 @@ def inspect(
     """Evaluate a certificate file as check would (without --ca: no chain check)."""
     output = _output(lang, json_output, verbose)
     with _guard(output):
-        from .evaluate import evaluate
-        from .report import CheckReport
-        from .trust import load_certificates_file
+        from ..evaluate import evaluate
+        from ..report import CheckReport
+        from ..trust import load_certificates_file
 
         at = parse_moment(at_text) if at_text is not None else datetime.now(timezone.utc)
         cert_der = load_certificates_file(certificate)[0]
@@ -522,10 +522,10 @@ def pin_status(
     """Tries left on every PIN of the card, without spending any."""
     output = _output(lang, json_output, verbose)
     with _guard(output):
-        from .apdu import ApduProtocol
-        from .jpki import JpkiSession
-        from .pinstatus import all_pin_statuses
-        from .profile import MY_NUMBER_CARD
+        from ..card.apdu import ApduProtocol
+        from ..card.jpki import JpkiSession
+        from ..card.profile import MY_NUMBER_CARD
+        from ..pinstatus import all_pin_statuses
 
         if _listed_scenarios(output, simulate, replay, reader):
             return
@@ -602,7 +602,7 @@ def readers(lang: str | None, json_output: bool, verbose: bool) -> None:
     """List readers: index, name, card present, My Number Card or not."""
     output = _output(lang, json_output, verbose)
     with _guard(output):
-        from .transport import pcsc
+        from ..card import pcsc
 
         rows = []
         for info in pcsc.list_readers():
@@ -636,10 +636,10 @@ def _reader_line(row: dict[str, Any], lang: Lang) -> str:
 
 
 def _is_my_number_card(info: Any) -> bool | None:
-    from .apdu import ApduProtocol
-    from .errors import NotMyNumberCardError
-    from .jpki import JpkiSession
-    from .transport import pcsc
+    from ..card import pcsc
+    from ..card.apdu import ApduProtocol
+    from ..card.jpki import JpkiSession
+    from ..errors import NotMyNumberCardError
 
     try:
         connection = pcsc.PcscConnection.open(info, exclusive=False)
@@ -662,15 +662,15 @@ def _is_my_number_card(info: Any) -> bool | None:
 def _open_tally(log: str | None, key_file: Path | None) -> Any:
     if log is None:
         return None
-    from .tally import Tally
+    from ..tally.store import Tally
 
     return Tally.open(log, key_file)
 
 
 def _append_to_tally(log: str, key_file: Path | None, report: CheckReport, lang: Lang) -> None:
     """``check --log``: the report is already made; a tally problem is only warned about."""
-    from .tally import Tally
-    from .watch import TALLIED_STATUSES
+    from ..counter import TALLIED_STATUSES
+    from ..tally.store import Tally
 
     if report.status not in TALLIED_STATUSES:
         return  # PIN and reader outcomes say nothing about the certificate
@@ -728,11 +728,11 @@ def watch(
     """
     output = _output(lang, json_output, verbose)
     with _guard(output):
-        from .watch import WatchOptions, WatchSession
+        from ..counter import WatchOptions, WatchSession
 
         scenarios: tuple[str, ...] = ()
         if simulate is not None:
-            from .simcard.scenarios import SCENARIOS
+            from ..simcard.scenarios import SCENARIOS
 
             if simulate == "list":
                 _print_scenarios(output)
@@ -756,7 +756,7 @@ def watch(
         )
         tally = _open_tally(log, key_file)
         if tally is not None:
-            from .messages import WATCH
+            from ..present.messages import WATCH
 
             click.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
         _terminate_as_interrupt()
@@ -798,8 +798,8 @@ def report(
     """
     output = _output(lang, json_output, verbose)
     with _guard(output):
-        from .messages import TALLY
-        from .tally import (
+        from ..present.messages import TALLY
+        from ..tally.store import (
             day_range,
             render_summary_text,
             report_tallies,

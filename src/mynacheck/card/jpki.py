@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ..errors import CardCommunicationError, NotMyNumberCardError
+from ..status import Detail
 from .apdu import ApduError, ApduProtocol, Sw, sw_name
-from .errors import CardCommunicationError, NotMyNumberCardError
 from .profile import MY_NUMBER_CARD, CardProfile, PinReference
-from .status import Detail
 
 # What a card without the certificate may answer (fact sheet: "no certificate").
 _MISSING_BY_SW = {

@@ -36,10 +36,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from .clock import JST
-from .errors import UsageError
-from .report import CheckReport
-from .status import CERTIFICATE_STATUSES, Status
+from ..clock import JST
+from ..errors import UsageError
+from ..report import CheckReport
+from ..status import CERTIFICATE_STATUSES, Status
 
 SCHEMA_VERSION = 1
 KEY_SIZE = 32
@@ -506,8 +506,8 @@ _CERTIFICATE_VALUES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is no
 
 def render_summary_text(summary: TallySummary, lang: str) -> str:
     """``mynacheck report``: the counts as an aligned table, ja or en."""
-    from .messages import TALLY, text
-    from .watch import display_width, verdict_word
+    from ..counter import display_width, verdict_word
+    from ..present.messages import TALLY, text
 
     def day(moment: datetime | None) -> str:
         return moment.astimezone(JST).date().isoformat() if moment else ""

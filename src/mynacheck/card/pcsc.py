@@ -376,7 +376,7 @@ _REMOVED_DURING_TRANSMIT = (
 
 
 class PcscConnection:
-    """A card in a PC/SC reader; implements :class:`mynacheck.transport.Connection`.
+    """A card in a PC/SC reader; implements :class:`mynacheck.card.Connection`.
 
     Every disconnect and reconnect names its disposition: the card is always
     unpowered on the way out so a verified PIN does not outlive the check
