@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from .card import Connection
 from .card.apdu import ApduError, ApduProtocol, sw_name
 from .card.jpki import JpkiSession, PinState, PinStatus
-from .errors import CardCommunicationError, CheckError, UsageError
-from .pin import PinSource
+from .errors import Cancelled, CardCommunicationError, CheckError, UsageError
+from .pin import PinSource, well_formed_pin
 from .report import CheckReport, KeyProof, PinReport
 from .status import Detail, Status
 
@@ -59,8 +59,8 @@ def run_check(
     progress = _Progress(base)
     try:
         report = _run(connection, options, pin_source, progress)
-    except UsageError:
-        raise  # a malformed PIN: nothing was sent, the CLI says so
+    except (UsageError, Cancelled):
+        raise  # a malformed PIN or a prompt given up: nothing was sent
     except ApduError as error:
         # A status word no step expected (SELECT of a PIN file refused, ...).
         error_as_card = CardCommunicationError(
@@ -169,10 +169,16 @@ def _pin_and_key(
         if (
             status.tries_left == 1
             and not options.allow_last_try
-            and not (pin_source.interactive and pin_source.confirm_last_try())
+            and not pin_source.confirm_last_try()
         ):
             return _add(replace(report, status=Status.PIN_LAST_TRY), Detail.KEY_NOT_PROVEN)
-        pin = pin_source.read_pin(reference)
+        typed = pin_source.read_pin(reference, status.tries_left)
+        try:
+            # Whatever the source is, its PIN's shape is checked here, before the card.
+            pin = well_formed_pin(typed, reference)
+        finally:
+            if isinstance(typed, bytearray):
+                typed[:] = bytes(len(typed))
         # If VERIFY gets no answer, the try may or may not have been spent.
         progress.report = replace(report, pin=replace(report.pin, tries_left=None))
         try:

@@ -1,9 +1,10 @@
-"""Errors that end a check with a documented status.
+"""Domain errors: what happened to the card or to the caller's input.
 
-Every error the user can meet is a :class:`CheckError`: it carries the
-:class:`~mynacheck.status.Status` (hence the exit code) and reason codes, and
-the report layer turns it into words in the user's language. Anything else
-that escapes is a bug and is reported as an internal error.
+Everything the library raises on purpose is a :class:`MynacheckError`; its
+``status`` is one of the documented :class:`~mynacheck.status.Status` values and
+its ``details`` the reason codes. The errors say *what happened*; which exit
+code and which sentence go with it is decided by the faces on top (the CLI's one
+error map, the window). Anything else that escapes is a bug.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 from .status import Detail, Status
 
 
-class CheckError(Exception):
-    """An outcome that ends the check early: no card, card pulled out, ..."""
+class MynacheckError(Exception):
+    """An outcome that ends an operation early: no card, card pulled out, ..."""
 
     status: Status = Status.INTERNAL_ERROR
 
@@ -28,13 +29,14 @@ class CheckError(Exception):
         return f"{self.status.value}" + (f" ({reasons})" if reasons else "")
 
 
-class UsageError(CheckError):
-    """The command line or a typed input is wrong; nothing was sent to the card."""
+class InputError(MynacheckError):
+    """The caller's mistake (a malformed PIN string, an unknown scenario, a reader
+    name matching nothing, several cards, an unusable file): nothing was sent to
+    the card. ``key`` names the mistake (a message key); ``info`` fills it in."""
 
     status = Status.USAGE_ERROR
 
     def __init__(self, key: str, **info: Any) -> None:
-        #: Message key for the i18n table (``messages.py``); ``info`` fills it in.
         self.key = key
         super().__init__(info=info)
 
@@ -42,27 +44,52 @@ class UsageError(CheckError):
         return f"usage_error: {self.key}"
 
 
-class PcscUnavailableError(CheckError):
+class PcscUnavailableError(MynacheckError):
+    """The PC/SC service (pcscd, the Windows Smart Card service) cannot be reached."""
+
     status = Status.PCSC_UNAVAILABLE
 
 
-class NoReaderError(CheckError):
+class NoReaderError(MynacheckError):
+    """No card reader is connected."""
+
     status = Status.NO_READER
 
 
-class NoCardError(CheckError):
+class NoCardError(MynacheckError):
+    """The reader holds no card (or the wait for one ran out)."""
+
     status = Status.NO_CARD
 
 
-class CardBusyError(CheckError):
+class CardBusyError(MynacheckError):
+    """Another program holds the card exclusively."""
+
     status = Status.CARD_BUSY
 
 
-class CardCommunicationError(CheckError):
+class CardError(MynacheckError):
     """The card stopped answering: pulled out, reader unplugged, or garbage."""
 
     status = Status.CARD_ERROR
 
 
-class NotMyNumberCardError(CheckError):
+class NotMyNumberCardError(MynacheckError):
+    """The card has no JPKI application."""
+
     status = Status.NOT_MYNUMBER_CARD
+
+
+class Cancelled(MynacheckError):
+    """The caller's ``cancel`` event was set, or a PIN prompt was given up."""
+
+    status = Status.INTERNAL_ERROR
+
+    def __init__(self, *details: Detail, info: dict[str, Any] | None = None) -> None:
+        super().__init__(*(details or (Detail.INTERRUPTED,)), info=info)
+
+
+# The names the card and policy layers grew up with.
+CheckError = MynacheckError
+UsageError = InputError
+CardCommunicationError = CardError

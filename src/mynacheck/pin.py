@@ -1,19 +1,21 @@
-"""PIN entry: one path for the prompt and ``--pin-stdin``, shape checked before the card.
+"""PIN rules shared by every face: normalising what was typed, checking its shape
+before the card, and the :class:`PinSource` protocol a prompt implements.
 
-A malformed PIN sent to the card still costs a try (fact sheet "PINs"), so
-nothing here ever returns a PIN that does not fit its :class:`PinReference`.
-The PIN is kept in a ``bytearray`` that the caller wipes after VERIFY.
+A malformed PIN sent to the card still costs a try (docs/card-facts.md "PINs"),
+so :func:`mynacheck.check.run_check` checks the shape of whatever a source returns
+before anything is sent. The PIN travels as a ``bytearray`` that is zeroed after
+VERIFY.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Protocol, TextIO
+from typing import Protocol
 
-from .card.profile import PinReference
-from .errors import UsageError
+from .card.profile import JPKI_AUTH_PIN, PinReference
+from .errors import InputError
 
-# Full-width digits typed with a Japanese IME (０-９) become ASCII, as in the prompt.
+# Full-width digits typed with a Japanese IME (０-９) become ASCII, as do letters.
 _FULL_WIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 _FULL_WIDTH_UPPER = {0xFF21 + i: ord("A") + i for i in range(26)}
 _TRAILING = " \t\r\n\u3000"
@@ -31,7 +33,8 @@ def normalize_pin(raw: str) -> str:
     return raw.rstrip(_TRAILING).translate(_FULL_WIDTH_DIGITS).translate(_FULL_WIDTH_UPPER)
 
 
-def pin_shape(pin: str, reference: PinReference) -> PinShape:
+def pin_shape(pin: str, reference: PinReference = JPKI_AUTH_PIN) -> PinShape:
+    """Whether ``pin`` (already normalised) fits ``reference``: the auth PIN by default."""
     if not pin:
         return PinShape.EMPTY
     if any(ch not in reference.alphabet for ch in pin):
@@ -41,84 +44,54 @@ def pin_shape(pin: str, reference: PinReference) -> PinShape:
     return PinShape.OK
 
 
+def pin_format_problem(raw: str) -> str | None:
+    """None when ``raw`` normalises to a well-formed 4-digit auth PIN, else the reason
+    code (``pin_empty``, ``pin_wrong_length``, ``pin_bad_characters``)."""
+    shape = pin_shape(normalize_pin(raw))
+    return None if shape is PinShape.OK else shape.value
+
+
+def well_formed_pin(raw: str | bytes | bytearray, reference: PinReference) -> bytearray:
+    """``raw`` as ASCII bytes ready for VERIFY; :class:`InputError` if malformed."""
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            raw = bytes(raw).decode("ascii")
+        except UnicodeDecodeError:
+            raise InputError(PinShape.BAD_CHARACTERS.value) from None
+    pin = normalize_pin(raw)
+    shape = pin_shape(pin, reference)
+    if shape is not PinShape.OK:
+        raise InputError(shape.value, min=reference.min_length, max=reference.max_length)
+    return bytearray(pin.encode("ascii"))
+
+
 class PinSource(Protocol):
-    """Where a PIN comes from: the hidden prompt, standard input, or a test."""
+    """Where a PIN comes from: the CLI's hidden prompt or ``--pin-stdin``, the window's
+    PIN field, a test. ``check_card`` calls it only once the tries are known."""
 
-    interactive: bool
-
-    def read_pin(self, reference: PinReference) -> bytearray:
-        """A well-formed PIN as ASCII bytes; raises UsageError when there is none."""
+    def read_pin(self, reference: PinReference, tries_left: int | None) -> bytearray:
+        """The PIN as ASCII bytes (the caller zeroes it after use). May raise
+        :class:`~mynacheck.errors.Cancelled` (given up) or ``InputError``."""
         ...
 
     def confirm_last_try(self) -> bool:
-        """Ask whether to spend the last try (interactive only; default no)."""
+        """Whether to spend the last try; a source that cannot ask answers False."""
         ...
 
 
-class StdinPinSource:
-    """``--pin-stdin``: one line; a malformed line is a usage error, never sent."""
+class FixedPin:
+    """A PIN given as a string (``check_card(pin="1234")``): checked when made,
+    before the card is touched; never confirms the last try."""
 
-    interactive = False
+    def __init__(self, value: str, reference: PinReference = JPKI_AUTH_PIN) -> None:
+        well_formed_pin(value, reference)  # raises InputError now, before the card
+        self._value = value
 
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def read_pin(self, reference: PinReference) -> bytearray:
-        line = self._stream.readline()
-        pin = normalize_pin(line)
-        shape = pin_shape(pin, reference)
-        if shape is not PinShape.OK:
-            raise UsageError(shape.value, min=reference.min_length, max=reference.max_length)
-        return bytearray(pin.encode("ascii"))
+    def read_pin(self, reference: PinReference, tries_left: int | None) -> bytearray:
+        return well_formed_pin(self._value, reference)
 
     def confirm_last_try(self) -> bool:
         return False
 
-
-class Terminal(Protocol):
-    """The bits of a console the prompt needs; tests replace it."""
-
-    def hidden_input(self, prompt: str) -> str | None:
-        """A line typed without echo; None on EOF."""
-        ...
-
-    def confirm(self, question: str) -> bool: ...
-
-    def warn(self, text: str) -> None: ...
-
-
-class PromptPinSource:
-    """The hidden prompt: re-asks on a malformed PIN without touching the card."""
-
-    interactive = True
-
-    def __init__(self, terminal: Terminal, texts: PromptTexts) -> None:
-        self._terminal = terminal
-        self._texts = texts
-
-    def read_pin(self, reference: PinReference) -> bytearray:
-        while True:
-            line = self._terminal.hidden_input(self._texts.prompt(reference))
-            if line is None:
-                raise UsageError(PinShape.EMPTY.value)
-            pin = normalize_pin(line)
-            shape = pin_shape(pin, reference)
-            if shape is PinShape.EMPTY:  # Enter alone: the holder gives up
-                raise UsageError(shape.value)
-            if shape is PinShape.OK:
-                return bytearray(pin.encode("ascii"))
-            self._terminal.warn(self._texts.reask(shape, reference))
-
-    def confirm_last_try(self) -> bool:
-        self._terminal.warn(self._texts.last_try_warning())
-        return self._terminal.confirm(self._texts.last_try_question())
-
-
-class PromptTexts(Protocol):
-    def prompt(self, reference: PinReference) -> str: ...
-
-    def reask(self, shape: PinShape, reference: PinReference) -> str: ...
-
-    def last_try_warning(self) -> str: ...
-
-    def last_try_question(self) -> str: ...
+    def __repr__(self) -> str:  # never the PIN
+        return "FixedPin(****)"

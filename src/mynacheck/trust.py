@@ -146,7 +146,7 @@ def is_self_signed(cert: x509.Certificate) -> bool:
 
 # -- anchors ----------------------------------------------------------------------
 
-_ANCHOR_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+ANCHOR_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 
 
 def anchors_folder() -> Path:
@@ -162,13 +162,19 @@ def load_certificates_file(path: Path) -> list[bytes]:
         raw = path.read_bytes()
     except OSError as error:
         raise UsageError("file_unreadable", path=str(path), reason=error.strerror) from error
+    return certificates_in(raw, str(path))
+
+
+def certificates_in(raw: bytes, source: str) -> list[bytes]:
+    """DER of every certificate in PEM or DER ``raw``; UsageError naming ``source``
+    if there is none."""
     try:
         if b"-----BEGIN" in raw:
             certs = x509.load_pem_x509_certificates(raw)
         else:
             certs = [x509.load_der_x509_certificate(raw)]
     except ValueError as error:
-        raise UsageError("not_a_certificate", path=str(path)) from error
+        raise UsageError("not_a_certificate", path=source) from error
     return [cert.public_bytes(_DER) for cert in certs]
 
 
@@ -179,6 +185,6 @@ def load_anchors(files: Iterable[Path], folder: Path | None = None) -> list[byte
         anchors += load_certificates_file(path)
     if folder is not None and folder.is_dir():
         for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in _ANCHOR_SUFFIXES:
+            if path.suffix.lower() in ANCHOR_SUFFIXES:
                 anchors += load_certificates_file(path)
     return anchors

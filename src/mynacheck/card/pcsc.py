@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from types import ModuleType, TracebackType
 from typing import Any, NoReturn
 
 from ..errors import (
+    Cancelled,
     CardBusyError,
     CardCommunicationError,
     CheckError,
@@ -237,7 +239,9 @@ def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo
     raise NoCardError(info={"reader": chosen.name if chosen else None, "readers": names})
 
 
-def wait_for_card(selector: str | None, timeout: float) -> ReaderInfo:
+def wait_for_card(
+    selector: str | None, timeout: float, *, cancel: threading.Event | None = None
+) -> ReaderInfo:
     """Block until a card is in the reader ``selector`` names (any reader if None).
 
     Uses PC/SC status-change events (plus the PnP pseudo reader, so a reader
@@ -245,7 +249,8 @@ def wait_for_card(selector: str | None, timeout: float) -> ReaderInfo:
     (``KeyboardInterrupt``) gets through. Returns at once if a card is already
     there. On timeout raises :class:`NoCardError`, or :class:`NoReaderError` if
     no reader ever appeared, or ``UsageError("no_such_reader")`` if readers are
-    there but none matches ``selector``.
+    there but none matches ``selector``. ``timeout`` may be ``math.inf``; a set
+    ``cancel`` event ends the wait within one slice with :class:`Cancelled`.
     """
     deadline = time.monotonic() + max(0.0, timeout)
     scard = _scard()
@@ -255,6 +260,7 @@ def wait_for_card(selector: str | None, timeout: float) -> ReaderInfo:
     pnp_supported = True
     try:
         while True:
+            _raise_if_cancelled(cancel)
             try:
                 if context is None:
                     context = _Context()
@@ -290,7 +296,7 @@ def wait_for_card(selector: str | None, timeout: float) -> ReaderInfo:
             states = [(name, known.get(name, scard.SCARD_STATE_UNAWARE)) for name in names]
             if pnp_supported:
                 states.append((PNP_NOTIFICATION, pnp_state))
-            slice_ms = max(1, min(_WAIT_SLICE_MS, int(remaining * 1000)))
+            slice_ms = _slice_ms(remaining)
             if not states:  # no reader, and no PnP events on this platform
                 time.sleep(slice_ms / 1000)
                 continue
@@ -330,7 +336,9 @@ def wait_for_card(selector: str | None, timeout: float) -> ReaderInfo:
             context.release()
 
 
-def wait_for_removal(reader: str, timeout: float | None = None) -> None:
+def wait_for_removal(
+    reader: str, timeout: float | None = None, *, cancel: threading.Event | None = None
+) -> None:
     """Block until the card leaves ``reader`` (or the reader goes away).
 
     Needs no connection to the card. Returns at once if the reader is empty.
@@ -343,13 +351,14 @@ def wait_for_removal(reader: str, timeout: float | None = None) -> None:
     state = scard.SCARD_STATE_UNAWARE
     with _Context() as context:
         while True:
+            _raise_if_cancelled(cancel)
             if deadline is None:
                 slice_ms = _WAIT_SLICE_MS
             else:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError(f"card still in {reader!r}")
-                slice_ms = max(1, min(_WAIT_SLICE_MS, int(remaining * 1000)))
+                slice_ms = _slice_ms(remaining)
             code, new = context.status_change([(reader, state)], slice_ms)
             if _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
                 return  # reader unplugged: the card is gone with it
@@ -363,6 +372,17 @@ def wait_for_removal(reader: str, timeout: float | None = None) -> None:
             if not event & scard.SCARD_STATE_PRESENT:
                 return
             state = event & ~scard.SCARD_STATE_CHANGED
+
+
+def _slice_ms(remaining: float) -> int:
+    """One wait slice in ms: at most 500, so Ctrl-C and ``cancel`` get through (and
+    ``remaining`` may be infinite)."""
+    return max(1, int(min(float(_WAIT_SLICE_MS), remaining * 1000)))
+
+
+def _raise_if_cancelled(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
 
 
 # -- connection -----------------------------------------------------------------

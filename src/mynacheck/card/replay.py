@@ -265,3 +265,14 @@ class RecordingConnection:
 
     def save(self, path: Path) -> None:
         path.write_text(format_transcript(self.entries, self.reader, self.atr), encoding="utf-8")
+
+
+def check_record_target(path: Path) -> None:
+    """``record=``: a usage error now, before the card, not a lost transcript after it."""
+    import os
+
+    from ..errors import InputError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InputError("file_unwritable", path=str(path))

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, Literal
 
-Lang = str  # "ja" | "en"
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
+
+
+def checked_lang(value: str) -> Lang:
+    """``value`` as a :data:`Lang`; ValueError for anything but "ja" and "en"."""
+    if value == "ja":
+        return "ja"
+    if value == "en":
+        return "en"
+    raise ValueError(f"unknown language {value!r}: use 'ja' or 'en'")
 
 # Headline: the verdict in one line.
 HEADLINES: dict[str, tuple[str, str]] = {

@@ -1,0 +1,116 @@
+"""Every JSON object mynacheck prints or returns, in one place (README "JSON fields").
+
+Fields are only ever added; every object carries ``schema``. Works on the
+report dataclasses by their attributes (types imported for checking only), so
+this wording layer sits below the policy that makes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ..clock import JST
+from .messages import Lang
+from .watchview import verdict_lines, verdict_word
+
+if TYPE_CHECKING:
+    from ..evaluate import CertificateInfo
+    from ..report import CheckReport
+
+JSON_SCHEMA_VERSION = 1
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def certificate_json(info: CertificateInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "serial": info.serial,
+        "subject": info.subject,
+        "issuer": info.issuer,
+        "not_before": iso_utc(info.not_before),
+        "not_after": iso_utc(info.not_after),
+        "days_left": info.days_left,
+        "renewal_open": info.renewal_open,
+        "renewal_opens": info.renewal_opens.isoformat(),
+        "sha256": info.sha256,
+        "trust": info.trust.value if info.trust is not None else None,
+        "ca_generation": info.ca_generation,
+    }
+
+
+def report_json(report: CheckReport, message: str | None = None) -> dict[str, Any]:
+    """The ``--json`` object. Fields are only ever added (README "JSON fields")."""
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "status": report.status.value,
+        "exit_code": report.exit_code,
+        "message": message,
+        "simulated": report.simulated,
+        "reader": report.reader,
+        "evaluated_at": iso_utc(report.evaluated_at) if report.evaluated_at else None,
+        "certificate": certificate_json(report.certificate),
+        "pin": {
+            "checked": report.pin.checked,
+            "verified": report.pin.verified,
+            "tries_left": report.pin.tries_left,
+            "blocked": report.pin.blocked,
+        },
+        "key_proof": {"performed": report.key_proof.performed, "ok": report.key_proof.ok},
+        "revocation": "not_checked",
+        "details": [detail.value for detail in report.details],
+        "info": {key: _jsonable(value) for key, value in report.info.items()},
+        "apdu_count": report.apdu_count,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return str(value)
+
+
+WATCH_CERTIFICATE_FIELDS = (
+    "not_before",
+    "not_after",
+    "days_left",
+    "renewal_open",
+    "renewal_opens",
+    "trust",
+    "ca_generation",
+)
+
+
+def watch_check_json(report: CheckReport, lang: Lang) -> dict[str, Any]:
+    """One ``watch --json`` line: the verdict, dates and reasons; no serial, no subject."""
+    cert = report.certificate
+    certificate = None
+    if cert is not None:
+        # A whitelist of check's certificate fields: never the serial, subject or hash.
+        full = certificate_json(cert)
+        assert full is not None
+        certificate = {key: full[key] for key in WATCH_CERTIFICATE_FIELDS}
+        certificate["expiry_date"] = cert.not_after.astimezone(JST).date().isoformat()
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "event": "check",
+        "time": iso_utc(report.evaluated_at or datetime.now(timezone.utc)),
+        "status": report.status.value,
+        "exit_code": report.exit_code,
+        "verdict": verdict_word(report.status.value, lang),
+        "message": verdict_lines(report, lang)[0],
+        "simulated": report.simulated,
+        "reader": report.reader,
+        "certificate": certificate,
+        "details": [detail.value for detail in report.details],
+        "info": {k: str(v) for k, v in report.info.items() if k in ("sw", "pcsc_error")},
+        "apdu_count": report.apdu_count,
+    }
+
+
