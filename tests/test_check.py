@@ -11,7 +11,7 @@ import pytest
 from mynacheck.card.profile import JPKI_AID, PinReference
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.errors import UsageError
-from mynacheck.pin import StdinPinSource
+from mynacheck.pin import FixedPin
 from mynacheck.report import CheckReport
 from mynacheck.simcard.card import PinFile, SimulatedCard
 from mynacheck.simcard.connection import SimulatedConnection
@@ -27,12 +27,11 @@ class FakePins:
     """A PIN source that records how often it was asked."""
 
     pins: list[str] = field(default_factory=lambda: [DEMO_PIN])
-    interactive: bool = False
     confirm: bool = False
     asked: int = 0
     confirmations: int = 0
 
-    def read_pin(self, reference: PinReference) -> bytearray:
+    def read_pin(self, reference: PinReference, tries_left: int | None) -> bytearray:
         self.asked += 1
         return bytearray(self.pins.pop(0).encode())
 
@@ -243,12 +242,12 @@ def test_last_try_refused_without_permission_nothing_sent() -> None:
 
 
 def test_last_try_interactive_confirmation() -> None:
-    declined = FakePins(interactive=True, confirm=False)
+    declined = FakePins(confirm=False)
     report, connection = run("pin_last_try", pins=declined)
     assert report.status is Status.PIN_LAST_TRY
     assert declined.confirmations == 1 and declined.asked == 0
     assert verifies_with_data(connection.card) == 0
-    accepted = FakePins(interactive=True, confirm=True)
+    accepted = FakePins(confirm=True)
     report, _ = run("pin_last_try", pins=accepted)
     assert report.status is Status.VALID
     assert accepted.asked == 1
@@ -260,14 +259,15 @@ def test_last_try_allowed_with_flag() -> None:
 
 
 def test_malformed_pin_from_stdin_is_never_sent() -> None:
-    import io
 
     card = make_card("valid")
     connection = SimulatedConnection(card, "valid")
     options = CheckOptions(at=NOW, use_pin=True)
     for bad in ("123\n", "12345\n", "12a4\n", "\n", ""):
         with pytest.raises(UsageError):
-            run_check(connection, options, StdinPinSource(io.StringIO(bad)))
+            run_check(connection, options, FixedPin(bad))
+        with pytest.raises(UsageError):  # a source that returns a malformed PIN
+            run_check(connection, options, FakePins(pins=[bad]))
     assert verifies_with_data(card) == 0
     assert auth_tries(card) == 3
 

@@ -154,7 +154,8 @@ def test_malformed_pin_is_a_usage_error_and_never_sent(typed: str, tmp_path: Pat
     )
     assert code == 2
     assert json.loads(out)["status"] == "usage_error"
-    assert "** **" not in path.read_text(encoding="utf-8")  # no VERIFY with data was sent
+    # Refused before the card: nothing was opened, so there is no transcript at all.
+    assert not path.exists()
 
 
 def test_full_width_pin_is_accepted() -> None:
@@ -192,7 +193,9 @@ def test_trust_anchor_option() -> None:
 def test_inspect_without_ca_says_chain_not_checked() -> None:
     code, out, _ = invoke("inspect", str(DATA / "ee-forged.der"), "--json", "--at", "2026-11-27")
     payload = json.loads(out)
-    assert code == 0 and "chain_not_checked" in payload["details"]
+    # Nothing vouched for the issuer: a would-be valid is untrusted (exit 14).
+    assert code == 14 and payload["status"] == "untrusted"
+    assert "chain_not_checked" in payload["details"]
     assert payload["certificate"]["trust"] is None
     code, out, _ = invoke(
         "inspect", str(DATA / "ee-forged.der"), "--ca", str(DATA / "gen2-root.der"), "--json"
@@ -226,7 +229,7 @@ def test_text_output_encodes_on_cp932(status: str) -> None:
 
 def test_ctrl_c_at_the_pin_prompt_unpowers_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
     import mynacheck.simcard.scenarios as scenarios
-    from mynacheck.pin import StdinPinSource
+    from mynacheck.cli.prompt import StdinPinSource
 
     made = []
     real_make_card = scenarios.make_card
@@ -236,13 +239,15 @@ def test_ctrl_c_at_the_pin_prompt_unpowers_the_card(monkeypatch: pytest.MonkeyPa
         made.append(card)
         return card
 
-    def interrupted(self: object, reference: object) -> bytearray:
+    def interrupted(self: object, reference: object, tries_left: object) -> bytearray:
         assert made[0].powered  # the card is on while the PIN is being typed
         raise KeyboardInterrupt
 
     monkeypatch.setattr(scenarios, "make_card", make_card)
     monkeypatch.setattr(StdinPinSource, "read_pin", interrupted)
-    code, _, err = invoke("check", "--simulate", "valid", "--pin-stdin", "--lang", "en", input="")
+    code, _, err = invoke(
+        "check", "--simulate", "valid", "--pin-stdin", "--lang", "en", input="1234\n"
+    )
     assert code == 1 and "interrupted" in err
     assert not made[0].powered
     assert all(not (c[1] == 0x20 and len(c) > 5) for c, _ in made[0].log)
@@ -270,13 +275,13 @@ def test_empty_transcript_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_in_json_mode_prints_an_object(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mynacheck.pin import StdinPinSource
+    from mynacheck.cli.prompt import StdinPinSource
 
-    def interrupted(self: object, reference: object) -> bytearray:
+    def interrupted(self: object, reference: object, tries_left: object) -> bytearray:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(StdinPinSource, "read_pin", interrupted)
-    code, out, _ = invoke("check", "--simulate", "valid", "--pin-stdin", "--json", input="")
+    code, out, _ = invoke("check", "--simulate", "valid", "--pin-stdin", "--json", input="1234\n")
     payload = json.loads(out)
     assert code == 1 and payload["status"] == "internal_error"
     assert payload["details"] == ["interrupted"]

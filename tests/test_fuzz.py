@@ -55,9 +55,7 @@ class FuzzedConnection(ScriptedConnection):
 
 
 class Pins:
-    interactive = False
-
-    def read_pin(self, reference: PinReference) -> bytearray:
+    def read_pin(self, reference: PinReference, tries_left: int | None) -> bytearray:
         return bytearray(b"1234")
 
     def confirm_last_try(self) -> bool:

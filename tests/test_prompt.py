@@ -9,9 +9,8 @@ import pytest
 
 from mynacheck.card.profile import JPKI_AUTH_PIN
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.cli import _PromptTexts
+from mynacheck.cli.prompt import PromptPinSource
 from mynacheck.errors import UsageError
-from mynacheck.pin import PromptPinSource
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.simcard.scenarios import make_card
 from mynacheck.status import Status
@@ -39,16 +38,16 @@ class FakeTerminal:
 
 def test_prompt_reasks_until_well_formed() -> None:
     terminal = FakeTerminal(["12", "12345", "abcd", "１２３４"])
-    source = PromptPinSource(terminal, _PromptTexts("en"))
-    assert source.read_pin(JPKI_AUTH_PIN) == bytearray(b"1234")
+    source = PromptPinSource(terminal, "en")
+    assert source.read_pin(JPKI_AUTH_PIN, 3) == bytearray(b"1234")
     assert len(terminal.warnings) == 3
     assert all("nothing was sent" in warning for warning in terminal.warnings)
 
 
 def test_prompt_eof_is_a_usage_error() -> None:
-    source = PromptPinSource(FakeTerminal([None]), _PromptTexts("ja"))
+    source = PromptPinSource(FakeTerminal([None]), "ja")
     with pytest.raises(UsageError):
-        source.read_pin(JPKI_AUTH_PIN)
+        source.read_pin(JPKI_AUTH_PIN, 3)
 
 
 def test_malformed_typing_never_reaches_the_card() -> None:
@@ -57,7 +56,7 @@ def test_malformed_typing_never_reaches_the_card() -> None:
     report = run_check(
         SimulatedConnection(card, "valid"),
         CheckOptions(at=NOW, use_pin=True),
-        PromptPinSource(terminal, _PromptTexts("ja")),
+        PromptPinSource(terminal, "ja"),
     )
     assert report.status is Status.VALID
     verifies = [c for c, _ in card.log if c[1] == 0x20 and len(c) > 5]
@@ -73,7 +72,7 @@ def test_last_try_warns_and_asks(answer: bool, expected: Status) -> None:
     report = run_check(
         SimulatedConnection(card, "pin_last_try"),
         CheckOptions(at=NOW, use_pin=True),
-        PromptPinSource(terminal, _PromptTexts("en")),
+        PromptPinSource(terminal, "en"),
     )
     assert report.status is expected
     assert terminal.questions == 1
@@ -81,6 +80,6 @@ def test_last_try_warns_and_asks(answer: bool, expected: Status) -> None:
 
 
 def test_enter_alone_at_the_prompt_gives_up_without_sending() -> None:
-    source = PromptPinSource(FakeTerminal(["12", ""]), _PromptTexts("en"))
+    source = PromptPinSource(FakeTerminal(["12", ""]), "en")
     with pytest.raises(UsageError):
-        source.read_pin(JPKI_AUTH_PIN)
+        source.read_pin(JPKI_AUTH_PIN, 3)

@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.cli import main
-from mynacheck.counter import render_verdict
 from mynacheck.errors import UsageError
+from mynacheck.present.watchview import render_verdict
 from mynacheck.report import CheckReport
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.status import Status
@@ -406,7 +406,7 @@ def test_watch_simulate_screen_and_once_exit_code() -> None:
 
 def test_verdict_block_lines_up_and_colours() -> None:
     block = render_verdict(simulated("renewal_window"), "ja")
-    from mynacheck.counter import display_width
+    from mynacheck.present.watchview import display_width
 
     widths = {display_width(line) for line in block.splitlines()}
     assert len(widths) == 1  # a rectangle, wide characters counted as two cells
@@ -428,9 +428,10 @@ def test_check_log_appends_a_row(tmp_path: Path) -> None:
     assert rows[1].expiry == date(2024, 9, 30)
 
 
-def test_check_log_problem_is_only_a_warning(tmp_path: Path) -> None:
+def test_check_log_with_another_key_is_refused_before_the_card(tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite3"
     append(db, "valid")
+    before = db.read_bytes()
     result = CliRunner().invoke(
         main,
         [
@@ -446,5 +447,6 @@ def test_check_log_problem_is_only_a_warning(tmp_path: Path) -> None:
             "en",
         ],
     )
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert "another key" in result.stderr
+    assert db.read_bytes() == before

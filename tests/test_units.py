@@ -18,8 +18,9 @@ from mynacheck.card.replay import (
     parse_transcript,
     redact,
 )
+from mynacheck.cli.prompt import StdinPinSource
 from mynacheck.errors import CardCommunicationError, UsageError
-from mynacheck.pin import PinShape, StdinPinSource, normalize_pin, pin_shape
+from mynacheck.pin import PinShape, normalize_pin, pin_shape
 from mynacheck.present.messages import (
     DETAILS,
     HEADLINES,
@@ -139,12 +140,14 @@ def test_signature_password_alphabet() -> None:
 
 
 def test_stdin_pin_source_refuses_malformed_pin() -> None:
-    assert StdinPinSource(io.StringIO("１２３４\n")).read_pin(JPKI_AUTH_PIN) == bytearray(b"1234")
+    assert StdinPinSource(io.StringIO("１２３４\n")).read_pin(JPKI_AUTH_PIN, 3) == bytearray(
+        b"1234"
+    )
     with pytest.raises(UsageError) as caught:
-        StdinPinSource(io.StringIO("12345\n")).read_pin(JPKI_AUTH_PIN)
+        StdinPinSource(io.StringIO("12345\n"))
     assert caught.value.key == "pin_wrong_length"
     with pytest.raises(UsageError):
-        StdinPinSource(io.StringIO("")).read_pin(JPKI_AUTH_PIN)
+        StdinPinSource(io.StringIO(""))
 
 
 def test_transcript_round_trip_redacts_pin() -> None:

@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "CounterLoop": "counter",
     "CounterEvent": "counter",
     "SessionCounts": "counter",
+    "TALLIED_STATUSES": "counter",
     # results
     "CheckReport": "report",
     "PinReport": "report",
@@ -79,34 +80,110 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .api import (
-        DEMO_PIN,
-        Card,
-        PinInfo,
-        ReaderInfo,
-        SimulatedReader,
-        check_card,
-        inspect_certificate,
-        list_readers,
-        open_card,
-        open_tally,
-        read_pin_statuses,
-        render_text,
-        simulated_scenarios,
-        user_trust_anchors,
-        wait_for_removal,
+        DEMO_PIN as DEMO_PIN,
     )
-    from .counter import CounterEvent, CounterLoop, SessionCounts
+    from .api import (
+        Card as Card,
+    )
+    from .api import (
+        PinInfo as PinInfo,
+    )
+    from .api import (
+        ReaderInfo as ReaderInfo,
+    )
+    from .api import (
+        SimulatedReader as SimulatedReader,
+    )
+    from .api import (
+        check_card as check_card,
+    )
+    from .api import (
+        inspect_certificate as inspect_certificate,
+    )
+    from .api import (
+        list_readers as list_readers,
+    )
+    from .api import (
+        open_card as open_card,
+    )
+    from .api import (
+        open_tally as open_tally,
+    )
+    from .api import (
+        read_pin_statuses as read_pin_statuses,
+    )
+    from .api import (
+        render_text as render_text,
+    )
+    from .api import (
+        simulated_scenarios as simulated_scenarios,
+    )
+    from .api import (
+        user_trust_anchors as user_trust_anchors,
+    )
+    from .api import (
+        wait_for_removal as wait_for_removal,
+    )
+    from .counter import (
+        TALLIED_STATUSES as TALLIED_STATUSES,
+    )
+    from .counter import (
+        CounterEvent as CounterEvent,
+    )
+    from .counter import (
+        CounterLoop as CounterLoop,
+    )
+    from .counter import (
+        SessionCounts as SessionCounts,
+    )
     from .errors import (
-        Cancelled,
-        CardBusyError,
-        CardError,
-        InputError,
-        MynacheckError,
-        NoCardError,
-        NoReaderError,
-        NotMyNumberCardError,
-        PcscUnavailableError,
+        Cancelled as Cancelled,
     )
-    from .pin import PinSource, normalize_pin, pin_format_problem
-    from .report import CheckReport, KeyProof, PinReport
-    from .status import Detail, Status
+    from .errors import (
+        CardBusyError as CardBusyError,
+    )
+    from .errors import (
+        CardError as CardError,
+    )
+    from .errors import (
+        InputError as InputError,
+    )
+    from .errors import (
+        MynacheckError as MynacheckError,
+    )
+    from .errors import (
+        NoCardError as NoCardError,
+    )
+    from .errors import (
+        NoReaderError as NoReaderError,
+    )
+    from .errors import (
+        NotMyNumberCardError as NotMyNumberCardError,
+    )
+    from .errors import (
+        PcscUnavailableError as PcscUnavailableError,
+    )
+    from .pin import (
+        PinSource as PinSource,
+    )
+    from .pin import (
+        normalize_pin as normalize_pin,
+    )
+    from .pin import (
+        pin_format_problem as pin_format_problem,
+    )
+    from .report import (
+        CheckReport as CheckReport,
+    )
+    from .report import (
+        KeyProof as KeyProof,
+    )
+    from .report import (
+        PinReport as PinReport,
+    )
+    from .status import (
+        Detail as Detail,
+    )
+    from .status import (
+        Status as Status,
+    )

@@ -265,7 +265,10 @@ def _connect(
     if replay is not None:
         from .card.replay import ReplayConnection
 
-        replaying = ReplayConnection.from_file(Path(replay))
+        try:
+            replaying = ReplayConnection.from_file(Path(replay))
+        except (OSError, ValueError) as error:
+            raise InputError("bad_transcript", reason=str(error)) from error
         return replaying, replaying, None
     from .card import pcsc
 
@@ -274,8 +277,8 @@ def _connect(
         chosen = pcsc.choose_reader(selector, pcsc.list_readers())
     else:
         chosen = pcsc.wait_for_card(selector, wait, cancel=cancel)
-    connection = pcsc.PcscConnection.open(chosen, exclusive=True)
-    return connection, None, lambda: pcsc.wait_for_removal(chosen.name, cancel=cancel)
+    held = pcsc.PcscConnection.open(chosen, exclusive=True)
+    return held, None, lambda: pcsc.wait_for_removal(chosen.name, cancel=cancel)
 
 
 # -- the check -------------------------------------------------------------------------
@@ -418,7 +421,9 @@ def render_text(report: CheckReport, lang: str = "ja") -> str:
     return render(report, checked_lang(lang))
 
 
-def open_tally(path: PathLike, *, key_file: PathLike | None = None, tag: str | None = None) -> Tally:
+def open_tally(
+    path: PathLike, *, key_file: PathLike | None = None, tag: str | None = None
+) -> Tally:
     """Open (creating if need be) the tally at ``path`` (or ``"default"``, the user data
     folder) for appending: ``.append(report, *, at=None)``, ``.close()``; a context
     manager. Everything is validated before it returns (``InputError`` otherwise)."""
@@ -436,9 +441,7 @@ class _UserAnchors:
         folder = anchors_folder()
         if not folder.is_dir():
             return iter(())
-        return iter(
-            sorted(p for p in folder.iterdir() if p.suffix.lower() in ANCHOR_SUFFIXES)
-        )
+        return iter(sorted(p for p in folder.iterdir() if p.suffix.lower() in ANCHOR_SUFFIXES))
 
     def __repr__(self) -> str:
         return "user_trust_anchors()"

@@ -120,9 +120,7 @@ class CounterLoop:
                 if name not in known:
                     raise InputError("unknown_scenario", name=name)
 
-    def run(
-        self, on_event: Callable[[CounterEvent], None], stop: threading.Event
-    ) -> SessionCounts:
+    def run(self, on_event: Callable[[CounterEvent], None], stop: threading.Event) -> SessionCounts:
         """Check cards until ``stop`` is set (returns within 1 s), the named
         scenarios are done, or the first result with ``once``. Raises
         ``InputError`` when ``reader`` matches none of the readers there at start."""
@@ -196,9 +194,7 @@ class CounterLoop:
             except InputError as error:
                 if error.key not in ("several_cards", "no_such_reader"):
                     raise
-                say_once(
-                    CounterEvent("reader_problem", problem=error.key, info=dict(error.info))
-                )
+                say_once(CounterEvent("reader_problem", problem=error.key, info=dict(error.info)))
                 stop.wait(self.poll_seconds)
             except (Cancelled, KeyboardInterrupt):
                 raise
@@ -206,7 +202,9 @@ class CounterLoop:
                 # Pulled out before the connect, busy, mute: a result, then go on.
                 report = CheckReport(
                     status=error.status,
-                    reader=error.info.get("reader") if isinstance(error.info.get("reader"), str) else None,
+                    reader=error.info.get("reader")
+                    if isinstance(error.info.get("reader"), str)
+                    else None,
                     details=error.details,
                     info=error.info,
                     evaluated_at=datetime.now(timezone.utc),
@@ -263,9 +261,7 @@ class CounterLoop:
                 self.tally.append(report)
             except (MynacheckError, OSError) as error:
                 reason = getattr(error, "info", {}).get("reason") or getattr(error, "key", None)
-                on_event(
-                    CounterEvent("tally_problem", report.reader, problem=str(reason or error))
-                )
+                on_event(CounterEvent("tally_problem", report.reader, problem=str(reason or error)))
 
     def _wait_for_removal(self, card: Any, stop: threading.Event) -> None:
         try:

@@ -6,17 +6,15 @@ The library returns a :class:`CheckReport`; ``render.py`` turns it into words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .status import Detail, Status
-
 # The JSON shapes live in present/json.py; these names stay importable from here.
-from .present.json import JSON_SCHEMA_VERSION, certificate_json, iso_utc, report_json  # noqa: E402,F401
+from .present.json import JSON_SCHEMA_VERSION, certificate_json, iso_utc, report_json  # noqa: F401
+from .status import Detail, Status
 
 if TYPE_CHECKING:  # evaluate imports cryptography: keep it off the start-up path
     from .evaluate import CertificateInfo
-
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,6 @@ class CheckReport:
 
     def to_json(self, lang: str = "ja") -> dict[str, Any]:
         """The object ``check --json --lang LANG`` prints for this report."""
-        from .present.json import report_json
         from .present.messages import checked_lang
         from .present.text import headline
 

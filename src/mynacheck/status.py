@@ -116,3 +116,5 @@ class Detail(str, enum.Enum):
     INTERRUPTED = "interrupted"
     TRANSCRIPT_LEFTOVER = "transcript_leftover"
     REVOCATION_NOT_CHECKED = "revocation_not_checked"
+    # Outputs.
+    TALLY_NOT_WRITTEN = "tally_not_written"

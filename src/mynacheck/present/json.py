@@ -114,3 +114,95 @@ def watch_check_json(report: CheckReport, lang: Lang) -> dict[str, Any]:
     }
 
 
+def _early_end_json(status: str, exit_code: int, message: str, detail: str) -> dict[str, Any]:
+    """A check that ended before any card was read: the report's shape, empty."""
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "status": status,
+        "exit_code": exit_code,
+        "message": message,
+        "simulated": False,
+        "reader": None,
+        "evaluated_at": None,
+        "certificate": None,
+        "pin": {"checked": False, "verified": False, "tries_left": None, "blocked": False},
+        "key_proof": {"performed": False, "ok": None},
+        "revocation": "not_checked",
+        "details": [detail],
+        "info": {},
+        "apdu_count": None,
+    }
+
+
+def usage_error_json(key: str, message: str) -> dict[str, Any]:
+    """``--json`` for a usage error: the check's shape, ``details`` = [the mistake]."""
+    return _early_end_json("usage_error", 2, message, key)
+
+
+def interrupted_json(message: str) -> dict[str, Any]:
+    """``--json`` after Ctrl-C (status internal_error, exit 1, detail interrupted)."""
+    return _early_end_json("internal_error", 1, message, "interrupted")
+
+
+def scenarios_json(scenarios: dict[str, str], demo_pin: str) -> dict[str, Any]:
+    return {"schema": JSON_SCHEMA_VERSION, "scenarios": scenarios, "demo_pin": demo_pin}
+
+
+def pin_statuses_json(
+    pins: list[Any],
+    *,
+    blocked: bool,
+    exit_code: int,
+    simulated: bool,
+    reader: str | None,
+    labels: dict[str, str],
+    advice: dict[str, str],
+) -> dict[str, Any]:
+    """``pin-status --json``: one entry per PIN (``mynacheck.PinInfo``)."""
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "status": "pin_blocked" if blocked else "ok",
+        "exit_code": exit_code,
+        "simulated": simulated,
+        "reader": reader,
+        "pins": [
+            {
+                "name": pin.name,
+                "label": labels[pin.name],
+                "available": pin.available,
+                "tries_left": pin.tries_left,
+                "max_tries": pin.max_tries,
+                "blocked": pin.blocked,
+                "verified": pin.verified,
+                "advice": advice.get(pin.name) if pin.blocked else None,
+            }
+            for pin in pins
+        ],
+    }
+
+
+def readers_json(readers: list[Any]) -> dict[str, Any]:
+    """``readers --json`` (``mynacheck.ReaderInfo`` items)."""
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "readers": [
+            {
+                "index": r.index,
+                "name": r.name,
+                "card_present": r.card_present,
+                "my_number_card": r.my_number_card,
+                "contactless": r.contactless,
+            }
+            for r in readers
+        ],
+    }
+
+
+def watch_summary_json(counts: dict[str, int]) -> dict[str, Any]:
+    """The last ``watch --json`` line: checks by status."""
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "event": "summary",
+        "checks": sum(counts.values()),
+        "by_status": counts,
+    }

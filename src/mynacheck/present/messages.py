@@ -22,6 +22,7 @@ def checked_lang(value: str) -> Lang:
         return "en"
     raise ValueError(f"unknown language {value!r}: use 'ja' or 'en'")
 
+
 # Headline: the verdict in one line.
 HEADLINES: dict[str, tuple[str, str]] = {
     "valid": (
@@ -158,6 +159,10 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
 }
 
 DETAILS: dict[str, tuple[str, str]] = {
+    "tally_not_written": (
+        "集計ファイルに記録できませんでした。",
+        "the check was not written to the tally.",
+    ),
     "cert_file_not_found": (
         "証明書ファイルがありません (6A82)。",
         "the certificate file does not exist (6A82).",
@@ -320,6 +325,10 @@ USAGE: dict[str, tuple[str, str]] = {
 }
 
 LABELS: dict[str, tuple[str, str]] = {
+    "tally_not_written": (
+        "集計ファイルに記録できませんでした ({reason})。判定はそのままです。",
+        "the tally row was not written ({reason}); the verdict stands.",
+    ),
     "simulated": ("[シミュレーション]", "[simulated]"),
     "reader": ("リーダー", "Reader"),
     "expiry": ("有効期限", "Expires"),

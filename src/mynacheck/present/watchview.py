@@ -178,5 +178,3 @@ def render_summary(counts: Mapping[str, int], lang: Lang) -> str:
 def _in_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
     order = [status.value for status in Status]
     return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
-
-

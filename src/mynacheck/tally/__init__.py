@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import os
@@ -12,13 +12,15 @@ if TYPE_CHECKING:
 
 
 def open_tally(
-    path: Union[str, "os.PathLike[str]"],
+    path: str | os.PathLike[str],
     *,
-    key_file: Union[str, "os.PathLike[str]", None] = None,
+    key_file: str | os.PathLike[str] | None = None,
     tag: str | None = None,
 ) -> Tally:
     """Open the tally at ``path`` ("default": the user data folder) for appending."""
     from .store import Tally
 
-    return Tally.open(str(path) if str(path) == "default" else Path(path),
-                      Path(key_file) if key_file is not None else None)
+    return Tally.open(
+        str(path) if str(path) == "default" else Path(path),
+        Path(key_file) if key_file is not None else None,
+    )

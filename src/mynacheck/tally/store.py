@@ -38,6 +38,7 @@ from typing import Any
 
 from ..clock import JST
 from ..errors import UsageError
+from ..present.messages import Lang
 from ..report import CheckReport
 from ..status import CERTIFICATE_STATUSES, Status
 
@@ -504,10 +505,10 @@ def summary_csv(summary: TallySummary) -> str:
 _CERTIFICATE_VALUES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is not Status.MISSING)
 
 
-def render_summary_text(summary: TallySummary, lang: str) -> str:
+def render_summary_text(summary: TallySummary, lang: Lang) -> str:
     """``mynacheck report``: the counts as an aligned table, ja or en."""
-    from ..counter import display_width, verdict_word
     from ..present.messages import TALLY, text
+    from ..present.watchview import display_width, verdict_word
 
     def day(moment: datetime | None) -> str:
         return moment.astimezone(JST).date().isoformat() if moment else ""

@@ -1,0 +1,118 @@
+"""``mynacheck check``: the card's certificate, and the PIN unless --no-pin."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+import mynacheck
+
+from .context import (
+    Output,
+    at_option,
+    card_source_options,
+    common_options,
+    guard,
+    log_options,
+    make_output,
+    note_transcript,
+    parse_moment,
+    print_scenarios,
+    trust_anchor_inputs,
+    trust_anchor_option,
+)
+from .prompt import ClickTerminal, PromptPinSource, StdinPinSource
+
+
+@click.command(short_help="Check the card's certificate (and the PIN).")
+@card_source_options
+@at_option
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN from one line of standard input.")
+@click.option("--no-pin", is_flag=True, help="Do not ask for the PIN (counter use).")
+@click.option("--allow-last-try", is_flag=True, help="Allow spending the last PIN try.")
+@trust_anchor_option
+@common_options
+@log_options
+@click.option("--tag", metavar="TEXT", help="With --log: a group label such as a section.")
+def check(
+    reader: str | None,
+    wait: float | None,
+    replay: Path | None,
+    simulate: str | None,
+    record: Path | None,
+    at_text: str | None,
+    pin_stdin: bool,
+    no_pin: bool,
+    allow_last_try: bool,
+    trust_anchors: tuple[Path, ...],
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+    log: str | None,
+    key_file: Path | None,
+    tag: str | None,
+) -> None:
+    """Check the card's user-authentication certificate (and the PIN, unless --no-pin)."""
+    output = make_output(lang, json_output, verbose)
+    with guard(output):
+        if simulate == "list":
+            print_scenarios(output)
+            return
+        if pin_stdin and no_pin:
+            raise mynacheck.InputError("pin_options_conflict")
+        if not pin_stdin and not no_pin and not _stdin_is_terminal():
+            raise mynacheck.InputError("pin_source_needed")
+        at = parse_moment(at_text) if at_text is not None else None
+        anchors = trust_anchor_inputs(trust_anchors)
+        pin: mynacheck.PinSource | None = None
+        if pin_stdin:
+            pin = StdinPinSource(sys.stdin)
+        elif not no_pin:
+            pin = PromptPinSource(ClickTerminal(), output.lang)
+        # The tally and its key are opened and checked before the card.
+        tally = mynacheck.open_tally(log, key_file=key_file, tag=tag) if log is not None else None
+        try:
+            with mynacheck.open_card(
+                reader, wait=wait, simulate=simulate, replay=replay, record=record
+            ) as card:
+                report = mynacheck.check_card(
+                    card, pin=pin, allow_last_try=allow_last_try, at=at, trust_anchors=anchors
+                )
+            note_transcript(output, card)
+            if tally is not None:
+                report = _append(output, tally, report)
+        finally:
+            if tally is not None:
+                tally.close()
+        sys.exit(output.report(report))
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
+def _append(output: Output, tally: object, report: mynacheck.CheckReport) -> mynacheck.CheckReport:
+    """``check --log``: the verdict stands whatever happens to the row."""
+    from dataclasses import replace
+
+    from mynacheck.present.messages import LABELS, text
+
+    if report.status not in mynacheck.TALLIED_STATUSES:
+        return report  # PIN and reader outcomes say nothing about the certificate
+    try:
+        tally.append(report, at=datetime.now(timezone.utc))  # type: ignore[attr-defined]
+    except (mynacheck.MynacheckError, OSError) as error:
+        reason = getattr(error, "strerror", None) or getattr(error, "key", None) or str(error)
+        output.warn(text(LABELS, "tally_not_written", output.lang, reason=reason))
+        return replace(
+            report,
+            details=(*report.details, mynacheck.Detail.TALLY_NOT_WRITTEN),
+            info={**report.info, "tally_error": str(reason)},
+        )
+    return report

@@ -1,0 +1,258 @@
+"""What every command shares: the typed context, the common options, and the one
+map from errors to messages and exit codes.
+
+The CLI holds no card or verdict logic: commands parse options, call the public
+``mynacheck`` API, and render with ``mynacheck.present``. Prompts and errors go
+to stderr; the result to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+import mynacheck
+from mynacheck.present.messages import LABELS, Lang, detect_language, text, usage_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit codes beyond a verdict's own (README "Statuses and exit codes").
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class Output:
+    """How this run speaks to the user: the typed context every command gets."""
+
+    lang: Lang
+    json: bool
+    verbose: bool = False
+
+    def echo(self, value: str, *, err: bool = False, nl: bool = True) -> None:
+        click.echo(value, err=err, nl=nl)
+
+    def warn(self, message: str) -> None:
+        click.echo(f"mynacheck: {message}", err=True)
+
+    def print_json(self, payload: dict[str, Any]) -> None:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+    def report(self, report: mynacheck.CheckReport) -> int:
+        """Print a check's report; return its exit code."""
+        if self.json:
+            self.print_json(report.to_json(self.lang))
+        else:
+            click.echo(mynacheck.render_text(report, self.lang))
+        return report.exit_code
+
+    def usage_error(self, error: mynacheck.InputError) -> int:
+        from mynacheck.present.json import usage_error_json
+
+        message = usage_text(error.key, self.lang, error.info)
+        self.warn(message)
+        if self.json:
+            self.print_json(usage_error_json(error.key, message))
+        return EXIT_USAGE
+
+
+def make_output(lang: str | None, json_output: bool, verbose: bool) -> Output:
+    make_streams_safe()
+    return Output(lang or detect_language(), json_output, verbose)  # type: ignore[arg-type]
+
+
+def make_streams_safe() -> None:
+    """Never crash on a console that cannot show a character (cp932 and friends)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+@contextmanager
+def guard(output: Output) -> Iterator[None]:
+    """The one place that maps errors to messages and exit codes."""
+    try:
+        yield
+    except mynacheck.InputError as error:
+        sys.exit(output.usage_error(error))
+    except mynacheck.Cancelled:
+        _interrupted(output)
+    except mynacheck.MynacheckError as error:
+        reader = error.info.get("reader")
+        report = mynacheck.CheckReport(
+            status=error.status,
+            details=error.details,
+            info=error.info,
+            reader=reader if isinstance(reader, str) else None,
+        )
+        sys.exit(output.report(report))
+    except KeyboardInterrupt:
+        _interrupted(output)
+    except (SystemExit, click.exceptions.Exit, click.ClickException):
+        raise
+    except Exception as error:  # the unexpected: a bug, said plainly
+        if output.verbose:
+            import traceback
+
+            traceback.print_exc()
+        report = mynacheck.CheckReport(
+            status=mynacheck.Status.INTERNAL_ERROR, info={"error": type(error).__name__}
+        )
+        sys.exit(output.report(report))
+
+
+def _interrupted(output: Output) -> NoReturn:
+    output.warn(text(LABELS, "interrupted", output.lang))
+    if output.json:
+        from mynacheck.present.json import interrupted_json
+
+        output.print_json(interrupted_json(text(LABELS, "interrupted", output.lang)))
+    sys.exit(EXIT_INTERNAL)
+
+
+# -- options ---------------------------------------------------------------------------
+
+
+def common_options(func: F) -> F:
+    """--lang, --json, --verbose."""
+    func = click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")(
+        func
+    )
+    func = click.option("--json", "json_output", is_flag=True, help="JSON on stdout (see README).")(
+        func
+    )
+    func = click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        default=None,
+        help="Language (default: Japanese unless the locale says otherwise).",
+    )(func)
+    return func
+
+
+def card_source_options(func: F) -> F:
+    """Where the card is: a reader (--reader, --wait), a transcript, the simulator."""
+    for option in reversed(
+        [
+            click.option("--reader", help="Reader: 0-based index or part of its name."),
+            click.option(
+                "--wait",
+                type=click.FloatRange(min=0),
+                default=None,
+                metavar="SECONDS",
+                help="Wait this long for a card.",
+            ),
+            click.option(
+                "--replay",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Replay a recorded transcript instead of a reader.",
+            ),
+            click.option(
+                "--simulate",
+                metavar="SCENARIO",
+                help="Use the simulated card ('list' names the scenarios).",
+            ),
+            click.option(
+                "--record",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write the card exchange to a transcript (PIN redacted).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def trust_anchor_option(func: F) -> F:
+    return click.option(
+        "--trust-anchor",
+        "trust_anchors",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Also trust this root certificate (PEM or DER); repeatable.",
+    )(func)
+
+
+def log_options(func: F) -> F:
+    func = click.option(
+        "--key-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Key for the card hashes (default: <log>.key beside the tally; share it "
+        "between counters to count a card once).",
+    )(func)
+    func = click.option(
+        "--log",
+        "log",
+        metavar="PATH|default",
+        help="Append one row per check to this tally (SQLite); 'default' = user data folder.",
+    )(func)
+    return func
+
+
+def at_option(func: F) -> F:
+    return click.option(
+        "--at", "at_text", metavar="DATE|DATETIME", help="Evaluate as of this moment (JST)."
+    )(func)
+
+
+# -- shared bits -------------------------------------------------------------------------
+
+
+def parse_moment(value: str) -> datetime:
+    """``--at``: a date (00:00 JST), or a date and time (JST unless it names a zone)."""
+    from mynacheck.clock import JST
+
+    raw = value.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise mynacheck.InputError("bad_date", value=value) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=JST)
+    if not 1950 <= moment.year <= 9000:  # keeps JST/UTC arithmetic inside datetime's range
+        raise mynacheck.InputError("bad_date", value=value)
+    return moment
+
+
+def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
+    """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
+    after the card is read)."""
+    import itertools
+
+    for path in files:  # a missing file is a usage error before the card
+        if not path.exists():
+            raise mynacheck.InputError("file_unreadable", path=str(path), reason="not found")
+    return itertools.chain(files, mynacheck.user_trust_anchors())
+
+
+def print_scenarios(output: Output) -> None:
+    scenarios = mynacheck.simulated_scenarios()
+    if output.json:
+        from mynacheck.present.json import scenarios_json
+
+        click.echo(json.dumps(scenarios_json(scenarios, mynacheck.DEMO_PIN), ensure_ascii=False))
+        return
+    for name, description in scenarios.items():
+        click.echo(f"{name:28} {description}")
+
+
+def note_transcript(output: Output, card: mynacheck.Card) -> None:
+    """After ``--record``: where the transcript went, or why it did not."""
+    if card.transcript_path is not None:
+        output.echo(text(LABELS, "record_notice", output.lang, path=card.transcript_path), err=True)
+    elif card.transcript_error is not None:
+        output.warn(card.transcript_error)

@@ -1,0 +1,93 @@
+"""The CLI's two PIN sources (``mynacheck.PinSource``): the hidden prompt, and one
+line of standard input (``--pin-stdin``). Both normalise like the window does;
+the library checks the shape again before anything reaches the card."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Protocol, TextIO
+
+import click
+
+import mynacheck
+from mynacheck.present.messages import LABELS, Lang, text
+
+
+class Terminal(Protocol):
+    """The bits of a console the prompt needs; tests replace it."""
+
+    def hidden_input(self, prompt: str) -> str | None:
+        """A line typed without echo; None on end of input."""
+        ...
+
+    def confirm(self, question: str) -> bool: ...
+
+    def warn(self, text: str) -> None: ...
+
+
+class ClickTerminal:
+    def hidden_input(self, prompt: str) -> str | None:
+        import getpass
+
+        try:
+            return getpass.getpass(prompt, stream=sys.stderr)
+        except EOFError:
+            return None
+
+    def confirm(self, question: str) -> bool:
+        try:
+            return click.confirm(question, default=False, err=True)
+        except click.Abort:
+            return False
+
+    def warn(self, message: str) -> None:
+        click.echo(message, err=True)
+
+
+class PromptPinSource:
+    """The hidden prompt: re-asks on a malformed PIN without touching the card;
+    Enter alone or end of input gives up (nothing sent)."""
+
+    def __init__(self, terminal: Terminal, lang: Lang) -> None:
+        self._terminal = terminal
+        self._lang = lang
+
+    def read_pin(self, reference: Any, tries_left: int | None) -> bytearray:
+        while True:
+            line = self._terminal.hidden_input(text(LABELS, "pin.prompt", self._lang))
+            if line is None:
+                raise mynacheck.InputError("pin_empty")
+            problem = mynacheck.pin_format_problem(line)
+            if problem == "pin_empty":  # Enter alone: the holder gives up
+                raise mynacheck.InputError(problem)
+            if problem is None:
+                return bytearray(mynacheck.normalize_pin(line).encode("ascii"))
+            self._terminal.warn(text(LABELS, "pin.reask", self._lang, min=4))
+
+    def confirm_last_try(self) -> bool:
+        self._terminal.warn(text(LABELS, "pin.last_try_warning", self._lang))
+        return self._terminal.confirm(text(LABELS, "pin.last_try_question", self._lang))
+
+
+class StdinPinSource:
+    """``--pin-stdin``: one line; a malformed line is a usage error, never sent. Read
+    (and checked) when made, so that a missing PIN is said before the card."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        try:
+            line = stream.readline(64) if stream is not None else ""
+        except (OSError, ValueError, UnicodeDecodeError):
+            line = ""
+        problem = mynacheck.pin_format_problem(line)
+        if problem is not None:
+            raise mynacheck.InputError(problem, min=4, max=4)
+        self._pin = mynacheck.normalize_pin(line)
+
+    def read_pin(self, reference: Any, tries_left: int | None) -> bytearray:
+        return bytearray(self._pin.encode("ascii"))
+
+    def confirm_last_try(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:  # never the PIN
+        return "StdinPinSource(****)"

@@ -1,0 +1,187 @@
+"""``mynacheck watch``: counter mode on a terminal, a renderer of ``mynacheck.CounterLoop``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+import mynacheck
+from mynacheck.present.messages import WATCH, Lang, text, usage_text
+from mynacheck.present.watchview import CLEAR_SCREEN, render_summary, render_verdict
+
+from .context import (
+    Output,
+    guard,
+    log_options,
+    make_output,
+    print_scenarios,
+    trust_anchor_inputs,
+    trust_anchor_option,
+)
+
+
+@click.command(short_help="Counter mode: card after card, no PIN.")
+@click.option("--reader", help="Reader: 0-based index or part of its name (default: any).")
+@trust_anchor_option
+@log_options
+@click.option("--tag", metavar="TEXT", help="With --log: a group label such as a section.")
+@click.option("--once", is_flag=True, help="Check one card, then exit with its exit code.")
+@click.option(
+    "--simulate",
+    metavar="SCENARIO[,SCENARIO...]",
+    help="Check these simulated cards in turn, then exit (demo; no PC/SC).",
+)
+@click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
+@click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    help="One JSON object per line: each check, then a summary.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default=None,
+    help="Language (default: Japanese unless the locale says otherwise).",
+)
+def watch(
+    reader: str | None,
+    trust_anchors: tuple[Path, ...],
+    log: str | None,
+    key_file: Path | None,
+    tag: str | None,
+    once: bool,
+    simulate: str | None,
+    lang: str | None,
+    json_output: bool,
+    verbose: bool,
+) -> None:
+    """Counter mode: card after card without the PIN; Ctrl-C ends with a summary.
+
+    Shows the verdict large, the expiry date and the renewal hint; never the
+    serial nor personal data. The normal end (Ctrl-C, SIGTERM, simulated cards
+    done) exits 0; with --once the exit code is that of the one check.
+    """
+    output = make_output(lang, json_output, verbose)
+    with guard(output):
+        scenarios: tuple[str, ...] = ()
+        if simulate is not None:
+            if simulate == "list":
+                print_scenarios(output)
+                return
+            scenarios = tuple(name.strip() for name in simulate.split(",") if name.strip())
+            if reader is not None:
+                raise mynacheck.InputError("source_conflict")
+        anchors = list(trust_anchor_inputs(trust_anchors))
+        loop = mynacheck.CounterLoop(reader, trust_anchors=anchors, simulate=scenarios, once=once)
+        tally = mynacheck.open_tally(log, key_file=key_file, tag=tag) if log is not None else None
+        if tally is not None:
+            output.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
+        loop.tally = tally
+        screen = _Screen(output, color=_stdout_wants_color(), clear=_stdout_is_terminal())
+        stop = threading.Event()
+        _terminate_as_interrupt()
+        counts: Mapping[str, int]
+        try:
+            counts = loop.run(screen.show, stop)
+        except KeyboardInterrupt:
+            stop.set()
+            counts = screen.counts
+            output.echo("", err=True)
+        finally:
+            if tally is not None:
+                tally.close()
+        if once:
+            sys.exit(screen.last_exit_code)
+        screen.summary(counts)
+        sys.exit(0)
+
+
+class _Screen:
+    """Draws the loop's events: verdicts on stdout, prompts and notices on stderr."""
+
+    def __init__(self, output: Output, *, color: bool, clear: bool) -> None:
+        self.output = output
+        self.color = color
+        self.clear = clear
+        self.counts: dict[str, int] = {}
+        self.last_exit_code = 0
+
+    def show(self, event: mynacheck.CounterEvent) -> None:
+        lang: Lang = self.output.lang
+        if event.kind == "waiting":
+            if self.clear and self.counts and not self.output.json:
+                # The card left: the last verdict must not be read as the next person's.
+                click.echo(CLEAR_SCREEN, nl=False)
+            self.output.echo(text(WATCH, "waiting", lang), err=True)
+        elif event.kind == "reading":
+            self.output.echo(text(WATCH, "reading", lang), err=True)
+        elif event.kind == "remove_card":
+            self.output.echo(text(WATCH, "remove", lang), err=True)
+        elif event.kind == "reader_problem":
+            problem = event.problem or ""
+            if problem in ("no_reader", "pcsc_unavailable"):
+                message = text(WATCH, problem, lang)
+            else:
+                message = usage_text(problem, lang, dict(event.info))
+            self.output.echo(message, err=True)
+        elif event.kind == "tally_problem":
+            self.output.echo(text(WATCH, "tally_failed", lang, reason=event.problem), err=True)
+        elif event.kind == "result" and event.report is not None:
+            self._result(event.report)
+
+    def _result(self, report: mynacheck.CheckReport) -> None:
+        status = report.status.value
+        self.counts[status] = self.counts.get(status, 0) + 1
+        self.last_exit_code = report.exit_code
+        if self.output.json:
+            from mynacheck.present.json import watch_check_json
+
+            line = json.dumps(watch_check_json(report, self.output.lang), ensure_ascii=False)
+            click.echo(line)
+        else:
+            click.echo(render_verdict(report, self.output.lang, color=self.color))
+
+    def summary(self, counts: Any) -> None:
+        ordered = dict(counts)
+        if self.output.json:
+            from mynacheck.present.json import watch_summary_json
+
+            click.echo(json.dumps(watch_summary_json(ordered), ensure_ascii=False))
+        else:
+            click.echo(render_summary(ordered, self.output.lang))
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _stdout_wants_color() -> bool:
+    return (
+        _stdout_is_terminal()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM", "") != "dumb"
+    )
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM ends a counter session like Ctrl-C: summary printed, tally closed."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):  # not the main thread, or no SIGTERM here
+        pass
