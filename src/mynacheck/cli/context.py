@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -23,6 +23,9 @@ import mynacheck
 from mynacheck.present.messages import LABELS, Lang, detect_language, text, usage_text
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The calendar people live by (certificate dates are UTC).
+JST = timezone(timedelta(hours=9), "JST")
 
 # Exit codes beyond a verdict's own (README "Statuses and exit codes").
 EXIT_INTERNAL = 1
@@ -212,8 +215,6 @@ def at_option(func: F) -> F:
 
 def parse_moment(value: str) -> datetime:
     """``--at``: a date (00:00 JST), or a date and time (JST unless it names a zone)."""
-    from mynacheck.clock import JST
-
     raw = value.strip()
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..clock import JST
-from ..report import CheckReport
 from ..status import Detail, Status
 from .messages import DETAILS, HEADLINES, LABELS, NEXT_STEPS, Lang, text
+
+if TYPE_CHECKING:
+    from ..report import CheckReport
 
 # Details already said by the headline or a labelled line: not repeated as notes.
 _SAID_ELSEWHERE = frozenset(
