@@ -1,0 +1,27 @@
+"""The public API: ``import mynacheck`` (documented in docs/api.md).
+
+A library first: no click, no print, no exit codes chosen here, no signal
+handling. The CLI, ``watch`` and the window are faces on top of these calls.
+Every function says what card state it needs. Errors are
+:class:`~mynacheck.errors.MynacheckError` subclasses.
+"""
+
+from __future__ import annotations
+
+from ._types import AnchorLike as AnchorLike
+from ._types import PathLike as PathLike
+from .cards import Card as Card
+from .cards import ReaderInfo as ReaderInfo
+from .cards import SimulatedReader as SimulatedReader
+from .cards import list_readers as list_readers
+from .cards import open_card as open_card
+from .cards import wait_for_removal as wait_for_removal
+from .checks import DEMO_PIN as DEMO_PIN
+from .checks import PinInfo as PinInfo
+from .checks import check_card as check_card
+from .checks import inspect_certificate as inspect_certificate
+from .checks import open_tally as open_tally
+from .checks import read_pin_statuses as read_pin_statuses
+from .checks import render_text as render_text
+from .checks import simulated_scenarios as simulated_scenarios
+from .checks import user_trust_anchors as user_trust_anchors

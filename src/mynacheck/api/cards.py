@@ -1,0 +1,303 @@
+"""The public API, part 1: readers, a simulated reader, and holding a card.
+
+No click, no print, no exit codes chosen here, no signal handling.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, MynacheckError, NotMyNumberCardError
+from ._types import PathLike
+
+if TYPE_CHECKING:
+    from ..card import Connection
+    from ..card.pcsc import ReaderInfo as PcscReaderInfo
+    from ..card.replay import RecordingConnection, ReplayConnection
+    from ..simcard.card import SimulatedCard
+
+_SIMULATED_READER_NAME = "mynacheck simulated reader"
+
+
+# -- readers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReaderInfo:
+    """A reader as PC/SC sees it now. ``my_number_card`` is None without a probe,
+    without a card, or when the card could not be asked (busy, mute)."""
+
+    index: int
+    name: str
+    card_present: bool
+    my_number_card: bool | None
+    contactless: bool
+
+
+def list_readers(probe: bool = True) -> list[ReaderInfo]:
+    """All PC/SC readers and their card state.
+
+    With ``probe`` each present card is asked, in shared mode, whether it has
+    the JPKI application (one SELECT; no PIN, nothing read). Raises
+    :class:`PcscUnavailableError` when the service is down. An empty list means
+    no reader is plugged in.
+    """
+    from ..card import pcsc
+
+    readers = []
+    for info in pcsc.list_readers():
+        mnc = _has_jpki_application(info) if probe and info.card_present else None
+        readers.append(ReaderInfo(info.index, info.name, info.card_present, mnc, info.contactless))
+    return readers
+
+
+def _has_jpki_application(info: PcscReaderInfo) -> bool | None:
+    from ..card import pcsc
+    from ..card.apdu import ApduProtocol
+    from ..card.jpki import JpkiSession
+
+    try:
+        connection = pcsc.PcscConnection.open(info, exclusive=False)
+    except MynacheckError:
+        return None
+    try:
+        JpkiSession(ApduProtocol(connection)).select_application()
+    except NotMyNumberCardError:
+        return False
+    except MynacheckError:
+        return None
+    finally:
+        connection.close()
+    return True
+
+
+# -- a simulated reader ----------------------------------------------------------------
+
+
+class SimulatedReader:
+    """A reader of simulated cards that a program or a test fills and empties:
+    ``insert("valid")``, ``remove()``. Pass it as ``simulate=`` to
+    :func:`open_card`, :class:`CounterLoop` or the window. Thread-safe."""
+
+    def __init__(self, name: str = _SIMULATED_READER_NAME) -> None:
+        self.name = name
+        self._changed = threading.Condition()
+        self._card: SimulatedCard | None = None
+        self._scenario: str | None = None
+
+    def insert(self, scenario: str) -> None:
+        """Put a fresh card of ``scenario`` in (replacing any card there)."""
+        from ..simcard.scenarios import SCENARIOS, make_card
+
+        if scenario not in SCENARIOS:
+            raise InputError("unknown_scenario", name=scenario)
+        card = make_card(scenario)
+        with self._changed:
+            if self._card is not None:
+                self._card.remove()
+            self._card, self._scenario = card, scenario
+            self._changed.notify_all()
+
+    def remove(self) -> None:
+        """Take the card out; a read under way fails as with a real card pulled out."""
+        with self._changed:
+            if self._card is not None:
+                self._card.remove()
+            self._card, self._scenario = None, None
+            self._changed.notify_all()
+
+    @property
+    def card_present(self) -> bool:
+        with self._changed:
+            return self._card is not None
+
+    def _wait_for_card(
+        self, timeout: float | None, cancel: threading.Event | None
+    ) -> tuple[SimulatedCard, str]:
+        from ..errors import NoCardError
+
+        deadline = None if timeout is None else _deadline(timeout)
+        with self._changed:
+            while self._card is None:
+                _raise_if_cancelled(cancel)
+                if deadline is not None and _remaining(deadline) <= 0:
+                    raise NoCardError(info={"reader": self.name})
+                self._changed.wait(_slice(deadline))
+            return self._card, self._scenario or "custom"
+
+    def _wait_for_removal(self, card: object, cancel: threading.Event | None) -> None:
+        with self._changed:
+            while self._card is card:
+                _raise_if_cancelled(cancel)
+                self._changed.wait(0.2)
+
+
+# -- opening a card --------------------------------------------------------------------
+
+
+class Card:
+    """A card held open by :func:`open_card`: exclusively, and unpowered when the
+    ``with`` block ends. ``reader`` names the reader; ``simulated`` is True for the
+    simulator and for replayed transcripts; ``contactless`` guesses the reader kind."""
+
+    def __init__(self, connection: Connection, replay: ReplayConnection | None = None) -> None:
+        self._connection = connection
+        self._replay = replay
+        #: Set after the block for ``record=``: where the transcript went, or why not.
+        self.transcript_path: Path | None = None
+        self.transcript_error: str | None = None
+
+    @property
+    def reader(self) -> str:
+        return self._connection.reader
+
+    @property
+    def simulated(self) -> bool:
+        return self._connection.simulated
+
+    @property
+    def contactless(self) -> bool:
+        return self._connection.contactless
+
+    @property
+    def apdu_count(self) -> int:
+        """Commands sent to the card so far (GET RESPONSE and resends included)."""
+        return self._connection.apdu_count
+
+    def __repr__(self) -> str:
+        return f"Card(reader={self.reader!r}, simulated={self.simulated})"
+
+
+@contextmanager
+def open_card(
+    reader: int | str | None = None,
+    *,
+    wait: float | None = None,
+    simulate: str | SimulatedReader | None = None,
+    replay: PathLike | None = None,
+    record: PathLike | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[Card]:
+    """Hold a card: from a PC/SC reader, the simulator, or a recorded transcript.
+
+    ``reader``: None (the one reader holding a card), an index, or part of the
+    name (a digits-only string is an index). ``wait``: None (do not wait),
+    seconds, or ``math.inf``; ``cancel`` ends any wait within 1 s with
+    :class:`Cancelled`. Spends no APDU of its own. Raises ``NoReaderError``,
+    ``NoCardError``, ``CardBusyError``, ``PcscUnavailableError`` or
+    ``InputError`` (a reader name matching nothing, several cards, an unknown
+    scenario, an unusable transcript or ``record`` path) — the last before the
+    card is touched. On exit the card is unpowered and ``record``'s transcript
+    written (``card.transcript_path``, or ``card.transcript_error``).
+    """
+    named = [simulate is not None, replay is not None, reader is not None]
+    if sum(named) > 1:
+        raise InputError("source_conflict")
+    if wait is not None and not (isinstance(wait, (int, float)) and wait >= 0):
+        raise InputError("bad_wait", value=str(wait))
+    record_path = Path(record) if record is not None else None
+    if record_path is not None:
+        from ..card.replay import check_record_target
+
+        check_record_target(record_path)
+    connection, replaying, removal = _connect(reader, wait, simulate, replay, cancel)
+    recorder: RecordingConnection | None = None
+    if record_path is not None:
+        from ..card.replay import RecordingConnection
+
+        recorder = RecordingConnection(connection)
+        connection = recorder
+    card = Card(connection, replaying)
+    card._wait_for_removal = removal  # type: ignore[attr-defined]
+    try:
+        yield card
+    finally:
+        connection.close()
+        if recorder is not None and record_path is not None:
+            try:
+                recorder.save(record_path)
+            except (OSError, MynacheckError) as error:
+                card.transcript_error = getattr(error, "strerror", None) or str(error)
+            else:
+                card.transcript_path = record_path
+
+
+def _connect(
+    reader: int | str | None,
+    wait: float | None,
+    simulate: str | SimulatedReader | None,
+    replay: PathLike | None,
+    cancel: threading.Event | None,
+) -> tuple[Connection, ReplayConnection | None, Any]:
+    if isinstance(simulate, SimulatedReader):
+        from ..simcard.connection import SimulatedConnection
+
+        card, scenario = simulate._wait_for_card(wait if wait is not None else 0, cancel)
+        connection = SimulatedConnection(card, scenario)
+        return connection, None, lambda stop: simulate._wait_for_removal(card, stop)
+    if simulate is not None:
+        from ..simcard.connection import SimulatedConnection
+        from ..simcard.scenarios import SCENARIOS, make_card
+
+        if simulate not in SCENARIOS:
+            raise InputError("unknown_scenario", name=simulate)
+        return SimulatedConnection(make_card(simulate), simulate), None, None
+    if replay is not None:
+        from ..card.replay import ReplayConnection
+
+        try:
+            replaying = ReplayConnection.from_file(Path(replay))
+        except (OSError, ValueError) as error:
+            raise InputError("bad_transcript", reason=str(error)) from error
+        return replaying, replaying, None
+    from ..card import pcsc
+
+    selector = str(reader) if reader is not None else None
+    if wait is None:
+        chosen = pcsc.choose_reader(selector, pcsc.list_readers())
+    else:
+        chosen = pcsc.wait_for_card(selector, wait, cancel=cancel)
+    held = pcsc.PcscConnection.open(chosen, exclusive=True)
+    return held, None, lambda stop: pcsc.wait_for_removal(chosen.name, cancel=stop)
+
+
+def wait_for_removal(card: Card, *, cancel: threading.Event | None = None) -> None:
+    """Block until the card that ``card`` held leaves its reader (at once for a card
+    from a transcript or a scenario name). ``cancel`` ends the wait with ``Cancelled``."""
+    removal = getattr(card, "_wait_for_removal", None)
+    if removal is not None:
+        removal(cancel)
+
+
+# -- waiting in slices ---------------------------------------------------------------
+
+
+def _deadline(timeout: float) -> float:
+    import time
+
+    return math.inf if math.isinf(timeout) else time.monotonic() + max(0.0, timeout)
+
+
+def _remaining(deadline: float) -> float:
+    import time
+
+    return deadline - time.monotonic()
+
+
+def _slice(deadline: float | None) -> float:
+    if deadline is None:
+        return 0.2
+    return max(0.0, min(0.2, _remaining(deadline)))
+
+
+def _raise_if_cancelled(cancel: threading.Event | None) -> None:
+    from ..errors import Cancelled
+
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
