@@ -159,17 +159,19 @@ class CounterLoop:
         simulated = self.simulate if isinstance(self.simulate, SimulatedReader) else None
         if simulated is None and self.reader is not None:
             self._reader_must_exist()
-        said: str | None = None
+        waiting_said = False
+        problem_said: str | None = None
 
-        def say_once(event: CounterEvent) -> None:
-            nonlocal said
-            key = f"{event.kind}:{event.problem}"
-            if said != key:
+        def problem(event: CounterEvent) -> None:
+            nonlocal problem_said
+            if problem_said != event.problem:  # each problem once, until it changes
                 on_event(event)
-                said = key
+                problem_said = event.problem
 
         while not stop.is_set():
-            say_once(CounterEvent("waiting", self._reader_name(simulated)))
+            if not waiting_said:
+                on_event(CounterEvent("waiting", self._reader_name(simulated)))
+                waiting_said = True
             try:
                 with open_card(
                     None if simulated else self.reader,
@@ -177,7 +179,7 @@ class CounterLoop:
                     wait=self.poll_seconds,
                     cancel=stop,
                 ) as card:
-                    said = None
+                    waiting_said, problem_said = False, None
                     on_event(CounterEvent("reading", card.reader))
                     report = self._check(card)
                 # The card is unpowered and released before anything is shown.
@@ -187,14 +189,16 @@ class CounterLoop:
                 on_event(CounterEvent("remove_card", card.reader))
                 self._wait_for_removal(card, stop)
             except NoCardError:
+                if problem_said is not None:  # the problem went away: say "waiting" again
+                    waiting_said, problem_said = False, None
                 continue
             except (NoReaderError, PcscUnavailableError) as error:
-                say_once(CounterEvent("reader_problem", problem=error.status.value))
+                problem(CounterEvent("reader_problem", problem=error.status.value))
                 stop.wait(self.poll_seconds)
             except InputError as error:
                 if error.key not in ("several_cards", "no_such_reader"):
                     raise
-                say_once(CounterEvent("reader_problem", problem=error.key, info=dict(error.info)))
+                problem(CounterEvent("reader_problem", problem=error.key, info=dict(error.info)))
                 stop.wait(self.poll_seconds)
             except (Cancelled, KeyboardInterrupt):
                 raise

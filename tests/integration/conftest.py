@@ -41,6 +41,11 @@ VPCD_READERS = ("Virtual PCD 00 00", "Virtual PCD 00 01")
 _SETTLE_TIMEOUT = 5.0
 _LOCK_FILE = Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock"
 _LOCK_TIMEOUT = 600.0
+#: Where the set-up that started pcscd (scripts/stack.sh, or the ``pcscd`` fixture)
+#: keeps its PID; test_service_restart.py restarts that pcscd and writes the new PID.
+PCSCD_PIDFILE = os.environ.get(
+    "MYNACHECK_PCSCD_PIDFILE", str(Path(tempfile.gettempdir()) / "mynacheck-pcscd.pid")
+)
 
 
 @contextlib.contextmanager
@@ -84,7 +89,7 @@ def _vpcd_readers() -> tuple[list[str], str | None]:
     return names, None
 
 
-def _wait_for_vpcd(timeout: float) -> str | None:
+def wait_for_vpcd(timeout: float) -> str | None:
     deadline = time.monotonic() + timeout
     problem: str | None = "not checked"
     while time.monotonic() < deadline:
@@ -107,7 +112,7 @@ def pcscd() -> Iterator[None]:
 
 
 def _pcscd_running() -> Iterator[None]:
-    problem = _wait_for_vpcd(0.5)
+    problem = wait_for_vpcd(0.5)
     started: subprocess.Popen[bytes] | None = None
     if problem is not None:
         daemon = shutil.which("pcscd") or next(
@@ -134,15 +139,31 @@ def _pcscd_running() -> Iterator[None]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        problem = _wait_for_vpcd(_SETTLE_TIMEOUT)
+        problem = wait_for_vpcd(_SETTLE_TIMEOUT)
         if problem is not None:
             _stop(started)
             pytest.fail(f"started pcscd but it is not usable: {problem}", pytrace=False)
+        Path(PCSCD_PIDFILE).write_text(f"{started.pid}\n")
     try:
         yield
     finally:
         if started is not None:
-            _stop(started)
+            _stop_recorded(started)
+
+
+def _stop_recorded(process: subprocess.Popen[bytes]) -> None:
+    """Stop the pcscd this fixture started, or the one a test restarted in its place."""
+    try:
+        pid = int(Path(PCSCD_PIDFILE).read_text().strip())
+    except (OSError, ValueError):
+        pid = process.pid
+    if pid == process.pid:
+        _stop(process)
+    else:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 15)
+    with contextlib.suppress(OSError):
+        Path(PCSCD_PIDFILE).unlink()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

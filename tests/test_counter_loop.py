@@ -1,0 +1,123 @@
+"""CounterLoop on a fake PC/SC layer: the service stops (Windows stops it with the last
+reader) and comes back; a reader name that matches nothing at start is a usage error."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+import mynacheck
+from mynacheck.card import pcsc
+from mynacheck.errors import NoCardError, NoReaderError, PcscUnavailableError
+from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard.scenarios import make_card
+
+
+class FakePcsc:
+    """wait_for_card answers from a script: an error to raise, or a card to hand over."""
+
+    def __init__(self, script: list[Any]) -> None:
+        self.script = script
+        self.calls = 0
+        self.opened = 0
+
+    def wait_for_card(self, selector: Any, timeout: float, *, cancel: Any = None) -> Any:
+        self.calls += 1
+        step = self.script.pop(0) if self.script else NoCardError()
+        if isinstance(step, BaseException):
+            time.sleep(0.01)
+            raise step
+        return pcsc.ReaderInfo(0, "Fake Reader 0", True, b"\x3b\x00")
+
+    def open(self, reader: Any, *, exclusive: bool) -> SimulatedConnection:
+        self.opened += 1
+        return SimulatedConnection(make_card("valid"), "valid")
+
+    def wait_for_removal(self, reader: str, timeout: Any = None, *, cancel: Any = None) -> None:
+        return None
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakePcsc:
+    layer = FakePcsc([])
+    monkeypatch.setattr(pcsc, "wait_for_card", layer.wait_for_card)
+    monkeypatch.setattr(
+        pcsc.PcscConnection, "open", classmethod(lambda cls, r, **k: layer.open(r, **k))
+    )
+    monkeypatch.setattr(pcsc, "wait_for_removal", layer.wait_for_removal)
+    return layer
+
+
+def run_until(loop: mynacheck.CounterLoop, results: int, timeout: float = 10) -> list[Any]:
+    events: list[Any] = []
+    stop = threading.Event()
+
+    def on_event(event: Any) -> None:
+        events.append(event)
+        if sum(e.kind == "result" for e in events) >= results:
+            stop.set()
+
+    worker = threading.Thread(target=loop.run, args=(on_event, stop))
+    worker.start()
+    worker.join(timeout)
+    stop.set()
+    worker.join(2)
+    assert not worker.is_alive(), "run() did not return within 1 s of stop"
+    return events
+
+
+def test_the_loop_carries_on_when_the_service_stops_and_comes_back(fake: FakePcsc) -> None:
+    fake.script = [
+        NoCardError(),
+        PcscUnavailableError(),  # SCARD_E_SERVICE_STOPPED: the context died with the service
+        PcscUnavailableError(),
+        NoReaderError(),  # the service is back, the reader not yet
+        "card",
+        PcscUnavailableError(),
+        "card",
+    ]
+    events = run_until(mynacheck.CounterLoop(poll_seconds=0.05), results=2)
+    kinds = [e.kind for e in events]
+    results = [e.report.status for e in events if e.kind == "result"]
+    assert results == [mynacheck.Status.VALID, mynacheck.Status.VALID]
+    problems = [e.problem for e in events if e.kind == "reader_problem"]
+    assert problems == ["pcsc_unavailable", "no_reader", "pcsc_unavailable"]  # said once each
+    assert kinds.index("reader_problem") < kinds.index("result")
+    assert fake.opened == 2
+
+
+def test_stop_ends_run_within_a_second_while_waiting(fake: FakePcsc) -> None:
+    fake.script = []
+    stop = threading.Event()
+    loop = mynacheck.CounterLoop(poll_seconds=0.5)
+    worker = threading.Thread(target=loop.run, args=(lambda e: None, stop))
+    worker.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    stop.set()
+    worker.join(2)
+    assert not worker.is_alive() and time.monotonic() - started < 1.0
+
+
+def test_a_reader_name_matching_nothing_at_start_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        pcsc, "list_readers", lambda: [pcsc.ReaderInfo(0, "Sony PaSoRi 0", False, None)]
+    )
+    with pytest.raises(mynacheck.InputError) as caught:
+        mynacheck.CounterLoop("NTT").run(lambda e: None, threading.Event())
+    assert caught.value.key == "no_such_reader"
+    assert caught.value.info["readers"] == ["Sony PaSoRi 0"]
+
+
+def test_a_reader_absent_at_start_is_waited_for(
+    fake: FakePcsc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pcsc, "list_readers", lambda: [])
+    fake.script = [NoReaderError(), "card"]
+    events = run_until(mynacheck.CounterLoop("PaSoRi", poll_seconds=0.05), results=1)
+    assert [e.report.status for e in events if e.kind == "result"] == [mynacheck.Status.VALID]
