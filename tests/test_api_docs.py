@@ -70,9 +70,11 @@ def test_cancel_ends_a_wait_within_a_second() -> None:
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
     started = time.monotonic()
-    with pytest.raises(mynacheck.Cancelled):
-        with mynacheck.open_card(simulate=reader, wait=math.inf, cancel=cancel):
-            pass
+    with (
+        pytest.raises(mynacheck.Cancelled),
+        mynacheck.open_card(simulate=reader, wait=math.inf, cancel=cancel),
+    ):
+        pass
     assert time.monotonic() - started < 1.2
 
 

@@ -15,6 +15,7 @@ import click
 import mynacheck
 
 from .check import check
+from .context import OUTPUT_LOST
 from .inspect import inspect
 from .pin_status import pin_status
 from .readers import readers
@@ -53,18 +54,18 @@ def run() -> None:
         else:  # sys.exit("message"): Python would print it and exit 1
             _say(str(exit_.code))
             code = 1
-    except (BrokenPipeError, OSError, ValueError) as error:
-        # stdout closed (ValueError: I/O on closed file) or full (ENOSPC) mid-print.
-        _say(f"mynacheck: cannot write the output ({_reason(error)})")
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError) as error:  # a closed or full stdout
-            if stream is sys.stdout:
-                _say(f"mynacheck: cannot write the output ({_reason(error)})")
-            code = code or 1
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as error:  # a full stdout, found at the last flush
+        OUTPUT_LOST.append(_reason(error))
+    if OUTPUT_LOST:  # the verdict's exit code stands; one line says what was lost
+        _say(f"mynacheck: cannot write the output ({OUTPUT_LOST[0]})")
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 

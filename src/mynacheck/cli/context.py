@@ -32,6 +32,32 @@ EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 
 
+#: Why stdout could not take the output (closed, full, a broken pipe), once known.
+#: The verdict's exit code stands; ``run`` says it in one line on stderr.
+OUTPUT_LOST: list[str] = []
+
+
+def out(value: str, *, nl: bool = True) -> None:
+    """Write to stdout; a stdout that cannot take it is noted, never raised."""
+    if OUTPUT_LOST:
+        return
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        OUTPUT_LOST.append("stdout is closed")
+        return
+    try:
+        click.echo(value, nl=nl)
+    except (OSError, ValueError) as error:  # ENOSPC, EPIPE, I/O on a closed file
+        OUTPUT_LOST.append(getattr(error, "strerror", None) or type(error).__name__)
+
+
+def say(value: str) -> None:
+    """Write a line to stderr; a closed stderr loses it quietly."""
+    try:
+        click.echo(value, err=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 @dataclass
 class Output:
     """How this run speaks to the user: the typed context every command gets."""
@@ -39,22 +65,32 @@ class Output:
     lang: Lang
     json: bool
     verbose: bool = False
+    #: False for commands that are not a check (readers, pin-status): a problem
+    #: is said without check's PIN, key and revocation lines.
+    check_lines: bool = True
 
     def echo(self, value: str, *, err: bool = False, nl: bool = True) -> None:
-        click.echo(value, err=err, nl=nl)
+        if err:
+            say(value)
+        else:
+            out(value, nl=nl)
 
     def warn(self, message: str) -> None:
-        click.echo(f"mynacheck: {message}", err=True)
+        say(f"mynacheck: {message}")
 
     def print_json(self, payload: dict[str, Any]) -> None:
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        out(json.dumps(payload, ensure_ascii=False, indent=2))
 
     def report(self, report: mynacheck.CheckReport) -> int:
         """Print a check's report; return its exit code."""
         if self.json:
             self.print_json(report.to_json(self.lang))
+        elif self.check_lines:
+            out(mynacheck.render_text(report, self.lang))
         else:
-            click.echo(mynacheck.render_text(report, self.lang))
+            from mynacheck.present.text import render_text
+
+            out(render_text(report, self.lang, check_lines=False))
         return report.exit_code
 
     def usage_error(self, error: mynacheck.InputError) -> int:
@@ -67,9 +103,23 @@ class Output:
         return EXIT_USAGE
 
 
-def make_output(lang: str | None, json_output: bool, verbose: bool) -> Output:
+def make_output(
+    lang: str | None, json_output: bool, verbose: bool, *, check_lines: bool = True
+) -> Output:
     make_streams_safe()
-    return Output(lang or detect_language(), json_output, verbose)  # type: ignore[arg-type]
+    chosen: Lang = "en" if lang == "en" else "ja" if lang == "ja" else detect_language()
+    if chosen == "ja" and not (_can_show_japanese(sys.stdout) and _can_show_japanese(sys.stderr)):
+        chosen = "en"  # an ASCII-only console would print '?' and break watch's frame
+    return Output(chosen, json_output, verbose, check_lines)
+
+
+def _can_show_japanese(stream: Any) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        "有効期限切れ".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def make_streams_safe() -> None:
@@ -245,10 +295,10 @@ def print_scenarios(output: Output) -> None:
     if output.json:
         from mynacheck.present.json import scenarios_json
 
-        click.echo(json.dumps(scenarios_json(scenarios, mynacheck.DEMO_PIN), ensure_ascii=False))
+        out(json.dumps(scenarios_json(scenarios, mynacheck.DEMO_PIN), ensure_ascii=False))
         return
     for name, description in scenarios.items():
-        click.echo(f"{name:28} {description}")
+        out(f"{name:28} {description}")
 
 
 def note_transcript(output: Output, card: mynacheck.Card) -> None:

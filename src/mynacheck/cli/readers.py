@@ -16,7 +16,7 @@ from .context import common_options, guard, make_output
 @common_options
 def readers(lang: str | None, json_output: bool, verbose: bool) -> None:
     """List readers: index, name, card present, My Number Card or not."""
-    output = make_output(lang, json_output, verbose)
+    output = make_output(lang, json_output, verbose, check_lines=False)
     with guard(output):
         found = mynacheck.list_readers(probe=True)
         if output.json:

@@ -21,6 +21,7 @@ from .context import (
     guard,
     log_options,
     make_output,
+    out,
     print_scenarios,
     trust_anchor_inputs,
     trust_anchor_option,
@@ -119,7 +120,7 @@ class _Screen:
         if event.kind == "waiting":
             if self.clear and self.counts and not self.output.json:
                 # The card left: the last verdict must not be read as the next person's.
-                click.echo(CLEAR_SCREEN, nl=False)
+                out(CLEAR_SCREEN, nl=False)
             self.output.echo(text(WATCH, "waiting", lang), err=True)
         elif event.kind == "reading":
             self.output.echo(text(WATCH, "reading", lang), err=True)
@@ -145,18 +146,18 @@ class _Screen:
             from mynacheck.present.json import watch_check_json
 
             line = json.dumps(watch_check_json(report, self.output.lang), ensure_ascii=False)
-            click.echo(line)
+            out(line)
         else:
-            click.echo(render_verdict(report, self.output.lang, color=self.color))
+            out(render_verdict(report, self.output.lang, color=self.color))
 
     def summary(self, counts: Any) -> None:
         ordered = dict(counts)
         if self.output.json:
             from mynacheck.present.json import watch_summary_json
 
-            click.echo(json.dumps(watch_summary_json(ordered), ensure_ascii=False))
+            out(json.dumps(watch_summary_json(ordered), ensure_ascii=False))
         else:
-            click.echo(render_summary(ordered, self.output.lang))
+            out(render_summary(ordered, self.output.lang))
 
 
 def _stdout_is_terminal() -> bool:

@@ -7,6 +7,7 @@ characters that a Windows console (cp932) cannot show; a test checks it.
 from __future__ import annotations
 
 import os
+import string
 import sys
 from typing import Any, Literal
 
@@ -51,7 +52,7 @@ HEADLINES: dict[str, tuple[str, str]] = {
     ),
     "pin_incorrect": (
         "暗証番号が違います (残り {tries} 回)。",
-        "PIN incorrect ({tries} tries left).",
+        "PIN incorrect ({tries} {tries:try|tries} left).",
     ),
     "pin_blocked": (
         "暗証番号がロックされています。",
@@ -332,8 +333,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "simulated": ("[シミュレーション]", "[simulated]"),
     "reader": ("リーダー", "Reader"),
     "expiry": ("有効期限", "Expires"),
-    "days_left": ("あと {days} 日", "{days} days left"),
-    "days_ago": ("{days} 日前に期限切れ", "expired {days} days ago"),
+    "days_left": ("あと {days} 日", "{days} {days:day|days} left"),
+    "days_ago": ("{days} 日前に期限切れ", "expired {days} {days:day|days} ago"),
     "valid_from": ("有効期間の開始", "Valid from"),
     "renewal_opens": ("更新受付の開始", "Renewal opens"),
     "issuer": ("発行元", "Issuer"),
@@ -352,7 +353,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pin": ("暗証番号", "PIN"),
     "pin.not_checked": ("確認していません", "not checked"),
     "pin.verified": ("確認済み", "verified"),
-    "pin.tries": ("残り {tries} 回", "{tries} tries left"),
+    "pin.tries": ("残り {tries} 回", "{tries} {tries:try|tries} left"),
     "pin.blocked": ("ロック中", "blocked"),
     "key": ("カードの鍵", "Card key"),
     "key.ok": ("証明書と一致 (署名を確認)", "matches the certificate (signature checked)"),
@@ -400,7 +401,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "確認済み (この電源投入中、残り回数は不明)",
         "verified this power cycle (tries unknown)",
     ),
-    "pinstate.tries": ("残り {tries} 回", "{tries} tries left"),
+    "pinstate.tries": ("残り {tries} 回", "{tries} {tries:try|tries} left"),
     "pinstate.tries_of": ("残り {tries} 回 / {max} 回", "{tries} of {max} tries left"),
     "pinstate.blocked": ("ロック中", "BLOCKED"),
     # What to do about each blocked PIN (pin-status).
@@ -447,9 +448,23 @@ def text(table: dict[str, tuple[str, str]], key: str, lang: Lang, **values: Any)
         return key
     template = pair[0] if lang == "ja" else pair[1]
     try:
-        return template.format(**values)
+        return _FORMATTER.format(template, **values)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+class _PluralFormatter(string.Formatter):
+    """``{n:check|checks}`` picks the singular for 1 and the plural otherwise, so
+    English never says "1 tries left"; every other field formats as usual."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            singular, plural = format_spec.split("|", 1)
+            return singular if value == 1 else plural
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _PluralFormatter()
 
 
 def usage_text(key: str, lang: Lang, info: dict[str, Any]) -> str:
@@ -599,8 +614,11 @@ WATCH: dict[str, tuple[str, str]] = {
         "カードを取り出して、もう一度置いてください。",
         "Take the card out and put it back.",
     ),
-    "expiry": ("有効期限 {date} (あと {days} 日)", "Expires {date} ({days} days left)"),
-    "expired_on": ("有効期限 {date} ({days} 日前に期限切れ)", "Expired {date} ({days} days ago)"),
+    "expiry": ("有効期限 {date} (あと {days} 日)", "Expires {date} ({days} {days:day|days} left)"),
+    "expired_on": (
+        "有効期限 {date} ({days} 日前に期限切れ)",
+        "Expired {date} ({days} {days:day|days} ago)",
+    ),
     "valid_from": ("有効期間の開始 {date}", "Valid from {date}"),
     "renewal": (
         "更新の受付期間です。市区町村の窓口で更新できます。",
@@ -621,7 +639,7 @@ WATCH: dict[str, tuple[str, str]] = {
         "スマートカードサービス (PC/SC) に接続できません。待っています ...",
         "The smart card service (PC/SC) is not available. Waiting ...",
     ),
-    "summary": ("この回の集計: {n} 件", "This session: {n} checks"),
+    "summary": ("この回の集計: {n} 件", "This session: {n} {n:check|checks}"),
     "summary.none": ("確認したカードはありません。", "No card was checked."),
     "tally_failed": (
         "集計に記録できませんでした: {reason}",
@@ -642,7 +660,7 @@ TALLY: dict[str, tuple[str, str]] = {
     "renewal_open": ("更新受付期間中のカード", "Cards in the renewal window"),
     "without_certificate": (
         "証明書のない確認 {n} 件は、同じカードかどうか区別できないため回数だけ数えています。",
-        "{n} checks without a certificate cannot be told apart: counted as checks only.",
+        "{n} {n:check|checks} without a certificate cannot be told apart: counted as checks only.",
     ),
     "mixed_keys": (
         "注意: 集計ファイルごとに異なる鍵が使われています。同じカードが別々に数えられている可能性があります (共通の --key-file を使ってください)。",

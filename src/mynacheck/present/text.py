@@ -27,8 +27,12 @@ def headline(report: CheckReport, lang: Lang) -> str:
     return text(HEADLINES, report.status.value, lang, tries=tries)
 
 
-def render_text(report: CheckReport, lang: Lang) -> str:
-    """The whole human report: verdict first, then the facts, then what to do."""
+def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) -> str:
+    """The whole human report: verdict first, then the facts, then what to do.
+
+    ``check_lines=False`` (commands other than check and inspect that end in a
+    problem: readers, pin-status) leaves out the PIN, key and revocation lines.
+    """
     lines = []
     first = headline(report, lang)
     if report.simulated:
@@ -51,9 +55,11 @@ def render_text(report: CheckReport, lang: Lang) -> str:
         trust_key = f"trust.{cert.trust.value}" if cert.trust is not None else "trust.none"
         trust = text(LABELS, trust_key, lang, gen=cert.ca_generation or "?")
         lines.append(f"  {text(LABELS, 'issuer', lang)}: {trust}")
-    lines.append(f"  {text(LABELS, 'pin', lang)}: {_pin_line(report, lang)}")
-    lines.append(f"  {text(LABELS, 'key', lang)}: {_key_line(report, lang)}")
-    lines.append(f"  {text(LABELS, 'revocation', lang)}: {text(LABELS, 'revocation.value', lang)}")
+    if check_lines:
+        lines.append(f"  {text(LABELS, 'pin', lang)}: {_pin_line(report, lang)}")
+        lines.append(f"  {text(LABELS, 'key', lang)}: {_key_line(report, lang)}")
+        revocation = text(LABELS, "revocation.value", lang)
+        lines.append(f"  {text(LABELS, 'revocation', lang)}: {revocation}")
     notes = [text(DETAILS, d.value, lang) for d in report.details if d not in _SAID_ELSEWHERE]
     if report.contactless and report.status is Status.CARD_ERROR:
         notes.append(text(DETAILS, Detail.CONTACTLESS_READER.value, lang))
