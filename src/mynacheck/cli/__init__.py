@@ -14,23 +14,42 @@ import click
 
 import mynacheck
 
-from .check import check
 from .context import OUTPUT_LOST
-from .inspect import inspect
-from .pin_status import pin_status
-from .readers import readers
-from .report import report
-from .watch import watch
+
+#: command name -> (module, function): each loaded only when it runs (or for --help),
+#: so `mynacheck check` imports no other command's code on its way to the card.
+_COMMANDS = {
+    "check": ("check", "check"),
+    "inspect": ("inspect", "inspect"),
+    "pin-status": ("pin_status", "pin_status"),
+    "readers": ("readers", "readers"),
+    "report": ("report", "report"),
+    "watch": ("watch", "watch"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        import importlib
+
+        if cmd_name not in _COMMANDS:
+            return None
+        module, name = _COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f".{module}", __name__), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(mynacheck.__version__, prog_name="mynacheck")
 def main() -> None:
     """Does the 利用者証明用電子証明書 on this My Number Card work?"""
-
-
-for _command in (check, readers, inspect, pin_status, watch, report):
-    main.add_command(_command)
 
 
 def run() -> None:
