@@ -142,6 +142,7 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
         ca_der=ca.der,
         ca_missing=Detail.CA_UNREADABLE if ca.der is None else None,
         anchors=anchors,
+        simulated=session.protocol.connection.simulated,
     )
 
 
