@@ -36,7 +36,12 @@ from mynacheck.simcard.vpcd import VirtualCard  # noqa: E402
 from mynacheck.card.pcsc import wait_for_card, wait_for_removal  # noqa: E402
 
 READER = "Virtual PCD 00 00"
-MYNACHECK = [sys.executable, "-m", "mynacheck.cli", "check", "--no-pin", "--reader", "0", "--json"]
+# Through pcscd the simulated card is a real card: trust its root explicitly (README).
+SIMULATOR_ROOT = ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"
+MYNACHECK = [
+    *[sys.executable, "-m", "mynacheck.cli", "check", "--no-pin", "--reader", "0", "--json"],
+    *["--trust-anchor", str(SIMULATOR_ROOT)],
+]
 OPENSC = ["pkcs15-tool", "--reader", "0", "--read-certificate", "01"]
 
 
@@ -136,7 +141,7 @@ def main() -> int:
 
 def report(scenario: str, runs: int, latency: float) -> None:
     ee = (ROOT / "src/mynacheck/simcard/data/ee-valid.der").stat().st_size
-    ca = (ROOT / "src/mynacheck/simcard/data/gen2-root.der").stat().st_size
+    ca = (ROOT / "src/mynacheck/simcard/data/simulator-root.der").stat().st_size
     print(f"\n== {scenario!r}, {runs} runs each, alternating; {latency * 1000:g} ms per APDU")
     print(f"certificate {ee} B, CA {ca} B\n")
     header = f"{'reader':14} {'tool':10} {'APDUs':>6} {'bytes':>7} {'median s':>9} {'ok':>4}"

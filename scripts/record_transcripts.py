@@ -49,6 +49,8 @@ TRANSCRIPTS: dict[str, tuple[str, str]] = {
     "missing_length_mismatch": ("missing_length_mismatch", "none"),
     "missing_unparseable": ("missing_unparseable", "none"),
     "missing_empty": ("missing_empty", "none"),
+    "no_expiry": ("no_expiry", "none"),
+    "negative_serial": ("negative_serial", "right"),
 }
 PINS = {"right": DEMO_PIN, "wrong": "9999"}
 

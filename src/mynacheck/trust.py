@@ -33,16 +33,27 @@ from .status import Detail
 _DER = Encoding.DER
 
 # A negative serial is against RFC 5280 but still a certificate we can report on;
-# cryptography warns on stderr each time it parses or reads one. The verdict
-# never depends on the serial, so that warning would only confuse the user. A
-# process-wide filter, narrowed to that one message, is thread-safe (unlike
-# warnings.catch_warnings). Should cryptography refuse such a certificate one
-# day, it comes out as "cannot be parsed" (a verdict, not a crash).
-warnings.filterwarnings(
-    "ignore",
-    message="Parsed a serial number which wasn't positive",
-    category=CryptographyDeprecationWarning,
-)
+# cryptography warns on stderr each time it parses one or reads its serial. The
+# verdict never depends on the serial, so that warning would only confuse the
+# user. A process-wide filter narrowed to that one message is thread-safe (unlike
+# warnings.catch_warnings); it is put back before each parse in case a caller's
+# catch_warnings block dropped it. Should cryptography refuse such a certificate
+# one day, it comes out as "cannot be parsed": a verdict, not a crash.
+_NEGATIVE_SERIAL_WARNING = "Parsed a serial number which wasn't positive"
+
+
+def _quiet_negative_serials() -> None:
+    for action, message, category, _module, _line in warnings.filters:
+        if (
+            action == "ignore"
+            and category is CryptographyDeprecationWarning
+            and message is not None
+            and message.pattern == _NEGATIVE_SERIAL_WARNING
+        ):
+            return
+    warnings.filterwarnings(
+        "ignore", message=_NEGATIVE_SERIAL_WARNING, category=CryptographyDeprecationWarning
+    )
 
 
 class Trust(str, enum.Enum):
@@ -160,7 +171,9 @@ def fingerprint(der: bytes) -> str:
 
 
 def load_der_certificate(der: bytes) -> x509.Certificate:
-    """``x509.load_der_x509_certificate`` (ValueError when ``der`` is not one)."""
+    """``x509.load_der_x509_certificate`` (ValueError when ``der`` is not one), without
+    cryptography's warning about a negative serial, then or when the serial is read."""
+    _quiet_negative_serials()
     return x509.load_der_x509_certificate(der)
 
 
@@ -214,6 +227,7 @@ def load_certificates_file(path: Path) -> list[bytes]:
 def certificates_in(raw: bytes, source: str) -> list[bytes]:
     """DER of every certificate in PEM or DER ``raw``; UsageError naming ``source``
     if there is none."""
+    _quiet_negative_serials()
     try:
         if b"-----BEGIN" in raw:
             certs = x509.load_pem_x509_certificates(raw)

@@ -171,12 +171,12 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         "This is a JPKI test card. Check a genuine My Number Card instead.",
     ),
     "trust_simulator_root": (
-        "シミュレーター用ルート証明書は、シミュレーションのカード (--simulate) 以外では信頼しません。"
-        "仮想リーダーに出したシミュレーションのカードで試す場合は、mynacheck パッケージ内の "
-        "simcard/data/simulator-root.pem (ソースでは src/mynacheck/simcard/data/) を --trust-anchor で指定してください。",
-        "The simulator root is trusted only for a simulated card (--simulate). To try the "
-        "simulated card behind a virtual reader, give simcard/data/simulator-root.pem from the "
-        "mynacheck package (in a source tree: src/mynacheck/simcard/data/) with --trust-anchor.",
+        "仮想リーダーに出したシミュレーションのカードで試している場合は、mynacheck パッケージ内の "
+        "simcard/data/simulator-root.pem (ソースでは src/mynacheck/simcard/data/) を --trust-anchor で指定してください。"
+        "それ以外のカードでこの表示が出た場合、そのカードは本物のマイナンバーカードではありません。",
+        "When trying the simulated card behind a virtual reader, give simcard/data/"
+        "simulator-root.pem from the mynacheck package (in a source tree: src/mynacheck/simcard/"
+        "data/) with --trust-anchor. Any other card showing this is not a genuine My Number Card.",
     ),
 }
 

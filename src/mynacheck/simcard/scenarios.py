@@ -120,7 +120,8 @@ class Scenario:
     auth_file_present: bool = True
     #: READ BINARY of EF 000A answers this (SELECT EF still 9000).
     auth_read_sw: int = 0x9000
-    #: Token label in EF 0006 (docs/card-facts.md: JPKIAPICCTOKEN2 = My Number Card).
+    #: Token label in EF 0006: JPKIAPICCTOKEN2 = My Number Card
+    #: (docs/card-facts.md "Elementary files").
     token_label: str = "JPKIAPICCTOKEN2"
     #: False: the JPKI AID (and the other My Number APs) do not select.
     mynumber_card: bool = True
@@ -149,7 +150,7 @@ class Scenario:
             return []
         key = load_key(self.card_key or self.auth_cert)
         jpki: dict[int, ElementaryFile] = {
-            # Token info: a space-padded 32-byte label (docs/card-facts.md EF 0006).
+            # Token info: a space-padded 32-byte label (docs/card-facts.md "Elementary files").
             0x0006: BinaryFile(self.token_label.encode("ascii").ljust(32, b" ")),
             0x0008: BinaryFile(bytes.fromhex("8F8F00")),
             # Signature certificate: personal data, readable only with the sign PIN.
@@ -261,7 +262,7 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
         "Valid certificate with a negative serial number (against RFC 5280).",
         auth_cert="ee-negative-serial",
     ),
-    # -- no certificate: every plausible "missing" answer (docs/card-facts.md) --------
+    # -- no certificate: every plausible "missing" answer (docs/card-facts.md) ----
     Scenario(
         "missing_not_found",
         "EF 000A does not exist (SELECT and READ answer 6A82).",
