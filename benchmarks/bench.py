@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -132,7 +133,8 @@ def main() -> int:
         print("pkcs15-tool (OpenSC) not found: apt-get install opensc", file=sys.stderr)
         return 2
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
-    with open("/tmp/mynacheck-vpcd.lock", "w") as lock:  # the readers are shared with tests
+    # The readers are shared with the tests: the same lock file as tests/integration/conftest.py.
+    with open(Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         for latency_ms in (float(x) for x in args.latency_ms.split(",")):
             report(args.scenario, args.runs, latency_ms / 1000)

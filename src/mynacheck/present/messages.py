@@ -60,7 +60,7 @@ HEADLINES: dict[str, tuple[str, str]] = {
         "the PIN is blocked.",
     ),
     "pin_last_try": (
-        "中止しました: 暗証番号の残り回数が 1 回のため、入力を受け付けていません (次に間違えるとロックされます)。",
+        "中止しました: 暗証番号の残り回数が 1 回のため、暗証番号をカードに送っていません (次に間違えるとロックされます)。",
         "stopped: one more wrong PIN would block the card.",
     ),
     "not_mynumber_card": (
@@ -231,7 +231,7 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the certificate's signature does not verify with the CA's key (forged or damaged).",
     ),
     "key_mismatch": (
-        "カード内の鍵が証明書と対応していません (署名を検証できませんでした)。",
+        "カード内の鍵が証明書と対応していません (カードの署名が証明書と合いませんでした)。",
         "the card's key does not match its certificate.",
     ),
     "key_proof_failed": (
@@ -396,7 +396,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pin.verified": ("確認済み", "verified"),
     "pin.tries": ("残り {tries} 回", "{tries} {tries:try|tries} left"),
     "pin.blocked": ("ロック中", "blocked"),
-    "key": ("カードの鍵", "Card key"),
+    "key": ("カード内の鍵", "Card key"),
     "key.ok": ("証明書と対応 (署名で確認)", "matches the certificate (signature checked)"),
     "key.bad": ("証明書と対応していません", "does not match the certificate"),
     "key.not": ("確認していません", "not proven"),
@@ -474,7 +474,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "readers.none": ("リーダーがありません。", "no readers."),
     "readers.empty": ("カードなし", "no card"),
-    "readers.busy": ("カードあり (使用中のため不明)", "card (busy, not identified)"),
+    "readers.busy": (
+        "カードあり (他のプログラムが使用中のため、種類は不明)",
+        "card (busy, not identified)",
+    ),
     "readers.mynumber": ("マイナンバーカード", "My Number Card"),
     "readers.other": ("マイナンバーカード以外のカード", "not a My Number Card"),
     "info.sw": ("カードの応答コード", "Card answered"),
@@ -636,7 +639,7 @@ WATCH: dict[str, tuple[str, str]] = {
         "The certificate can be renewed at the municipal counter.",
     ),
     "action.not_yet_valid": (
-        "この PC の日付と時刻を確認してください。",
+        "このパソコンの日付と時刻を確認してください。",
         "Check this computer's date and time.",
     ),
     "action.invalid": (
