@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..clock import iso_utc
+from ..clock import iso_utc as iso_utc  # re-exported: report.py, the API
 from .messages import Lang
 from .watchview import verdict_lines, verdict_word
 
