@@ -364,7 +364,7 @@ USAGE: dict[str, tuple[str, str]] = {
 
 LABELS: dict[str, tuple[str, str]] = {
     "tally_not_written": (
-        "集計ファイルに記録できませんでした ({reason})。判定はそのままです。",
+        "集計ファイルに記録できませんでした ({reason})。判定の結果は変わりません。",
         "the tally row was not written ({reason}); the verdict stands.",
     ),
     "simulated": ("[シミュレーション]", "[simulated]"),
