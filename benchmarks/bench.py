@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +37,12 @@ from mynacheck.simcard.vpcd import VirtualCard  # noqa: E402
 from mynacheck.card.pcsc import wait_for_card, wait_for_removal  # noqa: E402
 
 READER = "Virtual PCD 00 00"
-MYNACHECK = [sys.executable, "-m", "mynacheck.cli", "check", "--no-pin", "--reader", "0", "--json"]
+# Through pcscd the simulated card is a real card: trust its root explicitly (README).
+SIMULATOR_ROOT = ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"
+MYNACHECK = [
+    *[sys.executable, "-m", "mynacheck.cli", "check", "--no-pin", "--reader", "0", "--json"],
+    *["--trust-anchor", str(SIMULATOR_ROOT)],
+]
 OPENSC = ["pkcs15-tool", "--reader", "0", "--read-certificate", "01"]
 
 
@@ -127,7 +133,8 @@ def main() -> int:
         print("pkcs15-tool (OpenSC) not found: apt-get install opensc", file=sys.stderr)
         return 2
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
-    with open("/tmp/mynacheck-vpcd.lock", "w") as lock:  # the readers are shared with tests
+    # The readers are shared with the tests: the same lock file as tests/integration/conftest.py.
+    with open(Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         for latency_ms in (float(x) for x in args.latency_ms.split(",")):
             report(args.scenario, args.runs, latency_ms / 1000)
@@ -136,7 +143,7 @@ def main() -> int:
 
 def report(scenario: str, runs: int, latency: float) -> None:
     ee = (ROOT / "src/mynacheck/simcard/data/ee-valid.der").stat().st_size
-    ca = (ROOT / "src/mynacheck/simcard/data/gen2-root.der").stat().st_size
+    ca = (ROOT / "src/mynacheck/simcard/data/simulator-root.der").stat().st_size
     print(f"\n== {scenario!r}, {runs} runs each, alternating; {latency * 1000:g} ms per APDU")
     print(f"certificate {ee} B, CA {ca} B\n")
     header = f"{'reader':14} {'tool':10} {'APDUs':>6} {'bytes':>7} {'median s':>9} {'ok':>4}"

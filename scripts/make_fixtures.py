@@ -3,7 +3,13 @@
 
 Writes DER certificates (``<name>.der``) and PEM private keys (``<name>.key.pem``)
 into ``src/mynacheck/simcard/data/``. Everything here is synthetic: no real
-personal data, no real J-LIS keys.
+personal data, no real J-LIS keys. The simulated card's certificates chain to
+the simulator's own root (``O=mynacheck simulator``), never to a J-LIS name;
+only the lookalike and the forgery imitate J-LIS, and both must fail.
+
+After ``--new-keys`` the simulator root's SHA-256 changes: put the figure this
+script prints into ``SIMULATOR_ROOT_SHA256`` in ``src/mynacheck/trust.py`` (a
+test compares them).
 
 Re-runnable: existing keys are reused, and since serials, dates and RSA
 PKCS#1 v1.5 signatures are all deterministic, a second run rewrites the same
@@ -17,16 +23,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "src" / "mynacheck" / "simcard" / "data"
+_PACKAGE = Path(__file__).resolve().parent.parent / "src" / "mynacheck"
+DATA_DIR = _PACKAGE / "simcard" / "data"
+#: The genuine J-LIS generation-2 auth root (public data, shipped in the package).
+JLIS_GEN2_AUTH_ROOT = _PACKAGE / "data" / "jlis" / "jlis-auth-ca-2019.pem"
 
-#: Auth-certificate policy OID (jpki-card-facts.md "Certificate profile").
+#: Auth-certificate policy OID (docs/card-facts.md "Certificate profile").
 AUTH_POLICY_OID = x509.ObjectIdentifier("1.2.392.200149.8.5.1.3.30")
 
 _UTC = dt.timezone.utc
@@ -45,24 +55,27 @@ def _name(*pairs: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
     )
 
 
-#: J-LIS auth root name, attribute order as on the real roots (jlis-ca/README.md).
-JLIS_AUTH_NAME = _name(
-    (NameOID.COUNTRY_NAME, "JP"),
-    (NameOID.ORGANIZATION_NAME, "JPKI"),
-    (NameOID.ORGANIZATIONAL_UNIT_NAME, "JPKI for user authentication"),
-    (NameOID.ORGANIZATIONAL_UNIT_NAME, "Japan Agency for Local Authority Information Systems"),
-)
 TEST_AUTH_NAME = _name(
     (NameOID.COUNTRY_NAME, "JP"),
     (NameOID.ORGANIZATION_NAME, "JPKI-TEST"),
     (NameOID.ORGANIZATIONAL_UNIT_NAME, "JPKI for user authentication"),
     (NameOID.ORGANIZATIONAL_UNIT_NAME, "Japan Agency for Local Authority Information Systems"),
 )
+SIMULATOR_ROOT_NAME = _name(
+    (NameOID.COUNTRY_NAME, "JP"),
+    (NameOID.ORGANIZATION_NAME, "mynacheck simulator"),
+    (NameOID.COMMON_NAME, "mynacheck Simulated Card Root (not JPKI)"),
+)
 PRIVATE_ROOT_NAME = _name(
     (NameOID.COUNTRY_NAME, "JP"),
     (NameOID.ORGANIZATION_NAME, "mynacheck synthetic"),
     (NameOID.COMMON_NAME, "mynacheck Synthetic Anchor Root"),
 )
+
+
+def jlis_generation_2() -> x509.Certificate:
+    """The genuine J-LIS generation-2 auth root (its name, serial and dates are copied)."""
+    return x509.load_pem_x509_certificate(JLIS_GEN2_AUTH_ROOT.read_bytes())
 
 
 @dataclass(frozen=True)
@@ -86,33 +99,47 @@ class LeafSpec:
     big: bool = False  # padded with a long extension (> 1280 bytes)
 
 
-ROOTS = (
-    # Generation 2 J-LIS auth root by description (jlis-ca/README.md): name,
-    # serial 0133C349, 2019-09-14 .. 2029-09-14 (UTC calendar dates).
-    RootSpec(
-        "gen2-root", JLIS_AUTH_NAME, 0x0133C349, _utc(2019, 9, 14), _utc(2029, 9, 14, 14, 59, 59)
-    ),
-    # Same name and dates, serial one off: must not be trusted.
-    RootSpec(
-        "lookalike-root",
-        JLIS_AUTH_NAME,
-        0x0133C34A,
-        _utc(2019, 9, 14),
-        _utc(2029, 9, 14, 14, 59, 59),
-    ),
-    RootSpec("test-root", TEST_AUTH_NAME, 0x7E57, _utc(2019, 1, 1), _utc(2035, 12, 31, 14, 59, 59)),
-    RootSpec(
-        "private-root", PRIVATE_ROOT_NAME, 0x5A17, _utc(2020, 1, 1), _utc(2040, 12, 31, 14, 59, 59)
-    ),
-)
+def roots_specs() -> tuple[RootSpec, ...]:
+    genuine = jlis_generation_2()
+    return (
+        # The simulator's own root: trusted only for a simulated card (trust.py).
+        RootSpec(
+            "simulator-root",
+            SIMULATOR_ROOT_NAME,
+            0x51A1,
+            _utc(2019, 1, 1),
+            _utc(2049, 12, 31, 14, 59, 59),
+        ),
+        # J-LIS generation 2's exact name, serial and dates, but another key: a
+        # lookalike. Trust is by fingerprint, so it must come out untrusted.
+        RootSpec(
+            "lookalike-root",
+            genuine.subject,
+            genuine.serial_number,
+            genuine.not_valid_before_utc,
+            genuine.not_valid_after_utc,
+        ),
+        RootSpec(
+            "test-root", TEST_AUTH_NAME, 0x7E57, _utc(2019, 1, 1), _utc(2035, 12, 31, 14, 59, 59)
+        ),
+        RootSpec(
+            "private-root",
+            PRIVATE_ROOT_NAME,
+            0x5A17,
+            _utc(2020, 1, 1),
+            _utc(2040, 12, 31, 14, 59, 59),
+        ),
+    )
+
 
 _VALID = (_utc(2025, 6, 1), _utc(2030, 5, 31, 14, 59, 59))
+_SIM = "simulator-root"
 
 LEAVES = (
-    LeafSpec("ee-valid", "gen2-root", "3A9F0C21D4E85B7716C2", 0x01A2B3C4, *_VALID),
+    LeafSpec("ee-valid", _SIM, "3A9F0C21D4E85B7716C2", 0x01A2B3C4, *_VALID),
     LeafSpec(
         "ee-expired",
-        "gen2-root",
+        _SIM,
         "7C1E44A09B3D2F58E610",
         0x01A2B3C5,
         _utc(2019, 10, 1),
@@ -120,26 +147,59 @@ LEAVES = (
     ),
     LeafSpec(
         "ee-not-yet-valid",
-        "gen2-root",
+        _SIM,
         "0D5B9E3371AC48F2B9E4",
         0x01A2B3C6,
         _utc(2040, 1, 1),
         _utc(2045, 1, 1),
     ),
-    # Renewal opens 3 months before expiry: 2026-10-31 JST (fact sheet).
+    # Renewal opens 3 months before expiry: 2026-10-31 JST (docs/card-facts.md).
     LeafSpec(
         "ee-renewal",
-        "gen2-root",
+        _SIM,
         "E2F4061B8C5D93A7207D",
         0x01A2B3C7,
         _utc(2022, 2, 1),
         _utc(2027, 1, 31, 14, 59, 59),
     ),
-    LeafSpec("ee-forged", "gen2-root", "59A0C7E3126B4FD8830B", 0x01A2B3C8, *_VALID, forged=True),
+    # Names the genuine J-LIS generation-2 root (which the forged card carries in
+    # EF 000B) but is signed by another key: the signature must not verify.
+    LeafSpec("ee-forged", "jlis-gen2", "59A0C7E3126B4FD8830B", 0x01A2B3C8, *_VALID, forged=True),
     LeafSpec("ee-lookalike", "lookalike-root", "B61D8F2047E9C35A1E96", 0x01A2B3C9, *_VALID),
     LeafSpec("ee-test", "test-root", "4F83A6D15E0B27C9F341", 0x0000BEEF, *_VALID),
     LeafSpec("ee-private", "private-root", "C07E5B3192D4A86F0E2B", 0x00005A18, *_VALID),
-    LeafSpec("ee-big", "gen2-root", "8E26D0F4A19B573C6D05", 0x01A2B3CA, *_VALID, big=True),
+    LeafSpec("ee-big", _SIM, "8E26D0F4A19B573C6D05", 0x01A2B3CA, *_VALID, big=True),
+    # -- certificates at the edges (RFC 5280 allows them; none may crash the check) --
+    # notAfter 99991231235959Z: "no well-defined expiration date" (RFC 5280 4.1.2.5).
+    LeafSpec(
+        "ee-no-expiry",
+        _SIM,
+        "91C3E07A5D2B48F6A0E1",
+        0x01A2B3CB,
+        _utc(2025, 6, 1),
+        _utc(9999, 12, 31, 23, 59, 59),
+    ),
+    # A notAfter that cannot be shifted to JST (9999-12-31 15:00 UTC is year 10000
+    # in JST) and a notBefore in the same hours: not yet valid, no date in JST.
+    LeafSpec(
+        "ee-far-future",
+        _SIM,
+        "2B7E5C90D14A63F8E5C2",
+        0x01A2B3CC,
+        _utc(9999, 12, 31, 15, 0, 0),
+        _utc(9999, 12, 31, 20, 0, 0),
+    ),
+    # Dates before 1950 (GeneralizedTime; year 1 even): expired long ago.
+    LeafSpec(
+        "ee-ancient",
+        _SIM,
+        "C4A2F81E6B093D75A2B3",
+        0x01A2B3CD,
+        _utc(1, 1, 1),
+        _utc(1949, 12, 31, 14, 59, 59),
+    ),
+    # A negative serial (RFC 5280 forbids it; cryptography warns when it parses one).
+    LeafSpec("ee-negative-serial", _SIM, "6D0B3F2A97E1C58B4D74", -0x01A2B3CE, *_VALID),
 )
 
 #: Extra keys: the card's key in the key-mismatch scenario, and the forger's key.
@@ -200,9 +260,12 @@ def make_leaf(
     key: rsa.RSAPrivateKey,
     issuer: x509.Certificate,
     signer: rsa.RSAPrivateKey,
-) -> x509.Certificate:
-    """An auth certificate shaped like the real ones (fact sheet "Certificate profile")."""
+) -> bytes:
+    """The DER of an auth certificate shaped like the real ones (docs/card-facts.md
+    "Certificate profile"). A serial or a date that cryptography's builder refuses
+    (serial <= 0, a year before 1950) is written into the DER afterwards."""
     subject = _name((NameOID.COUNTRY_NAME, "JP"), (NameOID.COMMON_NAME, spec.opaque_id))
+    edge = spec.serial <= 0 or min(spec.not_before.year, spec.not_after.year) < 1950
     policy = x509.PolicyInformation(
         AUTH_POLICY_OID, ["http://jpki.example.invalid/mynacheck-synthetic/cps"]
     )
@@ -210,9 +273,9 @@ def make_leaf(
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer.subject)
-        .serial_number(spec.serial)
-        .not_valid_before(spec.not_before)
-        .not_valid_after(spec.not_after)
+        .serial_number(1 if edge else spec.serial)
+        .not_valid_before(_utc(2000, 1, 1) if edge else spec.not_before)
+        .not_valid_after(_utc(2000, 1, 2) if edge else spec.not_after)
         .public_key(key.public_key())
         .add_extension(
             x509.KeyUsage(
@@ -274,7 +337,61 @@ def make_leaf(
             for i in range(3)
         ]
         builder = builder.add_extension(x509.SubjectAlternativeName(uris), critical=False)
-    return builder.sign(signer, hashes.SHA256())
+    der = builder.sign(signer, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    if edge:
+        der = _rewrite_serial_and_validity(der, spec, signer)
+    return der
+
+
+# -- DER surgery for the edge certificates -------------------------------------------
+
+
+def _tlv(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    if size < 0x80:
+        return bytes([tag, size]) + content
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + content
+
+
+def _elements(der: bytes) -> list[bytes]:
+    """The complete TLVs inside the constructed value ``der`` (one level down)."""
+    start = 2 + (der[1] & 0x7F) if der[1] & 0x80 else 2
+    content, items, offset = der[start:], [], 0
+    while offset < len(content):
+        first = content[offset + 1]
+        if first & 0x80:
+            count = first & 0x7F
+            size = int.from_bytes(content[offset + 2 : offset + 2 + count], "big")
+            header = 2 + count
+        else:
+            size, header = first, 2
+        items.append(content[offset : offset + header + size])
+        offset += header + size
+    return items
+
+
+def _time(moment: dt.datetime) -> bytes:
+    """UTCTime for 1950-2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5)."""
+    stamp = (
+        f"{moment.month:02d}{moment.day:02d}{moment.hour:02d}{moment.minute:02d}"
+        f"{moment.second:02d}Z"
+    )
+    if 1950 <= moment.year <= 2049:
+        return _tlv(0x17, f"{moment.year % 100:02d}{stamp}".encode())
+    return _tlv(0x18, f"{moment.year:04d}{stamp}".encode())
+
+
+def _rewrite_serial_and_validity(der: bytes, spec: LeafSpec, signer: rsa.RSAPrivateKey) -> bytes:
+    """``der`` with the spec's serial and validity, signed again by ``signer``."""
+    tbs, algorithm, _signature = _elements(der)
+    fields = _elements(tbs)  # [0] version, serial, signature, issuer, validity, ...
+    length = (spec.serial.bit_length() + 8) // 8  # room for the sign bit
+    fields[1] = _tlv(0x02, spec.serial.to_bytes(length, "big", signed=True))
+    fields[4] = _tlv(0x30, _time(spec.not_before) + _time(spec.not_after))
+    new_tbs = _tlv(0x30, b"".join(fields))
+    signature = signer.sign(new_tbs, padding.PKCS1v15(), hashes.SHA256())
+    return _tlv(0x30, new_tbs + algorithm + _tlv(0x03, b"\x00" + signature))
 
 
 def main() -> None:
@@ -285,26 +402,28 @@ def main() -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
-    roots: dict[str, tuple[x509.Certificate, rsa.RSAPrivateKey]] = {}
-    for root_spec in ROOTS:
+    roots: dict[str, tuple[x509.Certificate, rsa.RSAPrivateKey | None]] = {}
+    for root_spec in roots_specs():
         key = load_or_make_key(out, root_spec.name, args.new_keys)
         cert = make_root(root_spec, key)
         roots[root_spec.name] = (cert, key)
         (out / f"{root_spec.name}.der").write_bytes(cert.public_bytes(serialization.Encoding.DER))
-    # The tests hand this one to --trust-anchor as a PEM file.
-    (out / "private-root.pem").write_bytes(
-        roots["private-root"][0].public_bytes(serialization.Encoding.PEM)
-    )
+    # Given to --trust-anchor as PEM files (tests, the demo through pcscd).
+    for pem in ("private-root", "simulator-root"):
+        (out / f"{pem}.pem").write_bytes(roots[pem][0].public_bytes(serialization.Encoding.PEM))
+    roots["jlis-gen2"] = (jlis_generation_2(), None)  # the public root; no key, of course
 
     spare = {name: load_or_make_key(out, name, args.new_keys) for name in SPARE_KEYS}
     for leaf_spec in LEAVES:
         key = load_or_make_key(out, leaf_spec.name, args.new_keys)
         issuer, issuer_key = roots[leaf_spec.issuer]
         signer = spare["forged-signer"] if leaf_spec.forged else issuer_key
-        cert = make_leaf(leaf_spec, key, issuer, signer)
-        der = cert.public_bytes(serialization.Encoding.DER)
+        assert signer is not None, leaf_spec.name
+        der = make_leaf(leaf_spec, key, issuer, signer)
         (out / f"{leaf_spec.name}.der").write_bytes(der)
         print(f"{leaf_spec.name}.der: {len(der)} bytes")
+    simulator = roots["simulator-root"][0].public_bytes(serialization.Encoding.DER)
+    print(f"simulator-root SHA-256 (trust.SIMULATOR_ROOT_SHA256): {sha256(simulator).hexdigest()}")
 
 
 if __name__ == "__main__":

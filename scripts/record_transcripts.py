@@ -14,11 +14,11 @@ import io
 from datetime import datetime, timezone
 from pathlib import Path
 
+from mynacheck.card.replay import RecordingConnection, format_transcript
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.pin import StdinPinSource
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.simcard.scenarios import DEMO_PIN, make_card
-from mynacheck.card.replay import RecordingConnection, format_transcript
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
 AT = datetime(2026, 11, 27, 0, 0, tzinfo=timezone.utc)
@@ -49,6 +49,8 @@ TRANSCRIPTS: dict[str, tuple[str, str]] = {
     "missing_length_mismatch": ("missing_length_mismatch", "none"),
     "missing_unparseable": ("missing_unparseable", "none"),
     "missing_empty": ("missing_empty", "none"),
+    "no_expiry": ("no_expiry", "none"),
+    "negative_serial": ("negative_serial", "right"),
 }
 PINS = {"right": DEMO_PIN, "wrong": "9999"}
 

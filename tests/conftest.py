@@ -17,7 +17,10 @@ settings.register_profile("explore", max_examples=5000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "mynacheck" / "simcard" / "data"
-SHARED_CA = Path(__file__).resolve().parents[2] / "shared" / "jlis-ca"
+#: The repo's copies of the public J-LIS roots (package data; nothing outside the repo).
+JLIS_CA = Path(__file__).resolve().parents[1] / "src" / "mynacheck" / "data" / "jlis"
+#: The simulator's root, for a simulated card served through pcscd (a "real" card).
+SIMULATOR_ROOT = DATA / "simulator-root.pem"
 #: Every test evaluates as of this moment, never the clock.
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
 

@@ -79,6 +79,10 @@ EXPECTED = {
     "ca_unreadable": Status.UNTRUSTED,
     "key_mismatch": Status.INVALID,
     "big_certificate": Status.VALID,
+    "no_expiry": Status.VALID,
+    "far_future_dates": Status.NOT_YET_VALID,
+    "dates_before_1950": Status.EXPIRED,
+    "negative_serial": Status.VALID,
     "missing_not_found": Status.MISSING,
     "missing_access_denied": Status.MISSING,
     "missing_access_denied_6981": Status.MISSING,
@@ -157,12 +161,61 @@ def test_anchor_makes_private_root_valid() -> None:
     assert report.certificate.trust.value == "anchor"
 
 
+TRUST = {
+    "valid": ("simulated", ()),
+    "gen2_lookalike": ("untrusted", (Detail.TRUST_UNKNOWN_ROOT,)),
+    "untrusted_root": ("untrusted", (Detail.TRUST_UNKNOWN_ROOT,)),
+    "test_card": ("test_card", (Detail.TRUST_TEST_CARD,)),
+    "forged": (None, (Detail.SIGNATURE_INVALID,)),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(TRUST))
+def test_simulated_cards_say_where_their_trust_comes_from(scenario: str) -> None:
+    report, _ = run(scenario, use_pin=False)
+    assert report.certificate is not None
+    trust, reasons = TRUST[scenario]
+    assert (report.certificate.trust.value if report.certificate.trust else None) == trust
+    for reason in reasons:
+        assert reason in report.details
+    assert Detail.SIMULATED in report.details
+
+
+def test_the_simulator_root_is_untrusted_on_a_connection_that_is_not_simulated() -> None:
+    # What a real card (or the simulator behind pcscd) presenting that root gets.
+    connection = _NotSimulated(SimulatedConnection(make_card("valid"), "valid"))
+    report = run_check(connection, CheckOptions(at=NOW), None)
+    assert report.status is Status.UNTRUSTED
+    assert report.certificate is not None and report.certificate.trust is not None
+    assert report.certificate.trust.value == "untrusted"
+    assert Detail.TRUST_SIMULATOR_ROOT in report.details
+    assert not report.simulated and Detail.SIMULATED not in report.details
+    anchor = load_certificates_file(DATA / "simulator-root.pem")[0]
+    connection = _NotSimulated(SimulatedConnection(make_card("valid"), "valid"))
+    anchored = run_check(connection, CheckOptions(at=NOW, anchors=(anchor,)), None)
+    assert anchored.status is Status.VALID
+    assert anchored.certificate is not None and anchored.certificate.trust is not None
+    assert anchored.certificate.trust.value == "simulated"
+
+
+class _NotSimulated:
+    """A simulated card that says it is not: the card as pcscd would present it."""
+
+    def __init__(self, inner: SimulatedConnection) -> None:
+        self._inner = inner
+
+    simulated = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
 # -- APDU budget -------------------------------------------------------------------
 
 
 def _lengths() -> tuple[int, int]:
     ee = (DATA / "ee-valid.der").read_bytes()
-    ca = (DATA / "gen2-root.der").read_bytes()
+    ca = (DATA / "simulator-root.der").read_bytes()
     return len(ee), len(ca)
 
 
@@ -199,7 +252,7 @@ def test_big_certificate_on_short_reader_is_read_whole() -> None:
     report, connection = run(card, use_pin=False)
     assert report.status is Status.VALID
     big = len((DATA / "ee-big.der").read_bytes())
-    ca = len((DATA / "gen2-root.der").read_bytes())
+    ca = len((DATA / "simulator-root.der").read_bytes())
     assert connection.apdu_count <= 2 + math.ceil(big / 256) + math.ceil(ca / 256)
 
 
@@ -376,7 +429,7 @@ def test_ca_with_an_unknown_key_algorithm_is_untrusted_not_a_crash() -> None:
     from mynacheck.evaluate import evaluate
 
     rsa_encryption = bytes.fromhex("06092A864886F70D010101")
-    ca = (DATA / "gen2-root.der").read_bytes()
+    ca = (DATA / "simulator-root.der").read_bytes()
     odd = ca.replace(rsa_encryption, bytes.fromhex("06092A864886F70D01017F"), 1)
     assert odd != ca
     result = evaluate((DATA / "ee-valid.der").read_bytes(), at=NOW, ca_der=odd)

@@ -12,7 +12,7 @@ from mynacheck.card.replay import parse_transcript
 from mynacheck.cli import main
 from mynacheck.status import Status
 
-from .conftest import DATA
+from .conftest import DATA, JLIS_CA
 
 TRANSCRIPTS = sorted(
     (Path(__file__).resolve().parents[1] / "fixtures" / "transcripts").glob("*.txt")
@@ -198,7 +198,11 @@ def test_inspect_without_ca_says_chain_not_checked() -> None:
     assert "chain_not_checked" in payload["details"]
     assert payload["certificate"]["trust"] is None
     code, out, _ = invoke(
-        "inspect", str(DATA / "ee-forged.der"), "--ca", str(DATA / "gen2-root.der"), "--json"
+        "inspect",
+        str(DATA / "ee-forged.der"),
+        "--ca",
+        str(JLIS_CA / "jlis-auth-ca-2019.pem"),
+        "--json",
     )
     assert code == 13
 

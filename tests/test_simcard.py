@@ -1,4 +1,4 @@
-"""The simulated card against the fact sheet (/work/shared/jpki-card-facts.md).
+"""The simulated card against the card facts (docs/card-facts.md).
 
 First the synthetic certificates, then the card at APDU level, then the JPKI
 session reading it through :class:`SimulatedConnection`.
@@ -34,8 +34,9 @@ from mynacheck.simcard import (
     make_card,
 )
 from mynacheck.simcard.card import CONTACTLESS_ATR, DEFAULT_ATR, SimulatedCard, parse_command
-from mynacheck.simcard.scenarios import AUTH_FILE_SIZE, load_der, load_key
+from mynacheck.simcard.scenarios import AUTH_FILE_SIZE, JLIS_GENERATION_2, load_der, load_key
 from mynacheck.status import Detail
+from mynacheck.trust import load_der_certificate
 
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
 JLIS_AUTH_NAME = [
@@ -44,22 +45,27 @@ JLIS_AUTH_NAME = [
     (NameOID.ORGANIZATIONAL_UNIT_NAME, "JPKI for user authentication"),
     (NameOID.ORGANIZATIONAL_UNIT_NAME, "Japan Agency for Local Authority Information Systems"),
 ]
+SIM = "simulator-root"
 AUTH_POLICY = x509.ObjectIdentifier("1.2.392.200149.8.5.1.3.30")
 LEAVES = {
-    "ee-valid": "gen2-root",
-    "ee-expired": "gen2-root",
-    "ee-not-yet-valid": "gen2-root",
-    "ee-renewal": "gen2-root",
+    "ee-valid": SIM,
+    "ee-expired": SIM,
+    "ee-not-yet-valid": SIM,
+    "ee-renewal": SIM,
     "ee-lookalike": "lookalike-root",
     "ee-test": "test-root",
     "ee-private": "private-root",
-    "ee-big": "gen2-root",
+    "ee-big": SIM,
+    "ee-no-expiry": SIM,
+    "ee-far-future": SIM,
+    "ee-ancient": SIM,
+    "ee-negative-serial": SIM,
 }
-ROOTS = ("gen2-root", "lookalike-root", "test-root", "private-root")
+ROOTS = (SIM, "lookalike-root", "test-root", "private-root")
 
 
 def cert(stem: str) -> x509.Certificate:
-    return x509.load_der_x509_certificate(load_der(stem))
+    return load_der_certificate(load_der(stem))  # quiet about ee-negative-serial
 
 
 def name_pairs(name: x509.Name) -> list[tuple[x509.ObjectIdentifier, str]]:
@@ -105,14 +111,14 @@ def session(name: str) -> tuple[JpkiSession, SimulatedConnection]:
 # -- synthetic certificates ------------------------------------------------------------
 
 
-def test_gen2_root_matches_the_jlis_description_exactly() -> None:
-    root = cert("gen2-root")
-    assert name_pairs(root.subject) == JLIS_AUTH_NAME
-    assert len(root.subject.rdns) == 4  # one attribute per RDN, in that order
+def test_simulator_root_is_its_own_and_not_jpki() -> None:
+    root = cert(SIM)
+    assert name_pairs(root.subject) == [
+        (NameOID.COUNTRY_NAME, "JP"),
+        (NameOID.ORGANIZATION_NAME, "mynacheck simulator"),
+        (NameOID.COMMON_NAME, "mynacheck Simulated Card Root (not JPKI)"),
+    ]
     assert root.issuer == root.subject
-    assert root.serial_number == 0x0133C349
-    assert root.not_valid_before_utc.date() == dt.date(2019, 9, 14)
-    assert root.not_valid_after_utc.date() == dt.date(2029, 9, 14)
     basic = root.extensions.get_extension_for_class(x509.BasicConstraints)
     assert basic.critical and basic.value.ca
     usage = root.extensions.get_extension_for_class(x509.KeyUsage).value
@@ -121,15 +127,36 @@ def test_gen2_root_matches_the_jlis_description_exactly() -> None:
     public_key = root.public_key()
     assert isinstance(public_key, rsa.RSAPublicKey)
     assert public_key.key_size == 2048 and public_key.public_numbers().e == 65537
+    pem = x509.load_pem_x509_certificate(data_file("simulator-root.pem").read_bytes())
+    assert pem == root
 
 
-def test_lookalike_root_differs_only_by_serial() -> None:
-    genuine, lookalike = cert("gen2-root"), cert("lookalike-root")
-    assert lookalike.subject == genuine.subject
-    assert lookalike.serial_number == 0x0133C34A
+def test_lookalike_root_copies_generation_2_except_the_key() -> None:
+    genuine, lookalike = cert(JLIS_GENERATION_2), cert("lookalike-root")
+    assert name_pairs(lookalike.subject) == JLIS_AUTH_NAME
+    assert len(lookalike.subject.rdns) == 4  # one attribute per RDN, in that order
+    assert lookalike.subject.public_bytes() == genuine.subject.public_bytes()
+    assert lookalike.serial_number == genuine.serial_number == 0x0133C349
     assert lookalike.not_valid_before_utc == genuine.not_valid_before_utc
     assert lookalike.not_valid_after_utc == genuine.not_valid_after_utc
     assert lookalike.public_key() != genuine.public_key()
+    lookalike.verify_directly_issued_by(lookalike)
+
+
+def test_no_simulated_card_carries_a_jlis_root_but_the_forged_one() -> None:
+    # The simulated card cannot borrow a J-LIS look: only "forged" carries the
+    # genuine generation-2 root (public data), and its certificate fails the signature.
+    for scenario in SCENARIOS.values():
+        if scenario.ca_cert is None:
+            continue
+        ca = cert(scenario.ca_cert)
+        jlis_named = ca.subject.public_bytes() == cert(JLIS_GENERATION_2).subject.public_bytes()
+        if scenario.name == "forged":
+            assert scenario.ca_cert == JLIS_GENERATION_2
+        elif scenario.name == "gen2_lookalike":
+            assert jlis_named and ca != cert(JLIS_GENERATION_2)
+        else:
+            assert not jlis_named, scenario.name
 
 
 def test_other_roots() -> None:
@@ -190,10 +217,24 @@ def test_validity_periods() -> None:
         dt.datetime(2027, 1, 31, 14, 59, 59, tzinfo=utc),
     )
     assert period("ee-private") == period("ee-valid")
+    # The edges RFC 5280 allows: no well-defined expiry, past year 9999 in JST,
+    # before 1950 (GeneralizedTime, even year 1), a negative serial.
+    assert period("ee-no-expiry")[1] == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=utc)
+    assert b"\x18\x0f99991231235959Z" in load_der("ee-no-expiry")
+    assert period("ee-far-future") == (
+        dt.datetime(9999, 12, 31, 15, tzinfo=utc),
+        dt.datetime(9999, 12, 31, 20, tzinfo=utc),
+    )
+    assert period("ee-ancient") == (
+        dt.datetime(1, 1, 1, tzinfo=utc),
+        dt.datetime(1949, 12, 31, 14, 59, 59, tzinfo=utc),
+    )
+    assert b"\x18\x0f00010101000000Z\x18\x0f19491231145959Z" in load_der("ee-ancient")
+    assert cert("ee-negative-serial").serial_number == -0x01A2B3CE
 
 
 def test_forged_certificate_does_not_verify() -> None:
-    forged, root = cert("ee-forged"), cert("gen2-root")
+    forged, root = cert("ee-forged"), cert(JLIS_GENERATION_2)
     assert forged.issuer == root.subject
     with pytest.raises(InvalidSignature):
         forged.verify_directly_issued_by(root)
@@ -252,7 +293,7 @@ def test_read_by_sfi_then_offset_in_current_ef() -> None:
     second = card.process(bytes.fromhex("00B0010000"))
     assert second[:-2] == der[256:512]
     ca = card.process(bytes.fromhex("00B08B0004"))
-    assert ca[:-2] == load_der("gen2-root")[:4]
+    assert ca[:-2] == load_der(SIM)[:4]
 
 
 def test_offset_read_without_current_ef() -> None:
@@ -624,7 +665,7 @@ def test_session_short_reads(name: str, extra: int) -> None:
     jpki.select_application()
     auth = jpki.read_auth_certificate()
     ca = jpki.read_auth_ca_certificate()
-    assert auth.der == load_der("ee-valid") and ca.der == load_der("gen2-root")
+    assert auth.der == load_der("ee-valid") and ca.der == load_der(SIM)
     expected = extra + short_reads(len(auth.der)) + short_reads(len(ca.der))
     assert connection.apdu_count == expected
 
@@ -653,7 +694,7 @@ def test_session_recovers_from_sfi_quirks(name: str) -> None:
     jpki, _ = session(name)
     jpki.select_application()
     assert jpki.read_auth_certificate().der == load_der("ee-valid")
-    assert jpki.read_auth_ca_certificate().der == load_der("gen2-root")
+    assert jpki.read_auth_ca_certificate().der == load_der(SIM)
 
 
 @pytest.mark.parametrize(

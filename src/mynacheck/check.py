@@ -142,6 +142,7 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
         ca_der=ca.der,
         ca_missing=Detail.CA_UNREADABLE if ca.der is None else None,
         anchors=anchors,
+        simulated=session.protocol.connection.simulated,
     )
 
 
@@ -156,7 +157,7 @@ def _pin_and_key(
     status = session.pin_status(reference)
     if status.state is PinState.VERIFIED:
         # Verified earlier in this power cycle by someone else: tries unknown.
-        # Power-cycle to learn them rather than guess (fact sheet "PINs").
+        # Power-cycle to learn them rather than guess (docs/card-facts.md "PINs").
         session.restart()
         status = session.pin_status(reference)
     report = replace(report, pin=_pin_report(status))

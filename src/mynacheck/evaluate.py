@@ -7,8 +7,8 @@ the evaluation time; no card access. "Now" is always passed in.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -16,26 +16,48 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from .clock import JST as JST
 from .status import Detail, Status
-from .trust import Trust, classify_ca, fingerprint
+from .trust import Trust, classify_ca, fingerprint, load_der_certificate
 
 RENEWAL_WINDOW_MONTHS = 3
+#: RFC 5280 4.1.2.5: a notAfter of 99991231235959Z means "no well-defined expiration date".
+NO_WELL_DEFINED_EXPIRY = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
 class CertificateInfo:
-    """What the report shows of the auth certificate (no personal data in it)."""
+    """What the report shows of the auth certificate (no personal data in it).
+
+    ``days_left`` and ``renewal_opens`` are None when the certificate has no
+    expiry date on the JST calendar: notAfter 99991231235959Z (no well-defined
+    expiry), or a moment that cannot be shifted to JST (after 9999-12-31 15:00 UTC).
+    """
 
     serial: str
     subject: str
     issuer: str
     not_before: datetime
     not_after: datetime
-    days_left: int
+    days_left: int | None
     renewal_open: bool
-    renewal_opens: date
+    renewal_opens: date | None
     sha256: str
     trust: Trust | None = None
     ca_generation: int | None = None
+
+    @property
+    def no_expiry(self) -> bool:
+        """notAfter is RFC 5280's "no well-defined expiration date" value."""
+        return self.not_after == NO_WELL_DEFINED_EXPIRY
+
+    @property
+    def expiry_date(self) -> date | None:
+        """The expiry date on the JST calendar; None when there is none (see above)."""
+        return None if self.no_expiry else jst_date(self.not_after)
+
+    @property
+    def valid_from_date(self) -> date | None:
+        """The first day of validity on the JST calendar; None past year 9999 in JST."""
+        return jst_date(self.not_before)
 
 
 @dataclass(frozen=True)
@@ -49,7 +71,7 @@ def parse_certificate(der: bytes, *, need_key: bool = False) -> x509.Certificate
     """The certificate, or None when it does not parse (or, with ``need_key``, when
     its public key is of a kind we cannot use)."""
     try:
-        cert = x509.load_der_x509_certificate(der)
+        cert = load_der_certificate(der)
         # Touch the fields we report so a lazily-failing certificate fails here.
         _ = (cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc)
         _ = cert.serial_number
@@ -69,12 +91,15 @@ def evaluate(
     ca_missing: Detail | None = None,
     check_chain: bool = True,
     anchors: tuple[bytes, ...] = (),
+    simulated: bool = False,
 ) -> Evaluation:
     """Evaluate the auth certificate as of ``at`` (timezone-aware).
 
     Order (first failure wins): present → chain (CA readable, issuer name,
     signature) → trust → validity period → valid. With ``check_chain=False``
     the chain and trust steps are skipped and ``chain_not_checked`` is said.
+    ``simulated``: the certificates come from a simulated connection (the
+    simulator's root is then trusted, as ``simulated``; trust.py).
     """
     if cert_der is None:
         return Evaluation(Status.MISSING, None, (missing or Detail.CERT_FILE_EMPTY,))
@@ -97,17 +122,12 @@ def evaluate(
             return Evaluation(Status.INVALID, info, (Detail.ISSUER_MISMATCH,))
         if not signature_verifies(cert, ca):
             return Evaluation(Status.INVALID, info, (Detail.SIGNATURE_INVALID,))
-        decision = classify_ca(ca, anchors)
+        decision = classify_ca(ca, anchors, simulated=simulated)
         info = _with_trust(info, decision.trust, decision.generation)
         if not decision.trust.accepted:
-            reason = (
-                Detail.TRUST_TEST_CARD
-                if decision.trust is Trust.TEST_CARD
-                else Detail.TRUST_UNKNOWN_ROOT
+            return Evaluation(
+                Status.UNTRUSTED, info, (decision.reason or Detail.TRUST_UNKNOWN_ROOT,)
             )
-            return Evaluation(Status.UNTRUSTED, info, (reason,))
-        if decision.trust is Trust.JLIS_UNPINNED:
-            details.append(Detail.TRUST_JLIS_UNPINNED)
 
     if at < info.not_before:
         return Evaluation(Status.NOT_YET_VALID, info, tuple(details))
@@ -128,27 +148,49 @@ def signature_verifies(cert: x509.Certificate, ca: x509.Certificate) -> bool:
 
 
 def describe(cert: x509.Certificate, at: datetime) -> CertificateInfo:
+    """The reported facts of ``cert`` as of ``at``. Any date RFC 5280 allows gives
+    an answer: without an expiry date on the JST calendar, ``days_left`` and
+    ``renewal_opens`` are None and the renewal window is not open."""
     not_before = cert.not_valid_before_utc
     not_after = cert.not_valid_after_utc
-    expiry_day = not_after.astimezone(JST).date()
-    today = at.astimezone(JST).date()
-    opens = months_before(expiry_day, RENEWAL_WINDOW_MONTHS)
-    return CertificateInfo(
-        serial=format(cert.serial_number, "x"),
+    info = CertificateInfo(
+        serial=format(cert.serial_number, "x"),  # a negative serial keeps its "-"
         subject=cert.subject.rfc4514_string(),
         issuer=cert.issuer.rfc4514_string(),
         not_before=not_before,
         not_after=not_after,
-        days_left=(expiry_day - today).days,
-        renewal_open=opens <= today and at <= not_after,
-        renewal_opens=opens,
+        days_left=None,
+        renewal_open=False,
+        renewal_opens=None,
         sha256=fingerprint(cert.public_bytes(Encoding.DER)),
+    )
+    expiry_day = info.expiry_date
+    today = jst_date(at)
+    opens = _months_before_or_none(expiry_day, RENEWAL_WINDOW_MONTHS) if expiry_day else None
+    return replace(
+        info,
+        days_left=(expiry_day - today).days if expiry_day and today else None,
+        renewal_open=bool(opens and today and opens <= today and at <= not_after),
+        renewal_opens=opens,
     )
 
 
-def _with_trust(info: CertificateInfo, trust: Trust, generation: int | None) -> CertificateInfo:
-    from dataclasses import replace
+def jst_date(moment: datetime) -> date | None:
+    """The JST calendar date of ``moment``; None when JST would be past year 9999."""
+    try:
+        return moment.astimezone(JST).date()
+    except (OverflowError, ValueError):
+        return None
 
+
+def _months_before_or_none(day: date, months: int) -> date | None:
+    try:
+        return months_before(day, months)
+    except ValueError:  # before year 1
+        return None
+
+
+def _with_trust(info: CertificateInfo, trust: Trust, generation: int | None) -> CertificateInfo:
     return replace(info, trust=trust, ca_generation=generation)
 
 

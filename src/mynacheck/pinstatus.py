@@ -1,7 +1,7 @@
 """Tries left on every PIN of the card, without spending any.
 
 Card state needed: a card in the reader; no PIN. Each PIN is queried with
-VERIFY without data after SELECT EF in its application (fact sheet "PINs").
+VERIFY without data after SELECT EF in its application (docs/card-facts.md "PINs").
 """
 
 from __future__ import annotations

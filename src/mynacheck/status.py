@@ -89,9 +89,9 @@ class Detail(str, enum.Enum):
     KEY_MISMATCH = "key_mismatch"
     CHAIN_NOT_CHECKED = "chain_not_checked"
     # Trust.
-    TRUST_JLIS_UNPINNED = "trust_jlis_unpinned"
     TRUST_TEST_CARD = "trust_test_card"
     TRUST_UNKNOWN_ROOT = "trust_unknown_root"
+    TRUST_SIMULATOR_ROOT = "trust_simulator_root"
     # Validity period.
     RENEWAL_OPEN = "renewal_open"
     # PIN.

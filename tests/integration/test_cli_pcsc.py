@@ -24,6 +24,9 @@ from .conftest import InsertCard
 
 MYNACHECK = [sys.executable, "-m", "mynacheck.cli"]
 DATA = Path(__file__).resolve().parents[2] / "src" / "mynacheck" / "simcard" / "data"
+#: Through pcscd the simulated card is a real card to mynacheck: it trusts the
+#: simulator's root only when told to (README "The verdict").
+ANCHOR = ("--trust-anchor", str(DATA / "simulator-root.pem"))
 
 
 def mynacheck(
@@ -47,18 +50,36 @@ def mynacheck(
 def test_check_every_scenario_through_pcscd(virtual_card: InsertCard, scenario: str) -> None:
     virtual_card(scenario)
     code, payload, _ = mynacheck(
-        "check", "--json", "--pin-stdin", "--at", "2026-11-27T12:00", stdin=DEMO_PIN + "\n"
+        "check", "--json", "--pin-stdin", "--at", "2026-11-27T12:00", *ANCHOR, stdin=DEMO_PIN + "\n"
     )
     expected = EXPECTED[scenario]
     assert payload["status"] == expected.value, payload
     assert code == expected.exit_code
     assert payload["simulated"] is False
     assert payload["reader"] == "Virtual PCD 00 00"
+    if payload["status"] == "valid":
+        assert payload["certificate"]["trust"] == "simulated"
+
+
+def test_simulator_root_is_untrusted_through_pcscd_without_the_anchor(
+    virtual_card: InsertCard,
+) -> None:
+    # A real card presenting the simulator's root: untrusted, and no PIN is sent.
+    virtual = virtual_card("valid")
+    code, payload, _ = mynacheck(
+        "check", "--json", "--pin-stdin", "--at", "2026-11-27T12:00", stdin=DEMO_PIN + "\n"
+    )
+    assert code == Status.UNTRUSTED.exit_code and payload["status"] == "untrusted"
+    assert payload["certificate"]["trust"] == "untrusted"
+    assert "trust_simulator_root" in payload["details"]
+    assert not any(c[1] == 0x20 and len(c) > 5 for c, _ in virtual.card.log)
+    code, _, _ = mynacheck("check", "--no-pin", "--lang", "ja")
+    assert code == Status.UNTRUSTED.exit_code
 
 
 def test_pinless_check_uses_three_apdus_on_the_real_stack(virtual_card: InsertCard) -> None:
     virtual = virtual_card("valid")
-    code, payload, _ = mynacheck("check", "--json", "--no-pin", "--at", "2026-11-27")
+    code, payload, _ = mynacheck("check", "--json", "--no-pin", "--at", "2026-11-27", *ANCHOR)
     assert code == 0 and payload["apdu_count"] == 3
     commands = [c for c, _ in virtual.card.log]
     assert len(commands) == 3
@@ -66,7 +87,7 @@ def test_pinless_check_uses_three_apdus_on_the_real_stack(virtual_card: InsertCa
 
 def test_card_is_unpowered_after_a_pin_session(virtual_card: InsertCard) -> None:
     virtual = virtual_card("valid")
-    code, payload, _ = mynacheck("check", "--json", "--pin-stdin", stdin="1234\n")
+    code, payload, _ = mynacheck("check", "--json", "--pin-stdin", *ANCHOR, stdin="1234\n")
     assert code == 0 and payload["pin"]["verified"]
     deadline = time.monotonic() + 3
     while virtual.card.powered and time.monotonic() < deadline:
@@ -76,7 +97,7 @@ def test_card_is_unpowered_after_a_pin_session(virtual_card: InsertCard) -> None
 
 def test_card_is_unpowered_after_a_failed_pin_session(virtual_card: InsertCard) -> None:
     virtual = virtual_card("key_mismatch")
-    code, _, _ = mynacheck("check", "--json", "--pin-stdin", stdin="1234\n")
+    code, _, _ = mynacheck("check", "--json", "--pin-stdin", *ANCHOR, stdin="1234\n")
     assert code == Status.INVALID.exit_code
     deadline = time.monotonic() + 3
     while virtual.card.powered and time.monotonic() < deadline:
@@ -86,7 +107,7 @@ def test_card_is_unpowered_after_a_failed_pin_session(virtual_card: InsertCard) 
 
 def test_wrong_pin_through_pcscd_costs_one_try(virtual_card: InsertCard) -> None:
     virtual_card("valid")
-    code, payload, _ = mynacheck("check", "--json", "--pin-stdin", stdin="9999\n")
+    code, payload, _ = mynacheck("check", "--json", "--pin-stdin", *ANCHOR, stdin="9999\n")
     assert code == 20 and payload["pin"]["tries_left"] == 2
     code, payload, _ = mynacheck("pin-status", "--json")
     assert payload["pins"][0]["tries_left"] == 2
@@ -100,7 +121,7 @@ def test_no_card_in_the_chosen_reader(virtual_card: InsertCard) -> None:
 
 def test_reader_by_name_substring(virtual_card: InsertCard) -> None:
     virtual_card("expired", reader_index=1)
-    code, payload, _ = mynacheck("check", "--json", "--no-pin", "--reader", "pcd 00 01")
+    code, payload, _ = mynacheck("check", "--json", "--no-pin", "--reader", "pcd 00 01", *ANCHOR)
     assert code == 11 and payload["reader"] == "Virtual PCD 00 01"
 
 
@@ -145,7 +166,7 @@ def test_wait_for_a_card_inserted_later(virtual_card: InsertCard) -> None:
     timer.start()
     try:
         code, payload, _ = mynacheck(
-            "check", "--json", "--no-pin", "--wait", "10", "--at", "2026-11-27"
+            "check", "--json", "--no-pin", "--wait", "10", "--at", "2026-11-27", *ANCHOR
         )
     finally:
         timer.join()

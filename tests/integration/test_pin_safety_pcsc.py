@@ -18,7 +18,7 @@ from mynacheck.card.profile import JPKI_AID
 from mynacheck.simcard.card import PinFile, SimulatedCard
 
 from .conftest import InsertCard
-from .test_cli_pcsc import mynacheck
+from .test_cli_pcsc import ANCHOR, mynacheck
 
 
 def auth_tries(card: SimulatedCard) -> int:
@@ -34,7 +34,7 @@ def verifies_with_data(card: SimulatedCard) -> int:
 def test_status_queries_and_malformed_pins_leave_the_counter(virtual_card: InsertCard) -> None:
     virtual = virtual_card("valid")
     for typed in ("123\n", "12345\n", "12a4\n", "\n", ""):
-        code, _, _ = mynacheck("check", "--json", "--pin-stdin", stdin=typed)
+        code, _, _ = mynacheck("check", "--json", "--pin-stdin", *ANCHOR, stdin=typed)
         assert code == 2
     for _ in range(3):
         code, payload, _ = mynacheck("pin-status", "--json")
@@ -47,7 +47,7 @@ def test_status_queries_and_malformed_pins_leave_the_counter(virtual_card: Inser
 def test_blocked_pin_gets_no_verify_with_data(virtual_card: InsertCard, scenario: str) -> None:
     virtual = virtual_card(scenario)
     code, payload, _ = mynacheck(
-        "check", "--json", "--pin-stdin", "--allow-last-try", stdin="1234\n"
+        "check", "--json", "--pin-stdin", "--allow-last-try", *ANCHOR, stdin="1234\n"
     )
     assert code == 21 and payload["pin"]["blocked"]
     assert verifies_with_data(virtual.card) == 0
@@ -55,7 +55,7 @@ def test_blocked_pin_gets_no_verify_with_data(virtual_card: InsertCard, scenario
 
 def test_last_try_refused_without_a_terminal(virtual_card: InsertCard) -> None:
     virtual = virtual_card("pin_last_try")
-    code, payload, _ = mynacheck("check", "--json", "--pin-stdin", stdin="1234\n")
+    code, payload, _ = mynacheck("check", "--json", "--pin-stdin", *ANCHOR, stdin="1234\n")
     assert code == 22 and payload["status"] == "pin_last_try"
     assert verifies_with_data(virtual.card) == 0 and auth_tries(virtual.card) == 1
 
@@ -89,7 +89,9 @@ def run_on_a_terminal(args: list[str], answers: list[tuple[bytes, bytes]]) -> tu
 
 def test_last_try_on_a_terminal_asks_and_defaults_to_no(virtual_card: InsertCard) -> None:
     virtual = virtual_card("pin_last_try")
-    code, screen = run_on_a_terminal(["check", "--lang", "en"], [(b"Continue? [y/N]", b"\r")])
+    code, screen = run_on_a_terminal(
+        ["check", "--lang", "en", *ANCHOR], [(b"Continue? [y/N]", b"\r")]
+    )
     assert code == 22, screen
     assert "1 try left" in screen
     assert verifies_with_data(virtual.card) == 0 and auth_tries(virtual.card) == 1
@@ -98,7 +100,7 @@ def test_last_try_on_a_terminal_asks_and_defaults_to_no(virtual_card: InsertCard
 def test_last_try_on_a_terminal_confirmed_then_hidden_pin(virtual_card: InsertCard) -> None:
     virtual = virtual_card("pin_last_try")
     code, screen = run_on_a_terminal(
-        ["check", "--lang", "en"],
+        ["check", "--lang", "en", *ANCHOR],
         [(b"Continue? [y/N]", b"y\r"), (b"(4 digits): ", b"12\r"), (b"(4 digits): ", b"1234\r")],
     )
     assert code == 0, screen

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import mynacheck
-from mynacheck.simcard.scenarios import make_card
+from mynacheck.simcard.scenarios import data_file, make_card
 from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
 
 from .conftest import PCSCD_PIDFILE, insert_and_wait, remove_and_wait, wait_for_vpcd
@@ -77,7 +77,12 @@ def test_counter_loop_survives_a_pcscd_restart(pcscd: None) -> None:
     pid = _our_pcscd()
     events: list[Any] = []
     stop = threading.Event()
-    loop = mynacheck.CounterLoop("Virtual PCD 00 00", poll_seconds=0.3)
+    # Through pcscd the simulated card is a real card: trust the simulator's root.
+    loop = mynacheck.CounterLoop(
+        "Virtual PCD 00 00",
+        poll_seconds=0.3,
+        trust_anchors=(data_file("simulator-root.pem"),),
+    )
     worker = threading.Thread(target=loop.run, args=(events.append, stop), daemon=True)
     worker.start()
     try:

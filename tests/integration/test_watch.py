@@ -24,7 +24,7 @@ from typing import IO
 import pytest
 
 from mynacheck.errors import NoCardError
-from mynacheck.simcard.scenarios import make_card
+from mynacheck.simcard.scenarios import data_file, make_card
 from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
 
 from .conftest import insert_and_wait, reader_name, remove_and_wait
@@ -34,6 +34,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 READER = 0
+ANCHOR = ("--trust-anchor", str(data_file("simulator-root.pem")))
 #: Serials of the synthetic certificates (hex): must never reach the screen.
 SERIALS = ("1a2b3c4", "1a2b3c5")
 _TIMEOUT = 20.0
@@ -45,7 +46,8 @@ class Watch:
     def __init__(self, *args: str) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mynacheck.cli", "watch", *args],
+            # Through pcscd the simulated card is a real card: name the simulator's root.
+            [sys.executable, "-m", "mynacheck.cli", "watch", *ANCHOR, *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

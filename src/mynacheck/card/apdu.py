@@ -104,7 +104,7 @@ class ApduProtocol:
       query) resent as ``00 20 00 80 00`` reads on a T=0 card as VERIFY of an
       empty PIN and can cost a try.
     - ``6F00`` on the very first command after power-up: retried once
-      (seen on one card, jpki-card-facts.md "Transport").
+      (seen on one card, docs/card-facts.md "Transport").
     """
 
     def __init__(self, connection: Connection) -> None:
@@ -120,7 +120,7 @@ class ApduProtocol:
     def transmit(self, apdu: bytes) -> Response:
         data, sw = self._send(apdu)
         # A command carrying a PIN is sent once, whatever comes back: each
-        # send may spend a try (fact sheet "PINs").
+        # send may spend a try (docs/card-facts.md "PINs").
         resendable = not carries_pin(apdu)
         if self._first_after_power_up:
             self._first_after_power_up = False

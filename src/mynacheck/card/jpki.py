@@ -1,7 +1,7 @@
 """The JPKI application session: select, read certificates, PIN status, VERIFY, sign.
 
 Turns status words into meaning; nothing above this module sees a status word.
-Card facts cited from ``jpki-card-facts.md`` (the fact sheet).
+Card facts cited from ``docs/card-facts.md``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from ..status import Detail
 from .apdu import ApduError, ApduProtocol, Sw, sw_name
 from .profile import MY_NUMBER_CARD, CardProfile, PinReference
 
-# What a card without the certificate may answer (fact sheet: "no certificate").
+# What a card without the certificate may answer
+# (docs/card-facts.md "What no certificate looks like").
 _MISSING_BY_SW = {
     Sw.FILE_NOT_FOUND: Detail.CERT_FILE_NOT_FOUND,
     Sw.INCOMPATIBLE_FILE_STRUCTURE: Detail.CERT_FILE_ACCESS_DENIED,
@@ -144,7 +145,7 @@ class JpkiSession:
     def read_certificate_file(self, fid: int) -> FileRead:
         """Read the DER object in EF ``fid`` of the JPKI AP.
 
-        Every plausible "no certificate" answer (fact sheet) comes back as a
+        Every plausible "no certificate" answer (docs/card-facts.md) comes back as a
         FileRead with ``missing`` set; a card that stops answering raises
         :class:`CardCommunicationError`.
         """
@@ -159,7 +160,8 @@ class JpkiSession:
                 except ApduError:
                     # Refused (6A81, 6A86, 6986, ...; a card that does not know the
                     # SFI form may answer anything): SELECT the EF and read by
-                    # offset before concluding anything (fact sheet "Reading").
+                    # offset before concluding anything
+                    # (docs/card-facts.md "Reading a certificate").
                     self._select_ef(fid)
                     first = self._read_binary(0x00, 0x00, None, fid)
             self._current_ef = fid
@@ -198,7 +200,7 @@ class JpkiSession:
             return self._read_binary(p1, p2, remaining, fid)
         except ApduError as error:
             # The EF should be current after a read by SFI (ISO 7816-4), but that
-            # is unconfirmed on this card (fact sheet): SELECT it and retry once.
+            # is unconfirmed on this card (docs/card-facts.md): SELECT it and retry once.
             if error.sw == Sw.WRONG_P1P2:  # past the end of the file: the caller decides
                 raise
             self._sfi_makes_ef_current = False

@@ -400,7 +400,7 @@ class PcscConnection:
 
     Every disconnect and reconnect names its disposition: the card is always
     unpowered on the way out so a verified PIN does not outlive the check
-    (fact sheet, "PINs": pyscard's ``reconnect()`` would warm-reset instead).
+    (docs/card-facts.md "PINs": pyscard's ``reconnect()`` would warm-reset instead).
     """
 
     simulated = False

@@ -1,6 +1,6 @@
 """What we know about the card: application IDs, file IDs, PIN rules.
 
-All card-generation knowledge lives here (jpki-card-facts.md), so that the
+All card-generation knowledge lives here (docs/card-facts.md), so that the
 next-generation card is a second :class:`CardProfile`, not a rewrite.
 """
 

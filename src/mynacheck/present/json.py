@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..clock import JST
+from ..clock import iso_utc as iso_utc  # re-exported: report.py, the API
 from .messages import Lang
 from .watchview import verdict_lines, verdict_word
 
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
     from ..report import CheckReport
 
 JSON_SCHEMA_VERSION = 1
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def certificate_json(info: CertificateInfo | None) -> dict[str, Any] | None:
@@ -34,9 +30,9 @@ def certificate_json(info: CertificateInfo | None) -> dict[str, Any] | None:
         "issuer": info.issuer,
         "not_before": iso_utc(info.not_before),
         "not_after": iso_utc(info.not_after),
-        "days_left": info.days_left,
+        "days_left": info.days_left,  # None: no expiry date on the JST calendar
         "renewal_open": info.renewal_open,
-        "renewal_opens": info.renewal_opens.isoformat(),
+        "renewal_opens": info.renewal_opens.isoformat() if info.renewal_opens else None,
         "sha256": info.sha256,
         "trust": info.trust.value if info.trust is not None else None,
         "ca_generation": info.ca_generation,
@@ -96,7 +92,8 @@ def watch_check_json(report: CheckReport, lang: Lang) -> dict[str, Any]:
         full = certificate_json(cert)
         assert full is not None
         certificate = {key: full[key] for key in WATCH_CERTIFICATE_FIELDS}
-        certificate["expiry_date"] = cert.not_after.astimezone(JST).date().isoformat()
+        expiry = cert.expiry_date  # None: no expiry date on the JST calendar
+        certificate["expiry_date"] = expiry.isoformat() if expiry else None
     return {
         "schema": JSON_SCHEMA_VERSION,
         "event": "check",

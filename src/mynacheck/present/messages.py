@@ -43,11 +43,12 @@ HEADLINES: dict[str, tuple[str, str]] = {
         "not yet valid: the certificate's validity period has not started.",
     ),
     "invalid": (
-        "不正: 証明書の署名、またはカードの鍵が証明書と一致しません。",
-        "invalid: the certificate's signature, or the card's key, does not match.",
+        "不正: 利用者証明用電子証明書が正しくありません (証明書の署名を確認できないか、カード内の鍵が証明書と対応していません)。",
+        "invalid: the user-authentication certificate failed verification (its signature, "
+        "or the card's key, does not match).",
     ),
     "untrusted": (
-        "発行元を確認できません: 信頼できる発行元 (J-LIS) の証明書と確認できませんでした。",
+        "発行元不明: 地方公共団体情報システム機構 (J-LIS) が発行した証明書と確認できませんでした。",
         "untrusted: the certificate could not be traced to a trusted issuer (J-LIS).",
     ),
     "pin_incorrect": (
@@ -59,14 +60,14 @@ HEADLINES: dict[str, tuple[str, str]] = {
         "the PIN is blocked.",
     ),
     "pin_last_try": (
-        "中止しました: 暗証番号の入力はあと 1 回でロックされます。",
+        "中止しました: 暗証番号の残り回数が 1 回のため、暗証番号をカードに送っていません (次に間違えるとロックされます)。",
         "stopped: one more wrong PIN would block the card.",
     ),
     "not_mynumber_card": (
-        "マイナンバーカードではありません (公的個人認証のアプリが見つかりません)。",
+        "マイナンバーカードではありません (公的個人認証サービスの機能がありません)。",
         "not a My Number Card (the JPKI application is not on this card).",
     ),
-    "no_card": ("カードがありません。", "no card in the reader."),
+    "no_card": ("カードリーダーにカードがありません。", "no card in the reader."),
     "no_reader": ("カードリーダーが見つかりません。", "no card reader found."),
     "pcsc_unavailable": (
         "スマートカードサービス (PC/SC) に接続できません。",
@@ -100,14 +101,15 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         "Check this computer's date and time. If they are right, ask your municipal counter.",
     ),
     "invalid": (
-        "カードまたは証明書が壊れているか、偽造の可能性があります。市区町村の窓口に相談してください。",
+        "カードの故障か、証明書の偽造のおそれがあります。マイナンバーカードを持って、住民票のある市区町村の窓口に相談してください。",
         "The card or its certificate is damaged or forged. Take the card to your municipal counter.",
     ),
     "untrusted": (
-        "J-LIS が発行した証明書と確認できません。テスト用カードでないか確認してください。"
-        "正しいルート証明書を持っている場合は --trust-anchor で指定するか anchors フォルダーに置いてください。",
-        "The issuer is not a pinned J-LIS root. Check that this is not a test card. If you have "
-        "the right root certificate, give it with --trust-anchor or put it in the anchors folder.",
+        "本物のマイナンバーカードであれば、住民票のある市区町村の窓口に相談してください。"
+        "テスト用カードや独自のルート証明書で試験している場合は、そのルート証明書を --trust-anchor で指定するか anchors フォルダーに置いてください。",
+        "If this is a genuine My Number Card, take it to your municipal counter. When testing "
+        "with a test card or your own root, give that root with --trust-anchor or put it in the "
+        "anchors folder.",
     ),
     "pin_incorrect": (
         "正しい暗証番号を確かめてから、もう一度実行してください。"
@@ -117,13 +119,13 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
     ),
     "pin_blocked": (
         "住民票のある市区町村の窓口で暗証番号の初期化 (ロック解除) を申請してください。"
-        "マイナンバーカードを持参します (一部はコンビニのキオスク端末とスマートフォンでも可能です)。",
+        "マイナンバーカードを持参してください (スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります)。",
         "Have the PIN reset at your municipal counter; bring the My Number Card "
         "(some convenience-store kiosks can also do it with a smartphone app).",
     ),
     "pin_last_try": (
-        "暗証番号に確信がある場合だけ、--allow-last-try を付けるか画面で確認して実行してください。"
-        "確かでなければ市区町村の窓口で暗証番号を再設定してください。",
+        "暗証番号に間違いがないと確かな場合に限り、--allow-last-try を付けて実行するか、確認の画面で「はい」を選んでください。"
+        "確かでない場合は、市区町村の窓口で暗証番号を再設定してください。",
         "Only if you are sure of the PIN, run again with --allow-last-try or confirm at the prompt. "
         "Otherwise have the PIN reset at your municipal counter.",
     ),
@@ -132,7 +134,7 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         "Put a My Number Card in the reader, the right way round.",
     ),
     "no_card": (
-        "マイナンバーカードをリーダーに差し込む (置く) か、--wait 秒数 で待ってください。",
+        "マイナンバーカードをリーダーに差し込むか置いてから、もう一度実行してください (--wait 秒数 を付けると、カードが置かれるまで待ちます)。",
         "Insert the My Number Card (or place it on the reader), or use --wait SECONDS.",
     ),
     "no_reader": (
@@ -154,8 +156,27 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         "Close other programs using the card (JPKI利用者ソフト, for example) and run again.",
     ),
     "internal_error": (
-        "--verbose を付けて実行し、表示を添えて報告してください。",
+        "--verbose を付けてもう一度実行し、表示された内容を添えて報告してください。",
         "Run again with --verbose and report what it prints.",
+    ),
+    # Said instead of the status's step when one of these details explains the verdict.
+    "ca_unreadable": (
+        "カードを差し直して、もう一度確認してください。何度やっても発行元の証明書を読み取れない場合は、"
+        "カードが傷んでいるおそれがあります。マイナンバーカードを持って市区町村の窓口に相談してください。",
+        "Re-insert the card and check again. If the CA certificate still cannot be read, the "
+        "card may be damaged: take it to your municipal counter.",
+    ),
+    "trust_test_card": (
+        "JPKI のテスト用カードです。本物のマイナンバーカードで確認してください。",
+        "This is a JPKI test card. Check a genuine My Number Card instead.",
+    ),
+    "trust_simulator_root": (
+        "仮想リーダーに出したシミュレーションのカードで試している場合は、mynacheck パッケージ内の "
+        "simcard/data/simulator-root.pem (ソースでは src/mynacheck/simcard/data/) を --trust-anchor で指定してください。"
+        "それ以外のカードでこの表示が出た場合、そのカードは本物のマイナンバーカードではありません。",
+        "When trying the simulated card behind a virtual reader, give simcard/data/"
+        "simulator-root.pem from the mynacheck package (in a source tree: src/mynacheck/simcard/"
+        "data/) with --trust-anchor. Any other card showing this is not a genuine My Number Card.",
     ),
 }
 
@@ -165,71 +186,81 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the check was not written to the tally.",
     ),
     "cert_file_not_found": (
-        "証明書ファイルがありません (6A82)。",
+        "カードに利用者証明用電子証明書のファイルがありません (6A82)。",
         "the certificate file does not exist (6A82).",
     ),
     "cert_file_access_denied": (
-        "証明書ファイルを読めません。",
+        "カードが証明書ファイルの読み取りを受け付けません。",
         "the card refuses to read the certificate file.",
     ),
     "cert_file_empty": ("証明書ファイルが空です。", "the certificate file is empty."),
     "cert_blank_ff": (
-        "証明書ファイルが未書き込み (FF) です。",
+        "証明書ファイルに何も書き込まれていません (すべて FF)。",
         "the certificate file is blank (all FF).",
     ),
     "cert_blank_00": (
-        "証明書ファイルが未書き込み (00) です。",
+        "証明書ファイルに何も書き込まれていません (すべて 00)。",
         "the certificate file is blank (all 00).",
     ),
     "cert_not_der": (
-        "証明書ファイルの内容が証明書ではありません。",
+        "証明書ファイルの中身が証明書の形式ではありません。",
         "the file does not hold a certificate.",
     ),
     "cert_length_mismatch": (
-        "証明書の長さが合いません。",
+        "証明書の長さがファイルの大きさと合いません。",
         "the certificate's length does not fit the file.",
     ),
-    "cert_unparseable": ("証明書を解釈できません。", "the certificate cannot be parsed."),
+    "cert_unparseable": (
+        "証明書の内容を読み取れません (形式が正しくありません)。",
+        "the certificate cannot be parsed.",
+    ),
     "ca_unreadable": (
-        "発行元の証明書 (EF 000B) を読めません。",
+        "カードから発行元の証明書 (EF 000B) を読み取れませんでした。",
         "the CA certificate (EF 000B) is unreadable.",
     ),
-    "ca_unparseable": ("発行元の証明書を解釈できません。", "the CA certificate cannot be parsed."),
+    "ca_unparseable": (
+        "発行元の証明書の内容を読み取れません (形式が正しくありません)。",
+        "the CA certificate cannot be parsed.",
+    ),
     "issuer_mismatch": (
-        "証明書の発行者名が CA と一致しません。",
-        "the issuer name does not match the CA.",
+        "証明書に記載された発行元が、カード内の発行元の証明書と一致しません。",
+        "the certificate's issuer name does not match the CA certificate.",
     ),
     "signature_invalid": (
-        "証明書の署名を検証できません。",
-        "the certificate's signature does not verify.",
+        "証明書の署名が、発行元の鍵で作られたものと確認できません (偽造または破損のおそれ)。",
+        "the certificate's signature does not verify with the CA's key (forged or damaged).",
     ),
     "key_mismatch": (
-        "カードの秘密鍵が証明書と一致しません。",
+        "カード内の鍵が証明書と対応していません (カードの署名が証明書と合いませんでした)。",
         "the card's key does not match its certificate.",
     ),
-    "key_proof_failed": ("カードが署名を拒否しました。", "the card refused to sign."),
+    "key_proof_failed": (
+        "暗証番号の確認後、カードが署名の処理を受け付けませんでした。",
+        "the card refused to sign after the PIN was verified.",
+    ),
     "key_algorithm_unsupported": (
-        "証明書の鍵が RSA ではないため、カードの鍵は確認していません。",
+        "証明書の鍵が RSA 方式ではないため、カード内の鍵は確認していません。",
         "the certificate's key is not RSA: the card's key was not proven.",
     ),
     "jpki_ap_not_found": (
-        "公的個人認証のアプリケーションがありません (6A82)。",
+        "公的個人認証サービスの機能 (JPKI AP) がありません (6A82)。",
         "the card has no JPKI application (6A82).",
     ),
     "chain_not_checked": (
-        "署名と発行元は確認していません (--ca なし)。",
+        "--ca の指定がないため、署名と発行元は確認していません。",
         "signature and issuer were not checked (no --ca).",
     ),
-    "trust_jlis_unpinned": (
-        "J-LIS 第 2 世代ルートとは名称・シリアル番号・有効期間で照合しただけです (指紋未固定)。"
-        "J-LIS から実物のルート証明書を入手し anchors フォルダーに置くと固定できます。",
-        "the J-LIS generation-2 root was matched by name, serial and dates only (no pinned "
-        "fingerprint). Download the real root from J-LIS into the anchors folder to pin it.",
+    "trust_test_card": (
+        "JPKI のテスト用カードの証明書です (本物のマイナンバーカードではありません)。",
+        "this is a JPKI test card (not a genuine My Number Card).",
     ),
-    "trust_test_card": ("JPKI テスト用カードの証明書です。", "this is a JPKI test card."),
     "trust_unknown_root": (
-        "発行元が既知のルートではありません。",
-        "the issuer is not a known root.",
+        "発行元のルート証明書が、J-LIS のルート証明書 (SHA-256 値で照合) とも、指定されたルート証明書とも一致しません。",
+        "the issuing root is neither a J-LIS root (compared by SHA-256) nor a root you trust.",
+    ),
+    "trust_simulator_root": (
+        "発行元は mynacheck のシミュレーター用ルート証明書です (実物のカードでは信頼しません)。",
+        "the issuer is mynacheck's simulator root (not trusted for a real card).",
     ),
     "renewal_open": (
         "更新の受付期間に入っています (有効期限の 3 か月前から市区町村の窓口で更新できます)。",
@@ -241,39 +272,45 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the PIN was not asked: the certificate is not valid.",
     ),
     "pin_already_verified": (
-        "暗証番号は別のプログラムで確認済みでした (残り回数は不明)。",
+        "暗証番号はすでに別のプログラムで確認済みでした (残り回数は分かりません)。",
         "the PIN had already been verified by another program (tries left unknown).",
     ),
-    "pin_tries_unknown": ("残り回数は不明です。", "tries left unknown."),
+    "pin_tries_unknown": ("暗証番号の残り回数は分かりません。", "tries left unknown."),
     "pin_tries_unreadable": (
-        "カードが暗証番号の残り回数に答えなかったため、暗証番号は送っていません（試行回数は減っていません）。",
+        "カードが暗証番号の残り回数を答えなかったため、暗証番号は送っていません (残り回数は減っていません)。",
         "the card did not say how many PIN tries are left, so no PIN was sent (no try was used).",
     ),
-    "key_not_proven": ("カードの鍵は確認していません。", "the card's key was not proven."),
+    "key_not_proven": ("カード内の鍵は確認していません。", "the card's key was not proven."),
     "card_removed": ("読み取り中にカードが外されました。", "the card was removed during the read."),
     "card_unresponsive": ("カードが応答しません。", "the card does not answer."),
     "unexpected_status_word": (
         "カードが想定外の応答をしました。",
         "the card gave an unexpected answer.",
     ),
-    "malformed_response": ("カードの応答が壊れています。", "the card's answer is malformed."),
+    "malformed_response": (
+        "カードからの応答が正しい形ではありません。",
+        "the card's answer is malformed.",
+    ),
     "contactless_reader": (
         "非接触リーダーでは、読み取りが終わるまでカードを動かさないでください。",
         "on a contactless reader, keep the card still until the check ends.",
     ),
     "extended_apdu_unsupported": (
-        "このリーダーは拡張長 APDU に対応していません (短い APDU で読みました)。",
+        "このリーダーは長いコマンド (拡張長 APDU) に対応していないため、分けて読み取りました。",
         "this reader refuses extended-length APDUs (read with short APDUs).",
     ),
-    "simulated": ("シミュレーションのカードです。", "simulated card."),
-    "revocation_not_checked": ("失効は確認していません。", "revocation not checked."),
+    "simulated": ("実物ではなく、シミュレーションのカードです。", "simulated card."),
+    "revocation_not_checked": (
+        "証明書が失効しているかどうかは確認していません。",
+        "revocation not checked.",
+    ),
     "transcript_mismatch": (
-        "記録と異なるコマンドを送りました。",
+        "記録ファイルにないコマンドを送ろうとしました。",
         "the check sent a command the transcript does not hold.",
     ),
     "interrupted": ("中断しました。", "interrupted (Ctrl-C)."),
     "transcript_leftover": (
-        "記録に使われなかったやり取りが残っています。",
+        "記録ファイルに、使われなかったやり取りが残っています。",
         "the transcript holds exchanges the check never made.",
     ),
 }
@@ -285,7 +322,7 @@ USAGE: dict[str, tuple[str, str]] = {
         "the PIN is {min} digits (nothing was sent to the card).",
     ),
     "pin_bad_characters": (
-        "暗証番号に使えない文字があります (カードには送っていません)。",
+        "暗証番号に数字以外の文字があります (カードには送っていません)。",
         "the PIN has characters that are not digits (nothing was sent to the card).",
     ),
     "pin_options_conflict": (
@@ -293,7 +330,7 @@ USAGE: dict[str, tuple[str, str]] = {
         "--pin-stdin and --no-pin cannot be used together.",
     ),
     "pin_source_needed": (
-        "標準入力が端末ではありません: --pin-stdin (暗証番号を標準入力から) か --no-pin を指定してください。",
+        "暗証番号を尋ねる画面を出せません (標準入力が端末ではありません)。--pin-stdin (暗証番号を標準入力から読む) か --no-pin を指定してください。",
         "standard input is not a terminal: give --pin-stdin (PIN on standard input) or --no-pin.",
     ),
     "several_cards": (
@@ -301,7 +338,7 @@ USAGE: dict[str, tuple[str, str]] = {
         "several readers hold a card; choose one with --reader: {readers}",
     ),
     "no_such_reader": (
-        "リーダー '{selector}' が見つかりません。リーダー: {readers}",
+        "'{selector}' に当てはまるリーダーがありません。接続中のリーダー: {readers}",
         "no reader matches '{selector}'. Readers: {readers}",
     ),
     "file_unreadable": ("ファイル {path} を読めません: {reason}", "cannot read {path}: {reason}"),
@@ -320,14 +357,14 @@ USAGE: dict[str, tuple[str, str]] = {
         "cannot read the transcript: {reason}",
     ),
     "source_conflict": (
-        "--simulate、--replay、--reader は一つだけ指定してください。",
+        "--simulate、--replay、--reader は、どれか一つだけ指定してください。",
         "give only one of --simulate, --replay, --reader.",
     ),
 }
 
 LABELS: dict[str, tuple[str, str]] = {
     "tally_not_written": (
-        "集計ファイルに記録できませんでした ({reason})。判定はそのままです。",
+        "集計ファイルに記録できませんでした ({reason})。判定の結果は変わりません。",
         "the tally row was not written ({reason}); the verdict stands.",
     ),
     "simulated": ("[シミュレーション]", "[simulated]"),
@@ -335,33 +372,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "expiry": ("有効期限", "Expires"),
     "days_left": ("あと {days} 日", "{days} {days:day|days} left"),
     "days_ago": ("{days} 日前に期限切れ", "expired {days} {days:day|days} ago"),
+    "no_expiry": ("有効期限なし (証明書の記載: {utc})", "No expiry (the certificate says {utc})"),
     "valid_from": ("有効期間の開始", "Valid from"),
     "renewal_opens": ("更新受付の開始", "Renewal opens"),
     "issuer": ("発行元", "Issuer"),
     "trust.jlis": (
-        "J-LIS ルート (第 {gen} 世代、指紋で確認)",
-        "J-LIS root (generation {gen}, pinned)",
+        "J-LIS のルート証明書 (第 {gen} 世代、SHA-256 値で確認)",
+        "J-LIS root (generation {gen}, SHA-256 pinned)",
     ),
-    "trust.jlis_unpinned": (
-        "J-LIS ルート (第 {gen} 世代、記述で照合、指紋未固定)",
-        "J-LIS root (generation {gen}, matched by description, not pinned)",
+    "trust.anchor": ("利用者が指定したルート証明書", "a root you trust (anchor)"),
+    "trust.simulated": (
+        "mynacheck シミュレーター用のルート証明書 (試験用)",
+        "mynacheck simulator root (for testing only)",
     ),
-    "trust.anchor": ("利用者が指定したルート", "a root you trust (anchor)"),
-    "trust.test_card": ("JPKI テスト用ルート (信頼しません)", "JPKI test root (not trusted)"),
-    "trust.untrusted": ("不明なルート (信頼しません)", "unknown root (not trusted)"),
+    "trust.test_card": (
+        "JPKI テスト用のルート証明書 (信頼しません)",
+        "JPKI test root (not trusted)",
+    ),
+    "trust.untrusted": ("不明なルート証明書 (信頼しません)", "unknown root (not trusted)"),
     "trust.none": ("未確認", "not checked"),
     "pin": ("暗証番号", "PIN"),
     "pin.not_checked": ("確認していません", "not checked"),
     "pin.verified": ("確認済み", "verified"),
     "pin.tries": ("残り {tries} 回", "{tries} {tries:try|tries} left"),
     "pin.blocked": ("ロック中", "blocked"),
-    "key": ("カードの鍵", "Card key"),
-    "key.ok": ("証明書と一致 (署名を確認)", "matches the certificate (signature checked)"),
-    "key.bad": ("証明書と一致しません", "does not match the certificate"),
+    "key": ("カード内の鍵", "Card key"),
+    "key.ok": ("証明書と対応 (署名で確認)", "matches the certificate (signature checked)"),
+    "key.bad": ("証明書と対応していません", "does not match the certificate"),
     "key.not": ("確認していません", "not proven"),
     "revocation": ("失効確認", "Revocation"),
     "revocation.value": (
-        "未確認 (J-LIS への問い合わせは許可された事業者のみ可能です)",
+        "未確認 (J-LIS への失効の問い合わせは、許可を受けた事業者だけができます)",
         "not checked (only licensed verifiers may ask J-LIS)",
     ),
     "next": ("次にすること", "What to do"),
@@ -398,7 +439,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pinname.kenmen_pin_b": ("券面 照合番号 B", "card-surface PIN B"),
     "pinstate.unavailable": ("このカードにはありません", "not on this card"),
     "pinstate.verified": (
-        "確認済み (この電源投入中、残り回数は不明)",
+        "確認済みの状態 (残り回数は分かりません)",
         "verified this power cycle (tries unknown)",
     ),
     "pinstate.tries": ("残り {tries} 回", "{tries} {tries:try|tries} left"),
@@ -406,19 +447,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "pinstate.blocked": ("ロック中", "BLOCKED"),
     # What to do about each blocked PIN (pin-status).
     "pinreset.jpki_auth": (
-        "住民票のある市区町村の窓口で初期化 (再設定) します。マイナンバーカードを持参してください。スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります。",
+        "住民票のある市区町村の窓口で初期化 (再設定) を申請してください。マイナンバーカードを持参します。スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります。",
         "have it reset at your municipal counter (bring the card); some convenience-store kiosks can reset it with a smartphone app.",
     ),
     "pinreset.jpki_sign": (
-        "住民票のある市区町村の窓口で初期化 (再設定) します。マイナンバーカードを持参してください。スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります。",
+        "住民票のある市区町村の窓口で初期化 (再設定) を申請してください。マイナンバーカードを持参します。スマートフォンのアプリとコンビニのキオスク端末で再設定できる場合もあります。",
         "have it reset at your municipal counter (bring the card); some convenience-store kiosks can reset it with a smartphone app.",
     ),
     "pinreset.kenkaku_hojo_pin": (
-        "住民票のある市区町村の窓口で初期化 (再設定) します。マイナンバーカードを持参してください。",
+        "住民票のある市区町村の窓口で初期化 (再設定) を申請してください。マイナンバーカードを持参します。",
         "have it reset at your municipal counter; bring the card.",
     ),
     "pinreset.other": (
-        "照合番号は利用者が設定するものではありません。ロック解除は市区町村の窓口に相談してください。",
+        "この照合番号は利用者が決めるものではありません。ロックの解除は市区町村の窓口に相談してください。",
         "this PIN is not one you set: ask your municipal counter to unblock it.",
     ),
     "pin.last_try_left": (
@@ -433,10 +474,13 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "readers.none": ("リーダーがありません。", "no readers."),
     "readers.empty": ("カードなし", "no card"),
-    "readers.busy": ("カードあり (使用中のため不明)", "card (busy, not identified)"),
+    "readers.busy": (
+        "カードあり (他のプログラムが使用中のため、種類は不明)",
+        "card (busy, not identified)",
+    ),
     "readers.mynumber": ("マイナンバーカード", "My Number Card"),
     "readers.other": ("マイナンバーカード以外のカード", "not a My Number Card"),
-    "info.sw": ("カードの応答", "Card answered"),
+    "info.sw": ("カードの応答コード", "Card answered"),
     "info.pcsc_error": ("PC/SC のエラー", "PC/SC error"),
 }
 
@@ -561,15 +605,15 @@ WATCH: dict[str, tuple[str, str]] = {
         "The certificate's validity period has not started.",
     ),
     "line.invalid": (
-        "証明書の署名または発行元が一致しません。",
-        "The certificate's signature or issuer does not match.",
+        "利用者証明用電子証明書が正しくありません。",
+        "The certificate failed verification.",
     ),
     "line.untrusted": (
-        "信頼できる発行元 (J-LIS) の証明書と確認できません。",
+        "J-LIS が発行した証明書と確認できません。",
         "The certificate could not be traced to J-LIS.",
     ),
     "line.not_mynumber_card": (
-        "マイナンバーカードではありません (公的個人認証のアプリがありません)。",
+        "マイナンバーカードではありません (公的個人認証サービスの機能がありません)。",
         "Not a My Number Card (no JPKI application).",
     ),
     "line.card_error": ("カードと通信できませんでした。", "Could not communicate with the card."),
@@ -595,16 +639,20 @@ WATCH: dict[str, tuple[str, str]] = {
         "The certificate can be renewed at the municipal counter.",
     ),
     "action.not_yet_valid": (
-        "この PC の日付と時刻を確認してください。",
+        "このパソコンの日付と時刻を確認してください。",
         "Check this computer's date and time.",
     ),
     "action.invalid": (
-        "カードの破損または偽造の可能性があります。",
+        "カードの故障か、証明書の偽造のおそれがあります。",
         "The card may be damaged or forged.",
     ),
     "action.untrusted": (
-        "テスト用カードでないか確認してください。",
-        "Check that this is not a test card.",
+        "本物のマイナンバーカードか確認してください (テスト用カードではありませんか)。",
+        "Check that this is a genuine My Number Card, not a test card.",
+    ),
+    "action.ca_unreadable": (
+        "カードを取り出して、もう一度置いてください。続く場合はカードの故障のおそれがあります。",
+        "Take the card out and put it back. If this repeats, the card may be damaged.",
     ),
     "action.not_mynumber_card": (
         "マイナンバーカードを、向きを確かめて置いてください。",
@@ -619,6 +667,8 @@ WATCH: dict[str, tuple[str, str]] = {
         "有効期限 {date} ({days} 日前に期限切れ)",
         "Expired {date} ({days} {days:day|days} ago)",
     ),
+    "expiry_date": ("有効期限 {date}", "Expires {date}"),
+    "no_expiry": ("有効期限なし", "No expiry"),
     "valid_from": ("有効期間の開始 {date}", "Valid from {date}"),
     "renewal": (
         "更新の受付期間です。市区町村の窓口で更新できます。",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..clock import JST
+from ..clock import JST, iso_utc
 from ..status import Detail, Status
 from .messages import DETAILS, HEADLINES, LABELS, NEXT_STEPS, Lang, text
 
@@ -42,19 +43,7 @@ def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) ->
         lines.append(f"  {text(LABELS, 'reader', lang)}: {report.reader}")
     cert = report.certificate
     if cert is not None:
-        expiry = cert.not_after.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
-        if cert.days_left >= 0:
-            left = text(LABELS, "days_left", lang, days=cert.days_left)
-        else:
-            left = text(LABELS, "days_ago", lang, days=-cert.days_left)
-        lines.append(f"  {text(LABELS, 'expiry', lang)}: {expiry} ({left})")
-        if report.status is Status.NOT_YET_VALID:
-            start = cert.not_before.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
-            lines.append(f"  {text(LABELS, 'valid_from', lang)}: {start}")
-        lines.append(f"  {text(LABELS, 'renewal_opens', lang)}: {cert.renewal_opens.isoformat()}")
-        trust_key = f"trust.{cert.trust.value}" if cert.trust is not None else "trust.none"
-        trust = text(LABELS, trust_key, lang, gen=cert.ca_generation or "?")
-        lines.append(f"  {text(LABELS, 'issuer', lang)}: {trust}")
+        lines += _certificate_lines(report, lang)
     if check_lines:
         lines.append(f"  {text(LABELS, 'pin', lang)}: {_pin_line(report, lang)}")
         lines.append(f"  {text(LABELS, 'key', lang)}: {_key_line(report, lang)}")
@@ -69,10 +58,75 @@ def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) ->
     if notes:
         lines.append(f"{text(LABELS, 'notes', lang)}:")
         lines += [f"  - {note}" for note in notes]
-    if report.status is not Status.VALID and report.status.value in NEXT_STEPS:
+    step = next_step_key(report)
+    if step is not None:
         lines.append(f"{text(LABELS, 'next', lang)}:")
-        lines.append(f"  {text(NEXT_STEPS, report.status.value, lang)}")
+        lines.append(f"  {text(NEXT_STEPS, step, lang)}")
     return "\n".join(lines)
+
+
+# A detail that explains the verdict better than the status does picks the next step.
+_STEP_BY_DETAIL = (
+    (Detail.CA_UNREADABLE, "ca_unreadable"),
+    (Detail.CA_UNPARSEABLE, "ca_unreadable"),
+    (Detail.TRUST_TEST_CARD, "trust_test_card"),
+    (Detail.TRUST_SIMULATOR_ROOT, "trust_simulator_root"),
+)
+
+
+def next_step_key(report: CheckReport) -> str | None:
+    """The NEXT_STEPS key of what to do after ``report``; None for ``valid``."""
+    if report.status is Status.VALID:
+        return None
+    if report.status is Status.UNTRUSTED:
+        for detail, key in _STEP_BY_DETAIL:
+            if detail in report.details:
+                return key
+    return report.status.value if report.status.value in NEXT_STEPS else None
+
+
+def _certificate_lines(report: CheckReport, lang: Lang) -> list[str]:
+    """Expiry, start (when not yet valid), renewal and issuer. Any date RFC 5280
+    allows prints: "no expiry" without a JST expiry date, ISO 8601 UTC for a
+    moment JST cannot show (after 9999-12-31 15:00 UTC), four-digit years always."""
+    cert = report.certificate
+    assert cert is not None
+    lines = []
+    expiry_day = cert.expiry_date
+    if expiry_day is None:
+        lines.append(f"  {text(LABELS, 'no_expiry', lang, utc=iso_utc(cert.not_after))}")
+    else:
+        expiry = _jst_minute(cert.not_after)
+        if cert.days_left is None:
+            lines.append(f"  {text(LABELS, 'expiry', lang)}: {expiry}")
+        else:
+            if cert.days_left >= 0:
+                left = text(LABELS, "days_left", lang, days=cert.days_left)
+            else:
+                left = text(LABELS, "days_ago", lang, days=-cert.days_left)
+            lines.append(f"  {text(LABELS, 'expiry', lang)}: {expiry} ({left})")
+    if report.status is Status.NOT_YET_VALID:
+        lines.append(f"  {text(LABELS, 'valid_from', lang)}: {_jst_minute(cert.not_before)}")
+    if cert.renewal_opens is not None:
+        opens = cert.renewal_opens
+        day = f"{opens.year:04d}-{opens.month:02d}-{opens.day:02d}"
+        lines.append(f"  {text(LABELS, 'renewal_opens', lang)}: {day}")
+    trust_key = f"trust.{cert.trust.value}" if cert.trust is not None else "trust.none"
+    trust = text(LABELS, trust_key, lang, gen=cert.ca_generation or "?")
+    lines.append(f"  {text(LABELS, 'issuer', lang)}: {trust}")
+    return lines
+
+
+def _jst_minute(moment: datetime) -> str:
+    """``YYYY-MM-DD HH:MM JST``; ISO 8601 UTC when JST would be past year 9999."""
+    try:
+        local = moment.astimezone(JST)
+    except (OverflowError, ValueError):
+        return iso_utc(moment)
+    return (
+        f"{local.year:04d}-{local.month:02d}-{local.day:02d} "
+        f"{local.hour:02d}:{local.minute:02d} JST"
+    )
 
 
 def _pin_line(report: CheckReport, lang: Lang) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..clock import JST
+from ..clock import iso_utc
 from ..status import CERTIFICATE_STATUSES, Detail, Status
 from .messages import NEXT_STEPS, WATCH, Lang, text
 
@@ -108,17 +108,24 @@ def verdict_lines(report: CheckReport, lang: Lang) -> list[str]:
     lines = [text(WATCH, key, lang)]
     cert = report.certificate
     if cert is not None and status in CERTIFICATE_STATUSES:
-        expiry = cert.not_after.astimezone(JST).date().isoformat()
+        expiry = cert.expiry_date  # None: no expiry date on the JST calendar
         if status is Status.NOT_YET_VALID:
-            start = cert.not_before.astimezone(JST).date().isoformat()
-            lines.append(text(WATCH, "valid_from", lang, date=start))
-        if cert.days_left >= 0:
+            start = cert.valid_from_date
+            start_text = start.isoformat() if start else iso_utc(cert.not_before)
+            lines.append(text(WATCH, "valid_from", lang, date=start_text))
+        if expiry is None:
+            lines.append(text(WATCH, "no_expiry", lang))
+        elif cert.days_left is None:
+            lines.append(text(WATCH, "expiry_date", lang, date=expiry.isoformat()))
+        elif cert.days_left >= 0:
             lines.append(text(WATCH, "expiry", lang, date=expiry, days=cert.days_left))
         else:
             lines.append(text(WATCH, "expired_on", lang, date=expiry, days=-cert.days_left))
         if cert.renewal_open and status is Status.VALID:
             lines.append(text(WATCH, "renewal", lang))
     action = f"action.{status.value}"
+    if {Detail.CA_UNREADABLE, Detail.CA_UNPARSEABLE} & set(report.details):
+        action = "action.ca_unreadable"  # not "is it a test card?"
     if status in (Status.CARD_ERROR, Status.NO_CARD, Status.CARD_BUSY):
         lines.append(text(WATCH, "action.retry", lang))
     elif action in WATCH:

@@ -1,6 +1,6 @@
 """A simulated My Number Card, emulated at the APDU level.
 
-Follows ``/work/shared/jpki-card-facts.md`` (the fact sheet): applications are
+Follows ``docs/card-facts.md`` (the card facts): applications are
 selected by DF name, EFs by file ID or short file identifier, PINs have retry
 counters that a malformed PIN also decrements, and the auth key signs a
 DigestInfo with raw PKCS#1 v1.5. Reader and card quirks seen in the field (or
@@ -19,7 +19,7 @@ from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-#: A contact My Number Card-like ATR, T=1 (fact sheet "Transport"); TCK checks out.
+#: A contact My Number Card-like ATR, T=1 (docs/card-facts.md "Transport"); TCK checks out.
 DEFAULT_ATR = bytes.fromhex("3BE000FF8131FE4514")
 #: What a PC/SC contactless reader builds for an ISO 14443 Type B card.
 CONTACTLESS_ATR = bytes.fromhex("3B888001000000000000000009")
@@ -68,7 +68,7 @@ class BinaryFile:
 
     ``select_sw`` / ``read_sw`` other than 9000 make SELECT EF / READ BINARY
     answer that status word (a card whose certificate "is missing" may do so:
-    fact sheet "What no certificate looks like").
+    docs/card-facts.md "What no certificate looks like").
     """
 
     content: bytes
@@ -119,21 +119,21 @@ class Quirks:
     #: bytes; anything else answers 6Cxx with that number.
     exact_le: bool = False
     #: A read that hits the end of the file early answers 6282 with the data
-    #: (soltia48/myna-card, fact sheet "Reading a certificate").
+    #: (soltia48/myna-card, docs/card-facts.md "Reading a certificate").
     eof_6282: bool = False
-    #: The first APDU after power-up answers 6F00 once (fact sheet "Transport").
+    #: The first APDU after power-up answers 6F00 once (docs/card-facts.md "Transport").
     first_apdu_6f00: bool = False
     #: READ BINARY with a short file identifier in P1; False answers 6A86.
     sfi_supported: bool = True
     #: Whether a read by SFI makes that EF current (ISO 7816-4 says it does;
-    #: the fact sheet says it is unconfirmed on this card).
+    #: docs/card-facts.md says it is unconfirmed on this card).
     sfi_sets_current_ef: bool = True
     #: The Nth READ BINARY (1-based, counted since creation) finds the card
     #: pulled out: it raises :class:`CardRemoved` and so does everything after.
     pulled_out_at_read: int | None = None
     #: READ BINARY answers a single byte (no status word): a broken transfer.
     garbage_read: bool = False
-    #: A warm reset keeps the verified PIN state (fact sheet "PINs": not every
+    #: A warm reset keeps the verified PIN state (docs/card-facts.md "PINs": not every
     #: card clears it on warm reset). A cold power-on always clears it.
     keeps_verified_on_warm_reset: bool = False
     #: VERIFY with a PIN on a blocked reference (6984 per soltia48; ISO allows 6983).
@@ -242,7 +242,7 @@ class SimulatedCard:
         self._boot(clear_pins=True)
 
     def power_off(self) -> None:
-        """Remove power; a verified state does not survive it (fact sheet "PINs")."""
+        """Remove power; a verified state does not survive it (docs/card-facts.md "PINs")."""
         self.powered = False
         self._clear_pins()
 
@@ -353,7 +353,7 @@ class SimulatedCard:
         return chunk + _sw(self._pending_sw)
 
     # SELECT: by DF name `00 A4 04 0C Lc AID`, EF `00 A4 02 0C 02 FID`; no FCI
-    # (fact sheet "Applications", "Elementary files").
+    # (docs/card-facts.md "Applications", "Elementary files").
     def _select(self, command: Command) -> tuple[bytes, int]:
         if command.p2 not in (0x0C, 0x00):
             return b"", SW_INCORRECT_P1P2
@@ -385,7 +385,7 @@ class SimulatedCard:
                 return fid
         return None
 
-    # READ BINARY (fact sheet "Reading a certificate"): P1 bit 8 set = SFI in
+    # READ BINARY (docs/card-facts.md "Reading a certificate"): P1 bit 8 set = SFI in
     # P1 bits 1-5 with the offset in P2, else a 15-bit offset in the current EF.
     def _read_binary(self, command: Command) -> tuple[bytes, int]:
         if command.p1 & 0x80:
@@ -431,7 +431,7 @@ class SimulatedCard:
         pin = self._app.files.get(fid) if self._app else None
         return isinstance(pin, PinFile) and pin.verified
 
-    # VERIFY (fact sheet "PINs"): no data = status query (63Cx, 9000 when
+    # VERIFY (docs/card-facts.md "PINs"): no data = status query (63Cx, 9000 when
     # verified this power cycle); any wrong value, of any length, costs a try.
     def _verify(self, command: Command) -> tuple[bytes, int]:
         if command.p1 != 0x00:
@@ -464,7 +464,7 @@ class SimulatedCard:
         return b"", 0x63C0 | pin.tries_left
 
     # COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc DigestInfo 00` after SELECT EF
-    # of the key (fact sheet "Key use after VERIFY"): raw RSA PKCS#1 v1.5.
+    # of the key (docs/card-facts.md "Key use after VERIFY"): raw RSA PKCS#1 v1.5.
     def _compute_signature(self, command: Command) -> tuple[bytes, int]:
         if (command.p1, command.p2) != (0x00, 0x80):
             return b"", SW_INCORRECT_P1P2

@@ -3,6 +3,12 @@
 Every scenario is a fresh :class:`~mynacheck.simcard.card.SimulatedCard` built
 from the synthetic certificates in ``data/`` (``scripts/make_fixtures.py``).
 The auth PIN is :data:`DEMO_PIN` on every card.
+
+The cards chain to the simulator's own root (``data/simulator-root.pem``,
+``O=mynacheck simulator``), which mynacheck trusts only for a simulated
+connection or when it is given as a trust anchor (trust ``simulated``). A card
+served to pcscd through vpcd is, to mynacheck, a real card: pass that root with
+``--trust-anchor`` to see its intended verdict.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..card.profile import JPKI_AID, KENKAKU_HOJO_AID, KENMEN_AID
+from ..trust import JLIS_AUTH_ROOTS, shipped_root
 from .card import (
     CONTACTLESS_ATR,
     DEFAULT_ATR,
@@ -38,7 +45,7 @@ DEMO_SIGN_PIN = "MYNA2026"
 DEMO_PIN_A = "000000000000"
 DEMO_PIN_B = "000101"
 
-#: 住基AP (fact sheet "Applications"); selectable, nothing in it is simulated.
+#: 住基AP (docs/card-facts.md "Applications"); selectable, nothing in it is simulated.
 JUKI_AID = bytes.fromhex("D3921000310001010401")
 #: An ATR no My Number Card list knows (valid T=1 ATR, no historical bytes).
 UNKNOWN_ATR = bytes.fromhex("3B80800101")
@@ -46,6 +53,10 @@ UNKNOWN_ATR = bytes.fromhex("3B80800101")
 AUTH_FILE_SIZE = 2048
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: The simulator's root: give it as ``--trust-anchor`` to a card served through pcscd.
+SIMULATOR_ROOT_PEM = "simulator-root.pem"
+#: Stem of the genuine (public) J-LIS generation-2 auth root, for the forged card.
+JLIS_GENERATION_2 = "jlis-auth-ca-2019"
 
 
 def data_file(name: str) -> Path:
@@ -58,7 +69,11 @@ def data_file(name: str) -> Path:
 
 @cache
 def load_der(stem: str) -> bytes:
-    """The DER certificate ``<stem>.der`` from ``simcard/data``."""
+    """The DER certificate ``<stem>.der`` from ``simcard/data``; for
+    :data:`JLIS_GENERATION_2`, the package's copy of the genuine J-LIS root."""
+    if stem == JLIS_GENERATION_2:
+        (root,) = (root for root in JLIS_AUTH_ROOTS if root.file == f"{stem}.pem")
+        return shipped_root(root)
     return data_file(f"{stem}.der").read_bytes()
 
 
@@ -94,7 +109,7 @@ class Scenario:
     #: Stem of the certificate in EF 000A (``data/<stem>.der``).
     auth_cert: str = "ee-valid"
     #: Stem of the CA certificate in EF 000B; None: the EF answers 6A82.
-    ca_cert: str | None = "gen2-root"
+    ca_cert: str | None = "simulator-root"
     #: Stem of the key the card signs with; None: the auth certificate's key.
     card_key: str | None = None
     #: Raw EF 000A content instead of certificate + filler (the "missing" cases).
@@ -105,7 +120,8 @@ class Scenario:
     auth_file_present: bool = True
     #: READ BINARY of EF 000A answers this (SELECT EF still 9000).
     auth_read_sw: int = 0x9000
-    #: Token label in EF 0006 (fact sheet: JPKIAPICCTOKEN2 = My Number Card).
+    #: Token label in EF 0006: JPKIAPICCTOKEN2 = My Number Card
+    #: (docs/card-facts.md "Elementary files").
     token_label: str = "JPKIAPICCTOKEN2"
     #: False: the JPKI AID (and the other My Number APs) do not select.
     mynumber_card: bool = True
@@ -113,7 +129,8 @@ class Scenario:
     auth_pin_verified: bool = False
     atr: bytes = DEFAULT_ATR
     quirks: Quirks = field(default_factory=Quirks)
-    #: Fixture the checker must be given as ``--trust-anchor`` for the intended verdict.
+    #: Fixture the checker must be given as ``--trust-anchor`` for the intended
+    #: verdict (besides the simulator root, which a card behind pcscd always needs).
     trust_anchor: str | None = None
 
     def auth_file(self) -> bytes:
@@ -133,7 +150,7 @@ class Scenario:
             return []
         key = load_key(self.card_key or self.auth_cert)
         jpki: dict[int, ElementaryFile] = {
-            # Token info: a space-padded 32-byte label (fact sheet EF 0006).
+            # Token info: a space-padded 32-byte label (docs/card-facts.md "Elementary files").
             0x0006: BinaryFile(self.token_label.encode("ascii").ljust(32, b" ")),
             0x0008: BinaryFile(bytes.fromhex("8F8F00")),
             # Signature certificate: personal data, readable only with the sign PIN.
@@ -173,7 +190,7 @@ def _scenarios(*items: Scenario) -> dict[str, Scenario]:
 
 _PRIVATE = Scenario(
     "valid_private_root",
-    "Valid certificate under a private root; pass data/private-root.pem as --trust-anchor.",
+    "Valid certificate under a private root, trusted only when given with --trust-anchor.",
     auth_cert="ee-private",
     ca_cert="private-root",
     trust_anchor="private-root.pem",
@@ -181,7 +198,9 @@ _PRIVATE = Scenario(
 
 SCENARIOS: dict[str, Scenario] = _scenarios(
     # -- certificate verdicts -----------------------------------------------------
-    Scenario("valid", "Valid auth certificate under the J-LIS generation-2 root (by description)."),
+    Scenario(
+        "valid", "Valid auth certificate under the simulator's root (trusted when simulated)."
+    ),
     _PRIVATE,
     replace(
         _PRIVATE,
@@ -202,12 +221,13 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
     ),
     Scenario(
         "forged",
-        "Certificate naming the J-LIS root whose signature does not verify.",
+        "Carries the genuine J-LIS generation-2 root; the certificate's signature does not verify.",
         auth_cert="ee-forged",
+        ca_cert=JLIS_GENERATION_2,
     ),
     Scenario(
         "gen2_lookalike",
-        "Root with the J-LIS name and dates but serial 0133C34A: must not be trusted.",
+        "Root with J-LIS generation 2's name, serial and dates but another key: untrusted.",
         auth_cert="ee-lookalike",
         ca_cert="lookalike-root",
     ),
@@ -221,7 +241,28 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
         card_key="key-other",
     ),
     Scenario("big_certificate", "Valid certificate of 1.5 KB (6 short reads).", auth_cert="ee-big"),
-    # -- no certificate: every plausible "missing" answer (fact sheet) ---------------
+    # -- certificates at the edges of RFC 5280 -----------------------------------------
+    Scenario(
+        "no_expiry",
+        "Valid certificate with notAfter 99991231235959Z (no well-defined expiry).",
+        auth_cert="ee-no-expiry",
+    ),
+    Scenario(
+        "far_future_dates",
+        "Certificate valid only from 9999-12-31 15:00 UTC (past year 9999 in JST).",
+        auth_cert="ee-far-future",
+    ),
+    Scenario(
+        "dates_before_1950",
+        "Certificate valid from 0001-01-01 until 1949-12-31 (GeneralizedTime).",
+        auth_cert="ee-ancient",
+    ),
+    Scenario(
+        "negative_serial",
+        "Valid certificate with a negative serial number (against RFC 5280).",
+        auth_cert="ee-negative-serial",
+    ),
+    # -- no certificate: every plausible "missing" answer (docs/card-facts.md) ----
     Scenario(
         "missing_not_found",
         "EF 000A does not exist (SELECT and READ answer 6A82).",

@@ -178,7 +178,7 @@ def row_from_report(report: CheckReport, key: bytes, at: datetime | None = None)
     return TallyRow(
         time=moment.astimezone(timezone.utc),
         status=report.status.value,
-        expiry=cert.not_after.astimezone(JST).date() if cert is not None else None,
+        expiry=cert.expiry_date if cert is not None else None,  # None: no JST expiry
         renewal_open=cert.renewal_open if cert is not None else None,
         reader=report.reader,
         card_hash=card_hash(key, cert.serial) if cert is not None else None,
