@@ -82,7 +82,11 @@ def file_digest(paths: list[Path], *extra: str) -> str:
 
 def python_tag(python: str) -> str:
     return subprocess.run(
-        [python, "-c", "import sys, sysconfig; print(sys.version.split()[0], sysconfig.get_platform())"],
+        [
+            python,
+            "-c",
+            "import sys, sysconfig; print(sys.version.split()[0], sysconfig.get_platform())",
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -132,8 +136,18 @@ def run_pyinstaller(python: str, out: Path) -> Path:
     log("running PyInstaller (with Qt this takes minutes)")
     subprocess.run(
         [
-            python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-            "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(SPEC),
+            python,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(out / "dist"),
+            "--workpath",
+            str(out / "work"),
+            str(SPEC),
         ],
         check=True,
         cwd=ROOT,
@@ -162,12 +176,23 @@ def install_into_dist(bundle: Path, dist: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--find-links", action="append", default=[], metavar="DIR",
-                        help="also take wheels from DIR (repeatable)")
-    parser.add_argument("--cache-dir", type=Path, default=None,
-                        help=f"cache of bundles and build venvs (default: {default_cache_dir()})")
+    parser.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also take wheels from DIR (repeatable)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help=f"cache of bundles and build venvs (default: {default_cache_dir()})",
+    )
     parser.add_argument("--no-cache", action="store_true", help="always build; cache nothing")
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist)")
+    parser.add_argument(
+        "--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist)"
+    )
     args = parser.parse_args(argv)
 
     cache = (args.cache_dir or default_cache_dir()).resolve()
