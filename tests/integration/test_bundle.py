@@ -97,8 +97,13 @@ def test_bundle_contents(bundle: Path) -> None:
     if HAS_GUI:
         assert _exe("mynacheck-gui").is_file()
         assert any((internal / "licenses" / "PySide6_Essentials").iterdir())
-        plugins = internal / "PySide6" / "Qt" / "plugins" / "platforms"
-        assert any(plugins.iterdir()), "Qt's platform plugins are missing"
+        qt = internal / "PySide6" if WINDOWS else internal / "PySide6" / "Qt"
+        platforms = {p.name for p in (qt / "plugins" / "platforms").iterdir()}
+        native = "qwindows.dll" if WINDOWS else "libqxcb.so"
+        offscreen = "qoffscreen.dll" if WINDOWS else "libqoffscreen.so"
+        assert {native, offscreen} <= platforms, f"Qt's platform plugins: {platforms}"
+        translations = {p.name for p in (qt / "translations").glob("*.qm")}
+        assert "qtbase_ja.qm" in translations and "qtbase_de.qm" not in translations
     if sys.platform.startswith("linux"):
         # The PC/SC client library must be the system's, matching its pcscd.
         assert not [p.name for p in bundle.rglob("libpcsclite*")]
