@@ -117,11 +117,14 @@ def test_wheel_carries_what_runs_and_no_tests(built: tuple[Path, Path]) -> None:
         names = set(archive.namelist())
         metadata = archive.read(f"mynacheck-{version}.dist-info/METADATA").decode()
         entry_points = archive.read(f"mynacheck-{version}.dist-info/entry_points.txt").decode()
-    data = ROOT / "src" / "mynacheck" / "simcard" / "data"
-    for file in data.iterdir():  # the simulated card's certificates and keys
-        assert f"mynacheck/simcard/data/{file.name}" in names
-    assert "mynacheck/py.typed" in names
-    assert "mynacheck/trust.py" in names  # the pinned J-LIS roots
+    # Every file of the package: the modules, the simulated card's certificates and
+    # keys, the J-LIS roots and anything else added as package data.
+    package = ROOT / "src" / "mynacheck"
+    for file in package.rglob("*"):
+        if file.is_file() and "__pycache__" not in file.parts:
+            name = file.relative_to(package.parent).as_posix()
+            assert name in names, f"the wheel lacks {name} (package data?)"
+    assert "mynacheck/simcard/data/ee-valid.der" in names
     assert f"mynacheck-{version}.dist-info/licenses/LICENSE" in names
     assert not any(name.startswith(("tests/", "fixtures/")) for name in names)
     assert f"Version: {version}\n" in metadata

@@ -89,6 +89,11 @@ def test_a_failing_outcome_keeps_its_exit_code(bundle: Path, elsewhere: Path) ->
 
 def test_bundle_contents(bundle: Path) -> None:
     internal = bundle / "_internal"
+    package = ROOT / "src" / "mynacheck"
+    for file in package.rglob("*"):  # the package's data: simulated card, J-LIS roots, ...
+        if file.is_file() and file.suffix != ".py" and "__pycache__" not in file.parts:
+            bundled = internal / file.relative_to(package.parent)
+            assert bundled.is_file(), f"the bundle lacks {bundled.relative_to(bundle)}"
     assert (internal / "mynacheck" / "simcard" / "data" / "ee-valid.der").is_file()
     assert (internal / "LICENSE").is_file()
     assert (internal / "THIRD_PARTY_NOTICES.md").is_file()
@@ -132,7 +137,11 @@ def test_readers_through_pcscd(bundle: Path, elsewhere: Path, pcscd: None) -> No
 @pytest.mark.skipif(WINDOWS, reason="pcscd + vsmartcard-vpcd: Linux CI")
 def test_real_check_through_pcscd(bundle: Path, elsewhere: Path, virtual_card: InsertCard) -> None:
     virtual_card("valid")
-    result = _bundled(bundle, elsewhere, "check", "--reader", "0", "--no-pin", "--json")
+    # Through pcscd the simulated card is a real card: where the tree has a root for
+    # the simulator, mynacheck trusts it only when told to.
+    simulator_root = ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"
+    anchor = ["--trust-anchor", str(simulator_root)] if simulator_root.is_file() else []
+    result = _bundled(bundle, elsewhere, "check", "--reader", "0", "--no-pin", "--json", *anchor)
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     report = json.loads(result.stdout.decode("utf-8"))
     assert report["status"] == "valid"
