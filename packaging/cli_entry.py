@@ -1,0 +1,5 @@
+"""The bundle's ``mynacheck`` executable: the same entry as the console script."""
+
+from mynacheck.cli import run
+
+run()
