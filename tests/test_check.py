@@ -20,6 +20,7 @@ from mynacheck.status import Detail, Status
 from mynacheck.trust import load_certificates_file
 
 from .conftest import DATA, NOW
+from .helpers import EXPECTED
 
 
 @dataclass
@@ -64,56 +65,6 @@ def auth_tries(card: SimulatedCard) -> int:
     pin_file = card.applications[JPKI_AID].files[0x0018]
     assert isinstance(pin_file, PinFile)
     return pin_file.tries_left
-
-
-EXPECTED = {
-    "valid": Status.VALID,
-    "valid_private_root": Status.UNTRUSTED,
-    "untrusted_root": Status.UNTRUSTED,
-    "expired": Status.EXPIRED,
-    "not_yet_valid": Status.NOT_YET_VALID,
-    "renewal_window": Status.VALID,
-    "forged": Status.INVALID,
-    "gen2_lookalike": Status.UNTRUSTED,
-    "test_card": Status.UNTRUSTED,
-    "ca_unreadable": Status.UNTRUSTED,
-    "key_mismatch": Status.INVALID,
-    "big_certificate": Status.VALID,
-    "no_expiry": Status.VALID,
-    "far_future_dates": Status.NOT_YET_VALID,
-    "dates_before_1950": Status.EXPIRED,
-    "negative_serial": Status.VALID,
-    "missing_not_found": Status.MISSING,
-    "missing_access_denied": Status.MISSING,
-    "missing_access_denied_6981": Status.MISSING,
-    "missing_security_6982": Status.MISSING,
-    "missing_blank_ff": Status.MISSING,
-    "missing_blank_00": Status.MISSING,
-    "missing_not_der": Status.MISSING,
-    "missing_length_mismatch": Status.MISSING,
-    "missing_unparseable": Status.MISSING,
-    "missing_empty": Status.MISSING,
-    "not_mynumber_card": Status.NOT_MYNUMBER_CARD,
-    "jukicard_expired": Status.EXPIRED,
-    "pin_last_try": Status.PIN_LAST_TRY,
-    "pin_blocked": Status.PIN_BLOCKED,
-    "pin_blocked_6983": Status.PIN_BLOCKED,
-    "pin_already_verified": Status.VALID,
-    "pin_kept_on_warm_reset": Status.VALID,
-    "short_apdu_only": Status.VALID,
-    "short_apdu_reset": Status.VALID,
-    "get_response": Status.VALID,
-    "wrong_le": Status.VALID,
-    "eof_6282": Status.VALID,
-    "filler_00": Status.VALID,
-    "first_apdu_6f00": Status.VALID,
-    "contactless_atr": Status.VALID,
-    "unknown_atr": Status.VALID,
-    "sfi_unsupported": Status.VALID,
-    "no_current_ef_after_sfi": Status.VALID,
-    "pulled_out": Status.CARD_ERROR,
-    "garbage": Status.CARD_ERROR,
-}
 
 
 def test_every_scenario_has_an_expected_verdict() -> None:

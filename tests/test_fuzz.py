@@ -13,7 +13,7 @@ from mynacheck.check import CheckOptions, run_check
 from mynacheck.simcard.scenarios import make_card
 from mynacheck.status import Detail, Status
 
-from .test_units import ScriptedConnection
+from .helpers import ScriptedConnection
 
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 INTERESTING_SW = [

@@ -31,33 +31,7 @@ from mynacheck.present.messages import (
 )
 from mynacheck.status import EXIT_CODES, Detail, Status
 
-
-class ScriptedConnection:
-    """Answers from a list and remembers what it was sent."""
-
-    reader = "scripted"
-    simulated = True
-    atr = b""
-    contactless = False
-
-    @property
-    def apdu_count(self) -> int:
-        return len(self.sent)
-
-    def __init__(self, answers: list[bytes]) -> None:
-        self.answers = list(answers)
-        self.sent: list[bytes] = []
-
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
-        self.sent.append(apdu)
-        answer = self.answers.pop(0)
-        return answer[:-2], int.from_bytes(answer[-2:], "big")
-
-    def reset(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+from .helpers import ScriptedConnection
 
 
 def test_build_apdu_short_and_extended() -> None:

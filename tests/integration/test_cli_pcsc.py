@@ -3,15 +3,10 @@ the simulated card: every scenario, and what readers and people do."""
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,31 +14,8 @@ from mynacheck.card.pcsc import PcscConnection, list_readers
 from mynacheck.simcard.scenarios import DEMO_PIN
 from mynacheck.status import Status
 
-from ..test_check import EXPECTED
+from ..helpers import ANCHOR, EXPECTED, MYNACHECK, mynacheck
 from .conftest import InsertCard
-
-MYNACHECK = [sys.executable, "-m", "mynacheck.cli"]
-DATA = Path(__file__).resolve().parents[2] / "src" / "mynacheck" / "simcard" / "data"
-#: Through pcscd the simulated card is a real card to mynacheck: it trusts the
-#: simulator's root only when told to (README "The verdict").
-ANCHOR = ("--trust-anchor", str(DATA / "simulator-root.pem"))
-
-
-def mynacheck(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 30
-) -> tuple[int, dict[str, Any], str]:
-    result = subprocess.run(
-        [*MYNACHECK, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    payload = json.loads(result.stdout) if "--json" in args and result.stdout.strip() else {}
-    return result.returncode, payload, result.stderr
 
 
 @pytest.mark.parametrize("scenario", sorted(EXPECTED))

@@ -17,8 +17,8 @@ import pytest
 from mynacheck.card.profile import JPKI_AID
 from mynacheck.simcard.card import PinFile, SimulatedCard
 
+from ..helpers import ANCHOR, mynacheck
 from .conftest import InsertCard
-from .test_cli_pcsc import ANCHOR, mynacheck
 
 
 def auth_tries(card: SimulatedCard) -> int:
