@@ -13,8 +13,9 @@ from mynacheck.check import CheckOptions, run_check
 from mynacheck.errors import UsageError
 from mynacheck.pin import FixedPin
 from mynacheck.report import CheckReport
-from mynacheck.simcard.card import PinFile, SimulatedCard
+from mynacheck.simcard.card import SimulatedCard
 from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard.model import PinFile
 from mynacheck.simcard.scenarios import DEMO_PIN, SCENARIOS, make_card
 from mynacheck.status import Detail, Status
 from mynacheck.trust import load_certificates_file

@@ -33,7 +33,8 @@ from mynacheck.simcard import (
     data_file,
     make_card,
 )
-from mynacheck.simcard.card import CONTACTLESS_ATR, DEFAULT_ATR, SimulatedCard, parse_command
+from mynacheck.simcard.card import SimulatedCard
+from mynacheck.simcard.model import CONTACTLESS_ATR, DEFAULT_ATR, parse_command
 from mynacheck.simcard.scenarios import AUTH_FILE_SIZE, JLIS_GENERATION_2, load_der, load_key
 from mynacheck.status import Detail
 from mynacheck.trust import load_der_certificate

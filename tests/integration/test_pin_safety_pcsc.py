@@ -15,7 +15,8 @@ import time
 import pytest
 
 from mynacheck.card.profile import JPKI_AID
-from mynacheck.simcard.card import PinFile, SimulatedCard
+from mynacheck.simcard.card import SimulatedCard
+from mynacheck.simcard.model import PinFile
 
 from ..helpers import ANCHOR, mynacheck
 from .conftest import InsertCard

@@ -9,8 +9,9 @@ All certificates and keys are synthetic (``data/README.md``).
 
 from __future__ import annotations
 
-from .card import CardRemoved, CardReset, CardUnresponsive, Quirks, SimulatedCard
+from .card import SimulatedCard
 from .connection import SimulatedConnection
+from .model import CardRemoved, CardReset, CardUnresponsive, Quirks
 from .scenarios import DEMO_PIN, SCENARIOS, Scenario, data_file, make_card
 
 __all__ = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..card import is_contactless, split_response
 from ..errors import CardCommunicationError
 from ..status import Detail
-from .card import CardRemoved, CardUnresponsive, SimulatedCard
+from .card import SimulatedCard
+from .model import CardRemoved, CardUnresponsive
 from .scenarios import make_card
 
 

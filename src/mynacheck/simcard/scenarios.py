@@ -14,15 +14,10 @@ served to pcscd through vpcd is, to mynacheck, a real card: pass that root with
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
-from pathlib import Path
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..card.profile import JPKI_AID, KENKAKU_HOJO_AID, KENMEN_AID
-from ..trust import JLIS_AUTH_ROOTS, shipped_root
-from .card import (
+from .card import SimulatedCard
+from .model import (
     CONTACTLESS_ATR,
     DEFAULT_ATR,
     SW_COMMAND_NOT_ALLOWED,
@@ -34,7 +29,6 @@ from .card import (
     KeyFile,
     PinFile,
     Quirks,
-    SimulatedCard,
 )
 
 #: The auth PIN (4 digits) of every simulated card; also the 券面事項入力補助AP PIN.
@@ -52,52 +46,13 @@ UNKNOWN_ATR = bytes.fromhex("3B80800101")
 #: Size of the simulated EF 000A: the certificate, then filler up to this size.
 AUTH_FILE_SIZE = 2048
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-#: The simulator's root: give it as ``--trust-anchor`` to a card served through pcscd.
-SIMULATOR_ROOT_PEM = "simulator-root.pem"
-#: Stem of the genuine (public) J-LIS generation-2 auth root, for the forged card.
-JLIS_GENERATION_2 = "jlis-auth-ca-2019"
-
-
-def data_file(name: str) -> Path:
-    """Path of a fixture in ``simcard/data`` (``"private-root.pem"``, ``"ee-valid.der"``)."""
-    path = DATA_DIR / name
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    return path
-
-
-@cache
-def load_der(stem: str) -> bytes:
-    """The DER certificate ``<stem>.der`` from ``simcard/data``; for
-    :data:`JLIS_GENERATION_2`, the package's copy of the genuine J-LIS root."""
-    if stem == JLIS_GENERATION_2:
-        (root,) = (root for root in JLIS_AUTH_ROOTS if root.file == f"{stem}.pem")
-        return shipped_root(root)
-    return data_file(f"{stem}.der").read_bytes()
-
-
-@cache
-def load_key(stem: str) -> rsa.RSAPrivateKey:
-    """The synthetic RSA private key ``<stem>.key.pem`` from ``simcard/data``."""
-    # Our own synthetic keys: skip the costly RSA consistency check (~60 ms per key).
-    key = serialization.load_pem_private_key(
-        data_file(f"{stem}.key.pem").read_bytes(), None, unsafe_skip_rsa_key_validation=True
-    )
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError(f"{stem}.key.pem is not an RSA key")
-    return key
-
-
-def _not_a_certificate() -> bytes:
-    """A DER SEQUENCE of the right length that is not a certificate."""
-    inner = b"\x02\x01\x01" + b"\x04\x82\x03\x80" + bytes(range(256)) * 3 + bytes(range(128))
-    return b"\x30\x82" + len(inner).to_bytes(2, "big") + inner
-
-
-def _truncated_certificate() -> bytes:
-    """A header that claims the whole certificate, with only the first 600 bytes present."""
-    return load_der("ee-valid")[:600]
+from .fixtures import DATA_DIR as DATA_DIR  # noqa: E402
+from .fixtures import JLIS_GENERATION_2 as JLIS_GENERATION_2  # noqa: E402
+from .fixtures import SIMULATOR_ROOT_PEM as SIMULATOR_ROOT_PEM  # noqa: E402
+from .fixtures import data_file as data_file  # noqa: E402
+from .fixtures import load_der as load_der  # noqa: E402
+from .fixtures import load_key as load_key  # noqa: E402
+from .fixtures import not_a_certificate, truncated_certificate  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -293,12 +248,12 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
     Scenario(
         "missing_length_mismatch",
         "EF 000A's DER header claims more bytes than the 600-byte file has.",
-        auth_file_content=_truncated_certificate(),
+        auth_file_content=truncated_certificate(),
     ),
     Scenario(
         "missing_unparseable",
         "EF 000A holds a well-formed DER SEQUENCE that is not a certificate.",
-        auth_file_content=_not_a_certificate() + b"\xff" * 256,
+        auth_file_content=not_a_certificate() + b"\xff" * 256,
     ),
     Scenario(
         "missing_empty",

@@ -242,7 +242,7 @@ class VirtualCard:
             self._mark_out()
 
     def _run(self) -> None:
-        from .card import CardRemoved, CardReset, CardUnresponsive
+        from .model import CardRemoved, CardReset, CardUnresponsive
 
         try:
             while not self._stopping.is_set():
