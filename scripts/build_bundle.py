@@ -17,8 +17,8 @@ What it does:
    venv and builds there. ``--find-links DIR`` lets pip take wheels from DIR first
    (``.ci/run`` passes its wheelhouse, where pyscard is already built).
 3. PyInstaller builds into a temporary folder, which is renamed into the cache only
-   when complete, so a cached bundle is never half-built; then it is copied to
-   ``dist/mynacheck``.
+   when complete, so a cached bundle is never half-built (one build at a time per
+   cache: a lock file); then it is copied to ``dist/mynacheck``.
 
 Prints the path of ``dist/mynacheck`` on the last line of stdout.
 """
@@ -26,6 +26,7 @@ Prints the path of ``dist/mynacheck`` on the last line of stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import platform
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +93,34 @@ def python_tag(python: str) -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
+
+
+@contextlib.contextmanager
+def cache_lock(cache: Path) -> Iterator[None]:
+    """One build at a time per cache: two CI runs on one machine share the cache."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".lock", "a+b") as handle:
+        if WINDOWS:
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:  # LK_LOCK gives up after 10 s: keep waiting
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if WINDOWS:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def venv_python(venv: Path) -> Path:
@@ -202,7 +232,11 @@ def main(argv: list[str] | None = None) -> int:
         [*input_files()], python_tag(interpreter or sys.executable), platform.machine()
     )
     cached = cache / "bundle" / f"bundle-{key}"
+    with cache_lock(cache):
+        return build_or_reuse(args, cache, cached, dist)
 
+
+def build_or_reuse(args: argparse.Namespace, cache: Path, cached: Path, dist: Path) -> int:
     if not args.no_cache and cached.is_dir():
         log(f"inputs unchanged: reusing {cached}")
         os.utime(cached)
@@ -215,10 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 install_into_dist(built, dist)
                 print(dist / "mynacheck")
                 return 0
-            if cached.exists():  # another build finished the same inputs meanwhile
-                shutil.rmtree(built)
-            else:
-                os.replace(built, cached)
+            os.replace(built, cached)  # complete, or not there at all
         prune_cache(cache / "bundle", cached)
     install_into_dist(cached, dist)
     log(f"bundle ready: {dist / 'mynacheck'}")
