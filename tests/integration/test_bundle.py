@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ..helpers import ANCHOR  # through pcscd, the simulator's root must be named
 from ..packaging_helpers import ROOT, WINDOWS, missing, run, source_version
 from .conftest import InsertCard, reader_name
 
@@ -137,11 +138,7 @@ def test_readers_through_pcscd(bundle: Path, elsewhere: Path, pcscd: None) -> No
 @pytest.mark.skipif(WINDOWS, reason="pcscd + vsmartcard-vpcd: Linux CI")
 def test_real_check_through_pcscd(bundle: Path, elsewhere: Path, virtual_card: InsertCard) -> None:
     virtual_card("valid")
-    # Through pcscd the simulated card is a real card: where the tree has a root for
-    # the simulator, mynacheck trusts it only when told to.
-    simulator_root = ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"
-    anchor = ["--trust-anchor", str(simulator_root)] if simulator_root.is_file() else []
-    result = _bundled(bundle, elsewhere, "check", "--reader", "0", "--no-pin", "--json", *anchor)
+    result = _bundled(bundle, elsewhere, "check", "--reader", "0", "--no-pin", "--json", *ANCHOR)
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     report = json.loads(result.stdout.decode("utf-8"))
     assert report["status"] == "valid"
