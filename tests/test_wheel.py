@@ -107,6 +107,10 @@ def test_sdist_carries_the_tests_and_fixtures(built: tuple[Path, Path]) -> None:
     ):
         assert needed in names, f"sdist lacks {needed}"
     assert not any("__pycache__" in name for name in names)
+    # The whole tracked tree, so the sdist's tests run as they do here (they read
+    # docs/, fixtures/, the workflow, the spec ...).
+    left_out = sorted(set(_tree_files()) - names)
+    assert not left_out, f"the sdist leaves out {left_out} (MANIFEST.in)"
 
 
 def test_wheel_carries_what_runs_and_no_tests(built: tuple[Path, Path]) -> None:
