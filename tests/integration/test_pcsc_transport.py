@@ -345,6 +345,23 @@ def test_card_reset_by_reader_fails_the_transfer(virtual_card: InsertCard) -> No
     assert inserted.events.count("reset_by_reader") == 1
 
 
+def test_reset_after_a_reader_reset_does_not_depend_on_the_card_side(
+    virtual_card: InsertCard,
+) -> None:
+    """The card side takes its new vpcd line 0.3 s late: the host's cold reset still
+    finds the card, because that line was queued at vpcd before the transfer failed.
+    (Dialled only after the failure, it lost the race to pcscd's presence check about
+    one time in thirty: SCARD_E_NO_SMARTCARD, and the check said card_error.)"""
+    inserted = virtual_card("short_apdu_reset", relink_delay=0.3)
+    with PcscConnection.open(choose_reader("0", list_readers()), exclusive=True) as conn:
+        assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
+        with pytest.raises(CardCommunicationError):
+            conn.send_and_receive(bytes.fromhex("00B08A00000000"))
+        conn.reset()
+        assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
+    assert inserted.events.count("reset_by_reader") == 1
+
+
 def test_reader_resetting_card_on_extended_apdu(virtual_card: InsertCard) -> None:
     """Scenario ``short_apdu_reset``: the JPKI session falls back to short reads."""
     inserted = virtual_card("short_apdu_reset")
