@@ -278,9 +278,7 @@ def write_transcript_atomically(path: str | os.PathLike[str], text: str) -> None
         existing = _existing_target(target, display_path(target))
     except UsageError as error:
         raise FileExistsError(errno.EEXIST, f"not replaced ({error.key})") from None
-    fd, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=_folder(target)
-    )
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=_folder(target))
     try:
         if existing:  # keep the permissions the user gave the file
             os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
@@ -304,7 +302,9 @@ def _link_new(temporary: str, target: Path) -> None:
     try:
         os.link(temporary, target)
     except FileExistsError:
-        raise FileExistsError(errno.EEXIST, "appeared during the card session; not replaced") from None
+        raise FileExistsError(
+            errno.EEXIST, "appeared during the card session; not replaced"
+        ) from None
     except OSError:
         # No hard links here (FAT, some network shares): rename, checking first.
         if os.path.lexists(target):
