@@ -24,6 +24,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -112,6 +113,18 @@ def read_user_file(
     limit = LIMITS[kind]
     if allow_stdin and os.fspath(path) == STDIN_PATH:
         return read_user_stdin(kind)
+    return _with_checked_file(path, limit, lambda fd: _read_at_most(fd, limit + 1))
+
+
+def check_user_file(path: str | os.PathLike[str], kind: FileKind) -> None:
+    """What :func:`read_user_file` would refuse, found out now without reading a byte
+    (for files read only later, after the card: ``--trust-anchor``)."""
+    _with_checked_file(path, LIMITS[kind], lambda fd: b"")
+
+
+def _with_checked_file(
+    path: str | os.PathLike[str], limit: int, read: Callable[[int], bytes]
+) -> bytes:
     shown = display_path(path)
     try:
         fd = os.open(path, _READ_FLAGS)
@@ -123,7 +136,7 @@ def read_user_file(
             raise UsageError("not_a_regular_file", path=shown)
         if info.st_size > limit:
             raise UsageError("file_too_large", path=shown, limit=size_text(limit))
-        data = _read_at_most(fd, limit + 1)
+        data = read(fd)
     except OSError as error:
         raise UsageError(
             "file_unreadable", path=shown, reason=_reason(error), errno=error.errno
