@@ -443,3 +443,20 @@ def test_wait_for_removal(virtual_card: InsertCard) -> None:
     assert time.monotonic() - started < 3
     timer.join()
     insert_and_wait(inserted, 0)  # back in, for the fixture to remove
+
+
+def test_connect_right_after_the_card_is_pulled_is_no_card(virtual_card: InsertCard) -> None:
+    """pcscd still says "present" until its next poll (400 ms); the connect fails
+    with SCARD_W_UNPOWERED_CARD, and a second look at the reader says no_card."""
+    inserted = virtual_card(EchoCard())
+    reader = choose_reader("0", list_readers())
+    PcscConnection.open(reader, exclusive=False).close()  # leaves the card unpowered
+    inserted.remove()
+    started = time.monotonic()
+    with pytest.raises(NoCardError) as caught:
+        PcscConnection.open(reader, exclusive=True)
+    assert time.monotonic() - started < 1.0
+    assert caught.value.info["pcsc_error"] in (
+        "SCARD_W_UNPOWERED_CARD",  # before pcscd's poll: the case this is about
+        "SCARD_E_NO_SMARTCARD",  # the poll came first
+    )
