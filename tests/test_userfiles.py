@@ -255,7 +255,7 @@ def unprivileged_copy() -> Iterator[tuple[Path, list[str]]]:
     work = Path(tempfile.mkdtemp(prefix="mynacheck-perm-"))
     try:
         shutil.copytree(SRC / "mynacheck", work / "src" / "mynacheck")
-        for root, dirs, files in os.walk(work):
+        for root, _dirs, files in os.walk(work):
             os.chmod(root, 0o755)
             for name in files:
                 os.chmod(os.path.join(root, name), 0o644)
