@@ -50,7 +50,7 @@ class FakeScard(SimpleNamespace):
         return S.SCARD_S_SUCCESS, "context"
 
     def SCardReleaseContext(self, context: str) -> int:
-        return S.SCARD_S_SUCCESS
+        return int(S.SCARD_S_SUCCESS)
 
     def SCardConnect(self, context: str, reader: str, share: int, protocols: int) -> Any:
         self.connected_at = time.monotonic()

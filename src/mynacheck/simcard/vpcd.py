@@ -449,8 +449,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.list:
-        for name in _scenario_names():
-            print(name)
+        try:
+            print("\n".join(_scenario_names()), flush=True)
+        except BrokenPipeError:  # `mynacheck-sim --list | head`: fine, say nothing
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     try:
         card = _make_card(args.scenario)
