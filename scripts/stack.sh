@@ -12,7 +12,9 @@
 #                    stopped for it (systemd units with systemctl, else by pid) and
 #                    started again on exit, as it was (`systemctl start`, or its own
 #                    command line): a workstation's real reader works afterwards as before.
-#                    Whatever this starts, it stops on exit (an EXIT trap).
+#                    Whatever this starts, it stops on exit (an EXIT trap). The PID of the
+#                    pcscd started here is in $MYNACHECK_PCSCD_PIDFILE (a test that restarts
+#                    pcscd writes the new PID there; that one is stopped on exit).
 # The caller sets LOG_PREFIX and runs from the repository root.
 
 APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc python3-dev)
@@ -63,6 +65,7 @@ stack_venv() {
 # -- pcscd ------------------------------------------------------------------------------
 
 started_pcscd=""        # pid of the pcscd started here: stopped on exit
+export MYNACHECK_PCSCD_PIDFILE="${MYNACHECK_PCSCD_PIDFILE:-${TMPDIR:-/tmp}/mynacheck-pcscd.pid}"
 stopped_units=()        # systemd units stopped here: started again on exit
 stopped_pcscd_cmd=()    # command line of a pcscd (not systemd's) stopped here: run again on exit
 
@@ -117,11 +120,21 @@ restore_pcscd() {
 }
 
 stop_started_pcscd() {
-    if [[ -n "$started_pcscd" ]] && kill -0 "$started_pcscd" 2>/dev/null; then
+    [[ -n "$started_pcscd" ]] || return 0
+    local recorded
+    recorded="$(cat "$MYNACHECK_PCSCD_PIDFILE" 2>/dev/null || true)"
+    if [[ "$recorded" =~ ^[0-9]+$ && "$recorded" != "$started_pcscd" ]] &&
+        kill -0 "$recorded" 2>/dev/null; then
+        log "stopping the pcscd a test restarted in its place (pid $recorded)"
+        kill "$recorded" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$recorded" 2>/dev/null || break; sleep 0.1; done
+    fi
+    if kill -0 "$started_pcscd" 2>/dev/null; then
         log "stopping the pcscd started here (pid $started_pcscd)"
         kill "$started_pcscd" 2>/dev/null || true
         wait "$started_pcscd" 2>/dev/null || true
     fi
+    rm -f "$MYNACHECK_PCSCD_PIDFILE"
     started_pcscd=""
 }
 
@@ -146,6 +159,7 @@ stack_pcscd() {
     log "starting pcscd"
     pcscd --foreground >/dev/null 2>&1 &
     started_pcscd=$!
+    printf '%s\n' "$started_pcscd" >"$MYNACHECK_PCSCD_PIDFILE"
     for _ in $(seq 100); do
         vpcd_visible && break
         kill -0 "$started_pcscd" 2>/dev/null || { log "pcscd exited"; exit 1; }

@@ -121,6 +121,10 @@ class Stand:
     _spawned: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
+    def pidfile(self) -> Path:
+        return self.root / "pcscd.pidfile"
+
+    @property
     def calls(self) -> list[str]:
         path = self.root / "calls"
         return path.read_text().splitlines() if path.exists() else []
@@ -174,6 +178,7 @@ class Stand:
             source {ROOT / "scripts" / "stack.sh"}
             stack_pcscd
             echo "ready: $(opensc-tool --list-readers)" >>"$FAKE/calls"
+            echo "pidfile: $(cat "$MYNACHECK_PCSCD_PIDFILE" 2>/dev/null)" >>"$FAKE/calls"
             """
         )
         return subprocess.run(
@@ -183,6 +188,7 @@ class Stand:
                 "FAKE": str(self.root),
                 "PATH": f"{self.root / 'bin'}:/usr/bin:/bin",
                 "LOG_PREFIX": "test",
+                "MYNACHECK_PCSCD_PIDFILE": str(self.pidfile),
             },
             capture_output=True,
             text=True,
@@ -258,6 +264,34 @@ def test_a_pcscd_outside_systemd_is_run_again_with_its_own_arguments(stand: Stan
     assert stand.calls.count("pcscd --auto-exit --debug") == 2  # before, and put back
 
 
+def test_a_pcscd_restarted_by_a_test_is_the_one_stopped(stand: Stand) -> None:
+    """test_service_restart.py restarts the set-up's pcscd and writes the new PID."""
+    script = textwrap.dedent(
+        f"""\
+        set -euo pipefail
+        source {ROOT / "scripts" / "stack.sh"}
+        stack_pcscd
+        kill "$(cat "$MYNACHECK_PCSCD_PIDFILE")"
+        setsid pcscd --foreground </dev/null >/dev/null 2>&1 &
+        echo $! >"$MYNACHECK_PCSCD_PIDFILE"
+        echo "restarted: $!" >>"$FAKE/calls"
+        """
+    )
+    (stand.root / "driver-installed").touch()
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env={**os.environ, "FAKE": str(stand.root), "LOG_PREFIX": "test",
+             "PATH": f"{stand.root / 'bin'}:/usr/bin:/bin",
+             "MYNACHECK_PCSCD_PIDFILE": str(stand.pidfile)},
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    restarted = next(c for c in stand.calls if c.startswith("restarted: ")).split()[1]
+    assert stand.calls[-1] == f"pcscd {restarted} stopped"
+    _wait_for(lambda: stand.live_pcscds() == [])
+    assert not stand.pidfile.exists()
+
+
 def test_a_pcscd_that_already_shows_the_readers_is_left_alone(stand: Stand) -> None:
     stand.start_pcscd("--foreground", driver=True)
     before = stand.live_pcscds()
@@ -275,6 +309,8 @@ def test_without_a_pcscd_one_is_started_and_stopped_and_nothing_else(stand: Stan
     assert result.returncode == 0, result.stderr
     calls = [c for c in stand.calls if not c.startswith("systemctl is-active")]
     assert calls[0] == "pcscd --foreground"
-    assert calls[-1].endswith("stopped")
+    ours = next(c for c in calls if c.startswith("pidfile: ")).split()[1]  # for the tests
+    assert calls[-1] == f"pcscd {ours} stopped"
+    assert not stand.pidfile.exists()
     assert not any(c.startswith("systemctl start") for c in calls)
     _wait_for(lambda: stand.live_pcscds() == [])
