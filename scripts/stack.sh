@@ -1,23 +1,35 @@
 # Shared by .ci/run and scripts/demo (sourced, not run): the real PC/SC stack with
 # vsmartcard-vpcd's virtual readers, and the project's venv, on Debian as root.
 #
-#   stack_setup   1. apt: pcscd + vsmartcard-vpcd (the virtual readers) + what pip needs
-#                    to build pyscard (no Linux wheel: libpcsclite-dev, swig, gcc, python3-dev)
-#                 2. .venv with `pip install -e '.[test]'` (skipped while pyproject.toml is unchanged)
-#                 3. pcscd showing vpcd's two readers: started here unless one already
-#                    serves them; a pcscd started before vpcd was installed is restarted.
-#                    Whatever this starts, it stops on exit (an EXIT trap).
+#   stack_setup   1. stack_packages: apt: pcscd + vsmartcard-vpcd (the virtual readers) +
+#                    what pip needs to build pyscard (no Linux wheel: libpcsclite-dev, swig,
+#                    gcc, python3-dev)
+#                 2. stack_venv: .venv with `pip install -e '.[test]'` (skipped while
+#                    pyproject.toml is unchanged)
+#                 3. stack_pcscd: pcscd showing vpcd's two readers: the running one if it
+#                    serves them already; else one started here. A pcscd that runs without
+#                    the vpcd driver (started before vsmartcard-vpcd was installed) is
+#                    stopped for it (systemd units with systemctl, else by pid) and
+#                    started again on exit, as it was (`systemctl start`, or its own
+#                    command line): a workstation's real reader works afterwards as before.
+#                    Whatever this starts, it stops on exit (an EXIT trap). The PID of the
+#                    pcscd started here is in $MYNACHECK_PCSCD_PIDFILE (a test that restarts
+#                    pcscd writes the new PID there; that one is stopped on exit).
 # The caller sets LOG_PREFIX and runs from the repository root.
 
 APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc python3-dev)
+VPCD_READER="Virtual PCD 00 00"
 
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-stack}" "$*" >&2; }
 
 stack_setup() {
-    VPCD_READER="Virtual PCD 00 00"
+    stack_packages
+    stack_venv
+    stack_pcscd
+}
 
-    # -- 1. system packages ---------------------------------------------------------------
-    missing=()
+stack_packages() {
+    local package missing=()
     for package in "${APT_PACKAGES[@]}"; do
         if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
             missing+=("$package")
@@ -32,9 +44,10 @@ stack_setup() {
     else
         log "system packages already installed"
     fi
+}
 
-    # -- 2. virtualenv ----------------------------------------------------------------------
-    stamp=.venv/.ci-installed
+stack_venv() {
+    local stamp=.venv/.ci-installed want
     want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
     if [[ ! -x .venv/bin/python ]]; then
         log "creating .venv"
@@ -47,52 +60,110 @@ stack_setup() {
     else
         log ".venv up to date"
     fi
+}
 
-    # -- 3. pcscd ---------------------------------------------------------------------------
+# -- pcscd ------------------------------------------------------------------------------
+
+started_pcscd=""        # pid of the pcscd started here: stopped on exit
+export MYNACHECK_PCSCD_PIDFILE="${MYNACHECK_PCSCD_PIDFILE:-${TMPDIR:-/tmp}/mynacheck-pcscd.pid}"
+stopped_units=()        # systemd units stopped here: started again on exit
+stopped_pcscd_cmd=()    # command line of a pcscd (not systemd's) stopped here: run again on exit
+
+vpcd_visible() { opensc-tool --list-readers 2>/dev/null | grep -q "$VPCD_READER"; }
+
+systemd_pcscd_units() {
+    # The pcscd units systemd has active right now (none without systemd).
+    command -v systemctl >/dev/null 2>&1 || return 0
+    local unit
+    for unit in pcscd.socket pcscd.service; do
+        if systemctl is-active --quiet "$unit" 2>/dev/null; then printf '%s\n' "$unit"; fi
+    done
+}
+
+stop_running_pcscd() {
+    local units pid pids
+    mapfile -t units < <(systemd_pcscd_units)
+    if ((${#units[@]})); then
+        log "stopping the system pcscd (${units[*]}); it is started again on exit"
+        systemctl stop pcscd.service pcscd.socket 2>/dev/null || true
+        stopped_units+=("${units[@]}")
+    fi
+    pids="$(pgrep -x pcscd || true)"
+    [[ -n "$pids" ]] || return 0
+    if ((${#units[@]} == 0)); then
+        pid="${pids%%$'\n'*}"
+        mapfile -d '' -t stopped_pcscd_cmd <"/proc/$pid/cmdline" || true
+        log "stopping pcscd (pid $pid: ${stopped_pcscd_cmd[*]}); it is started again on exit"
+    fi
+    # shellcheck disable=SC2086  # one pid per word
+    kill $pids 2>/dev/null || true
+    for _ in $(seq 50); do
+        # shellcheck disable=SC2086
+        kill -0 $pids 2>/dev/null || break
+        sleep 0.1
+    done
+}
+
+restore_pcscd() {
+    # Put back what stop_running_pcscd took away (after ours has gone).
+    if ((${#stopped_units[@]})); then
+        log "starting the system pcscd again: systemctl start ${stopped_units[*]}"
+        systemctl start "${stopped_units[@]}" ||
+            log "could not start ${stopped_units[*]}: run 'systemctl start pcscd'"
+        stopped_units=()
+    fi
+    if ((${#stopped_pcscd_cmd[@]})); then
+        log "starting the pcscd that ran before again: ${stopped_pcscd_cmd[*]}"
+        setsid "${stopped_pcscd_cmd[@]}" </dev/null >/dev/null 2>&1 &
+        stopped_pcscd_cmd=()
+    fi
+}
+
+stop_started_pcscd() {
+    [[ -n "$started_pcscd" ]] || return 0
+    local recorded
+    recorded="$(cat "$MYNACHECK_PCSCD_PIDFILE" 2>/dev/null || true)"
+    if [[ "$recorded" =~ ^[0-9]+$ && "$recorded" != "$started_pcscd" ]] &&
+        kill -0 "$recorded" 2>/dev/null; then
+        log "stopping the pcscd a test restarted in its place (pid $recorded)"
+        kill "$recorded" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$recorded" 2>/dev/null || break; sleep 0.1; done
+    fi
+    if kill -0 "$started_pcscd" 2>/dev/null; then
+        log "stopping the pcscd started here (pid $started_pcscd)"
+        kill "$started_pcscd" 2>/dev/null || true
+        wait "$started_pcscd" 2>/dev/null || true
+    fi
+    rm -f "$MYNACHECK_PCSCD_PIDFILE"
     started_pcscd=""
-    cleanup() {
-        if [[ -n "$started_pcscd" ]] && kill -0 "$started_pcscd" 2>/dev/null; then
-            log "stopping the pcscd started here (pid $started_pcscd)"
-            kill "$started_pcscd" 2>/dev/null || true
-            wait "$started_pcscd" 2>/dev/null || true
-        fi
-    }
+}
+
+cleanup() {
+    stop_started_pcscd
+    restore_pcscd
+}
+
+stack_pcscd() {
     trap cleanup EXIT
     trap 'exit 130' INT TERM
-
-    vpcd_visible() { opensc-tool --list-readers 2>/dev/null | grep -q "$VPCD_READER"; }
-
-    stop_running_pcscd() {
-        if command -v systemctl >/dev/null && systemctl is-active --quiet pcscd 2>/dev/null; then
-            systemctl stop pcscd.service pcscd.socket 2>/dev/null || true
-        fi
-        local pid
-        pid="$(cat /run/pcscd/pcscd.pid 2>/dev/null || pgrep -x pcscd || true)"
-        if [[ -n "$pid" ]]; then
-            kill $pid 2>/dev/null || true
-            for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-        fi
-    }
-
-    if pgrep -x pcscd >/dev/null; then
-        if $vpcd_newly_installed || ! vpcd_visible; then
-            # Started (by the package install, or earlier) before the vpcd driver
-            # was there: it will never show the virtual readers.
-            log "restarting pcscd so it loads the vpcd driver"
-            stop_running_pcscd
-        else
-            log "pcscd already running with the vpcd readers"
-        fi
+    if ! ${vpcd_newly_installed:-false} && vpcd_visible; then
+        log "pcscd already running with the vpcd readers"
+        return 0
     fi
-    if ! pgrep -x pcscd >/dev/null; then
-        log "starting pcscd"
-        pcscd --foreground >/dev/null 2>&1 &
-        started_pcscd=$!
-        for _ in $(seq 100); do
-            vpcd_visible && break
-            kill -0 "$started_pcscd" 2>/dev/null || { log "pcscd exited"; exit 1; }
-            sleep 0.1
-        done
-        vpcd_visible || { log "pcscd does not show '$VPCD_READER'"; exit 1; }
+    if pgrep -x pcscd >/dev/null || [[ -n "$(systemd_pcscd_units)" ]]; then
+        # Started (by the package install, or earlier) before the vpcd driver was
+        # there: it will never show the virtual readers.
+        log "restarting pcscd so it loads the vpcd driver"
+        stop_running_pcscd
     fi
+    log "starting pcscd"
+    pcscd --foreground >/dev/null 2>&1 &
+    started_pcscd=$!
+    printf '%s\n' "$started_pcscd" >"$MYNACHECK_PCSCD_PIDFILE"
+    for _ in $(seq 100); do
+        vpcd_visible && break
+        kill -0 "$started_pcscd" 2>/dev/null || { log "pcscd exited"; exit 1; }
+        sleep 0.1
+    done
+    vpcd_visible || { log "pcscd does not show '$VPCD_READER'"; exit 1; }
 }

@@ -144,7 +144,9 @@ def test_transcript_round_trip_redacts_pin() -> None:
 
 
 def test_replay_fails_on_unexpected_command_and_counts_leftovers() -> None:
-    entries, _ = parse_transcript("> 00 A4 04 0C\n< 90 00\n> 00 B0 00 00 00\n< 90 00\n")
+    entries, _ = parse_transcript(
+        "# mynacheck transcript 1\n> 00 A4 04 0C\n< 90 00\n> 00 B0 00 00 00\n< 90 00\n"
+    )
     replay = ReplayConnection(entries)
     with pytest.raises(TranscriptError):
         replay.send_and_receive(bytes.fromhex("00A4020C"))
@@ -155,7 +157,9 @@ def test_replay_fails_on_unexpected_command_and_counts_leftovers() -> None:
 
 @pytest.mark.parametrize("bad", ["> 00 A4\n", "< 90 00\n", "> 0G\n< 90 00\n", "> 00\n< !boom\n"])
 def test_malformed_transcripts_are_rejected(bad: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="line"):
+        parse_transcript("# mynacheck transcript 1\n" + bad)
+    with pytest.raises(ValueError, match="not a mynacheck transcript"):
         parse_transcript(bad)
 
 

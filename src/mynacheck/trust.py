@@ -29,6 +29,7 @@ from cryptography.x509.oid import NameOID
 
 from .errors import UsageError
 from .status import Detail
+from .userfiles import read_user_file
 
 _DER = Encoding.DER
 
@@ -217,10 +218,7 @@ def anchors_folder() -> Path:
 
 def load_certificates_file(path: Path) -> list[bytes]:
     """DER of every certificate in a PEM or DER file; UsageError if there is none."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError("file_unreadable", path=str(path), reason=error.strerror) from error
+    raw = read_user_file(path, "certificate")  # bounded; UsageError if not a readable file
     return certificates_in(raw, str(path))
 
 

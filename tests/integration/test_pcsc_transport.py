@@ -345,6 +345,23 @@ def test_card_reset_by_reader_fails_the_transfer(virtual_card: InsertCard) -> No
     assert inserted.events.count("reset_by_reader") == 1
 
 
+def test_reset_after_a_reader_reset_does_not_depend_on_the_card_side(
+    virtual_card: InsertCard,
+) -> None:
+    """The card side takes its new vpcd line 0.3 s late: the host's cold reset still
+    finds the card, because that line was queued at vpcd before the transfer failed.
+    (Dialled only after the failure, it lost the race to pcscd's presence check about
+    one time in thirty: SCARD_E_NO_SMARTCARD, and the check said card_error.)"""
+    inserted = virtual_card("short_apdu_reset", relink_delay=0.3)
+    with PcscConnection.open(choose_reader("0", list_readers()), exclusive=True) as conn:
+        assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
+        with pytest.raises(CardCommunicationError):
+            conn.send_and_receive(bytes.fromhex("00B08A00000000"))
+        conn.reset()
+        assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
+    assert inserted.events.count("reset_by_reader") == 1
+
+
 def test_reader_resetting_card_on_extended_apdu(virtual_card: InsertCard) -> None:
     """Scenario ``short_apdu_reset``: the JPKI session falls back to short reads."""
     inserted = virtual_card("short_apdu_reset")
@@ -426,3 +443,20 @@ def test_wait_for_removal(virtual_card: InsertCard) -> None:
     assert time.monotonic() - started < 3
     timer.join()
     insert_and_wait(inserted, 0)  # back in, for the fixture to remove
+
+
+def test_connect_right_after_the_card_is_pulled_is_no_card(virtual_card: InsertCard) -> None:
+    """pcscd still says "present" until its next poll (400 ms); the connect fails
+    with SCARD_W_UNPOWERED_CARD, and a second look at the reader says no_card."""
+    inserted = virtual_card(EchoCard())
+    reader = choose_reader("0", list_readers())
+    PcscConnection.open(reader, exclusive=False).close()  # leaves the card unpowered
+    inserted.remove()
+    started = time.monotonic()
+    with pytest.raises(NoCardError) as caught:
+        PcscConnection.open(reader, exclusive=True)
+    assert time.monotonic() - started < 1.0
+    assert caught.value.info["pcsc_error"] in (
+        "SCARD_W_UNPOWERED_CARD",  # before pcscd's poll: the case this is about
+        "SCARD_E_NO_SMARTCARD",  # the poll came first
+    )

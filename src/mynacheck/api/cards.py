@@ -203,7 +203,7 @@ def open_card(
         raise InputError("bad_wait", value=str(wait))
     record_path = Path(record) if record is not None else None
     if record_path is not None:
-        from ..card.replay import check_record_target
+        from ..userfiles import check_record_target
 
         check_record_target(record_path)
     connection, replaying, removal = _connect(reader, wait, simulate, replay, cancel)

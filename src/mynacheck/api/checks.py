@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
-from ..errors import InputError
 from ..pin import FixedPin, PinSource
 from ..report import CheckReport, KeyProof, PinReport
 from ..status import Detail, Status
@@ -234,9 +233,10 @@ def _checked_anchor(item: object) -> AnchorLike:
     if isinstance(item, (bytes, bytearray)):
         return bytes(item)
     if isinstance(item, (str, os.PathLike)):
+        from ..userfiles import check_user_file
+
         path = Path(item)
-        if not path.exists():
-            raise InputError("file_unreadable", path=str(path), reason="not found")
+        check_user_file(path, "certificate")  # missing, a FIFO, too large: now, not later
         return path
     raise TypeError(f"a trust anchor is bytes or a path, not {type(item).__name__}")
 

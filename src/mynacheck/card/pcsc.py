@@ -395,6 +395,54 @@ _REMOVED_DURING_TRANSMIT = (
 )
 
 
+#: How a connect fails when the card left a moment ago and PC/SC has not polled the
+#: reader since: it still says "present", so pcscd tries to power the card up
+#: (SCARD_W_UNPOWERED_CARD) or talk to it (UNRESPONSIVE, NOT_TRANSACTED, F_COMM_ERROR).
+_MAYBE_JUST_PULLED_OUT = (
+    "SCARD_W_UNPOWERED_CARD",
+    "SCARD_W_UNRESPONSIVE_CARD",
+    "SCARD_E_NOT_TRANSACTED",
+    "SCARD_F_COMM_ERROR",
+)
+
+
+#: pcscd polls a reader without card-change interrupts every 400 ms (measured through
+#: vpcd: the pulled card shows gone 0.40 s after the failed connect); the rest is
+#: room for a loaded machine.
+_SECOND_LOOK = 0.6
+
+
+def _card_left(context: _Context, reader: str, timeout: float = _SECOND_LOOK) -> bool:
+    """After a failed connect: does the reader turn out empty within one reader poll?
+
+    A card pulled out just before the connect shows as gone within ``timeout``;
+    a card that stays present is really mute: False.
+    """
+    scard = _scard()
+    gone = scard.SCARD_STATE_EMPTY | scard.SCARD_STATE_UNAVAILABLE | scard.SCARD_STATE_UNKNOWN
+    deadline = time.monotonic() + timeout
+    known = scard.SCARD_STATE_UNAWARE
+    wait_ms = 0  # the first look answers at once with the current state
+    while True:
+        try:
+            code, states = context.status_change([(reader, known)], wait_ms)
+        except CheckError:
+            return False
+        if _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
+            return True  # the reader went away, and the card with it
+        if code == scard.SCARD_S_SUCCESS and states:
+            event = states[0][1]
+            if event & gone:
+                return True
+            known = event & ~scard.SCARD_STATE_CHANGED
+        elif code != _code("SCARD_E_TIMEOUT") or known == scard.SCARD_STATE_UNAWARE:
+            return False
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        wait_ms = _slice_ms(remaining)
+
+
 class PcscConnection:
     """A card in a PC/SC reader; implements :class:`mynacheck.card.Connection`.
 
@@ -422,7 +470,9 @@ class PcscConnection:
         """Connect to the card in ``reader`` (T=1 or T=0). Needs a card present.
 
         ``exclusive`` keeps other programs off the card for the whole check
-        (use it around VERIFY). Raises :class:`NoCardError`,
+        (use it around VERIFY). Raises :class:`NoCardError` (also when the
+        connect fails because the card was just pulled out, which PC/SC may not
+        have noticed yet: the reader is looked at again for up to 0.6 s),
         :class:`CardBusyError`, :class:`NoReaderError` or
         :class:`CardCommunicationError` (the card does not answer reset).
         """
@@ -440,6 +490,8 @@ class PcscConnection:
             except scard.error as error:
                 raise PcscUnavailableError(info={"pcsc_error": str(error)}) from None
             if code != scard.SCARD_S_SUCCESS:
+                if _is(code, *_MAYBE_JUST_PULLED_OUT) and _card_left(context, reader.name):
+                    raise NoCardError(info=_info(code, reader=reader.name))
                 _raise_connect_error(code, reader.name)
             try:
                 connection = cls(context, handle, int(protocol), reader.name, share)

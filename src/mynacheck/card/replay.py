@@ -15,8 +15,11 @@ Format (one exchange per pair of lines; ``#`` comments)::
 
 Command lines start ``>``, responses ``<`` (data then SW1 SW2), ``!`` marks a
 power cycle. ``**`` is a redacted byte: VERIFY data (the PIN) is always
-written that way, and matches any byte on replay. A response ``!name`` is a
-transport failure (``card_removed``, ``card_unresponsive``).
+written that way, and matches any byte on replay; a transcript with PIN bytes
+in clear is refused. A response ``!name`` is a transport failure
+(``card_removed``, ``card_unresponsive``). The header line must come before
+the first exchange (comment lines may precede it); a file without it is not
+read further, and no error quotes more than a few escaped characters of a line.
 """
 
 from __future__ import annotations
@@ -27,10 +30,18 @@ from pathlib import Path
 
 from ..errors import CardCommunicationError, CheckError
 from ..status import Detail, Status
+from ..userfiles import (
+    TRANSCRIPT_HEADER,
+    display_path,
+    excerpt,
+    read_user_file,
+    write_transcript_atomically,
+)
 from . import Connection, is_contactless
-from .apdu import carries_pin
+from .apdu import PIN_INSTRUCTIONS, carries_pin
 
-HEADER = "# mynacheck transcript 1"
+HEADER = TRANSCRIPT_HEADER
+_FORMAT_MARK = "# mynacheck transcript "
 NOTICE = (
     "# This file holds the card's user-authentication certificate (no personal data,\n"
     "# but a serial number unique to the card). PIN bytes are redacted as **."
@@ -74,7 +85,7 @@ def _hex(values: Iterable[int | None]) -> str:
 
 
 def format_transcript(entries: Iterable[Entry], reader: str, atr: bytes) -> str:
-    lines = [HEADER, NOTICE, f"# reader: {reader}", f"# atr: {_hex(atr)}"]
+    lines = [HEADER, NOTICE, f"# reader: {excerpt(reader, 200)}", f"# atr: {_hex(atr)}"]
     for entry in entries:
         if isinstance(entry, Reset):
             lines.append("! reset")
@@ -89,14 +100,27 @@ def format_transcript(entries: Iterable[Entry], reader: str, atr: bytes) -> str:
 
 
 def parse_transcript(text: str) -> tuple[list[Entry], dict[str, str]]:
-    """Entries and ``# key: value`` headers; ValueError with the line number if malformed."""
+    """Entries and ``# key: value`` headers; ValueError with the line number if malformed.
+
+    The text must hold the header line before its first exchange; until then
+    nothing of it is quoted in an error (it may be any file at all).
+    """
     entries: list[Entry] = []
     headers: dict[str, str] = {}
     pending: tuple[tuple[int | None, ...], int] | None = None
-    for number, raw in enumerate(text.splitlines(), 1):
+    seen_header = False
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
         line = raw.strip()
         if not line:
             continue
+        if not seen_header:
+            if line == HEADER:
+                seen_header = True
+                continue
+            if line.startswith(_FORMAT_MARK):
+                raise ValueError(f"line {number}: a transcript format this version cannot read")
+            if not line.startswith("#"):
+                raise ValueError(f"not a mynacheck transcript (no '{HEADER}' line)")
         if line.startswith("#"):
             key, sep, value = line[1:].partition(":")
             if sep:
@@ -106,21 +130,33 @@ def parse_transcript(text: str) -> tuple[list[Entry], dict[str, str]]:
         if kind == "!" and body == "reset" and pending is None:
             entries.append(Reset(number))
         elif kind == ">" and pending is None:
-            pending = (_parse_hex(body, number, allow_redacted=True), number)
+            pending = (_parse_command(body, number), number)
         elif kind == "<" and pending is not None:
             if body.startswith("!"):
                 if body[1:] not in _FAILURES:
-                    raise ValueError(f"line {number}: unknown failure {body!r}")
+                    raise ValueError(f"line {number}: unknown failure '{excerpt(body)}'")
                 entries.append(Exchange(pending[0], None, body[1:], pending[1]))
             else:
                 response = _parse_hex(body, number, allow_redacted=False)
                 entries.append(Exchange(pending[0], bytes(response), None, pending[1]))  # type: ignore[arg-type]
             pending = None
         else:
-            raise ValueError(f"line {number}: unexpected {line[:20]!r}")
+            raise ValueError(f"line {number}: unexpected '{excerpt(line)}'")
+    if not seen_header:
+        raise ValueError(f"not a mynacheck transcript (no '{HEADER}' line)")
     if pending is not None:
         raise ValueError(f"line {pending[1]}: command without a response")
     return entries, headers
+
+
+def _parse_command(body: str, number: int) -> tuple[int | None, ...]:
+    command = _parse_hex(body, number, allow_redacted=True)
+    # A PIN is written down only as **: a file with one in clear did not come
+    # from mynacheck, and replaying it would put the PIN where it does not belong.
+    in_clear = any(value is not None for value in command[5:])
+    if len(command) > 5 and command[1] in PIN_INSTRUCTIONS and in_clear:
+        raise ValueError(f"line {number}: PIN bytes in clear (a transcript holds them as **)")
+    return command
 
 
 def _parse_hex(body: str, number: int, *, allow_redacted: bool) -> tuple[int | None, ...]:
@@ -130,11 +166,11 @@ def _parse_hex(body: str, number: int, *, allow_redacted: bool) -> tuple[int | N
             values.append(None)
             continue
         if len(token) % 2:
-            raise ValueError(f"line {number}: odd hex {token!r}")
+            raise ValueError(f"line {number}: odd hex '{excerpt(token)}'")
         try:
             values.extend(bytes.fromhex(token))
         except ValueError:
-            raise ValueError(f"line {number}: not hex: {token!r}") from None
+            raise ValueError(f"line {number}: not hex: '{excerpt(token)}'") from None
     return tuple(values)
 
 
@@ -151,11 +187,28 @@ class ReplayConnection:
 
     @classmethod
     def from_file(cls, path: Path) -> ReplayConnection:
-        entries, headers = parse_transcript(path.read_text(encoding="utf-8"))
+        """Read a transcript file (at most 1 MiB, a regular file).
+
+        Raises :class:`~mynacheck.errors.UsageError` for a file that cannot be
+        read at all, ValueError (path and line, no content) for one that is not
+        a well-formed transcript.
+        """
+        raw = read_user_file(path, "transcript")
+        shown = display_path(path)
+        try:
+            entries, headers = parse_transcript(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ValueError(f"{shown}: not a mynacheck transcript (not UTF-8 text)") from None
+        except ValueError as error:
+            raise ValueError(f"{shown}: {error}") from None
+        try:
+            atr = bytes.fromhex(headers.get("atr", "").replace(" ", ""))
+        except ValueError:
+            raise ValueError(f"{shown}: the atr line is not hex") from None
         if not entries:
-            raise ValueError(f"{path}: no exchanges recorded")
-        atr = bytes.fromhex(headers.get("atr", "").replace(" ", ""))
-        return cls(entries, f"replay: {headers.get('reader', path.name)}", atr)
+            raise ValueError(f"{shown}: no exchanges recorded")
+        reader = excerpt(headers.get("reader", path.name), 200)
+        return cls(entries, f"replay: {reader}", atr)
 
     def _next(self, wanted: str) -> Entry:
         if not self._remaining:
@@ -264,15 +317,6 @@ class RecordingConnection:
         self.inner.close()
 
     def save(self, path: Path) -> None:
-        path.write_text(format_transcript(self.entries, self.reader, self.atr), encoding="utf-8")
-
-
-def check_record_target(path: Path) -> None:
-    """``record=``: a usage error now, before the card, not a lost transcript after it."""
-    import os
-
-    from ..errors import InputError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise InputError("file_unwritable", path=str(path))
+        """Write the transcript (see :func:`~mynacheck.userfiles.write_transcript_atomically`:
+        a new file or the replacement of a transcript; OSError otherwise)."""
+        write_transcript_atomically(path, format_transcript(self.entries, self.reader, self.atr))

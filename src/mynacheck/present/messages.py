@@ -362,6 +362,34 @@ USAGE: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Files and paths the user hands us (userfiles.py).
+USAGE.update(
+    {
+        "file_too_large": (
+            "{path} は大きすぎます ({limit} まで)。指定したファイルが正しいか確認してください。",
+            "{path} is too large (at most {limit}): is it the right file?",
+        ),
+        "not_a_regular_file": (
+            "{path} は通常のファイルではありません (フォルダー、パイプ、デバイスなど)。",
+            "{path} is not a regular file (it is a folder, a pipe or a device).",
+        ),
+        "record_symlink": (
+            "{path} はシンボリックリンクです。記録はリンクの先には書きません。リンクではないファイル名を指定してください。",
+            "{path} is a symbolic link; a transcript is never written through one. "
+            "Give a plain file name.",
+        ),
+        "record_not_transcript": (
+            "{path} は既にあり、mynacheck の記録ファイルではないため上書きしません。新しいファイル名を指定してください。",
+            "{path} exists and is not a mynacheck transcript, so it is not overwritten. "
+            "Give a new file name.",
+        ),
+        "record_unwritable": (
+            "記録を {path} に書き込めません: {reason}",
+            "cannot write the transcript to {path}: {reason}",
+        ),
+    }
+)
+
 LABELS: dict[str, tuple[str, str]] = {
     "tally_not_written": (
         "集計ファイルに記録できませんでした ({reason})。判定の結果は変わりません。",

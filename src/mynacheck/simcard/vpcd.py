@@ -24,10 +24,10 @@ answered with the response APDU (extended lengths pass through).
     with ``SCARD_E_NOT_TRANSACTED``, then with ``SCARD_W_REMOVED_CARD``.
   - ``CardUnresponsive`` / ``CardReset`` (the ``short_apdu_reset`` quirk: a
     reader that resets the card rather than carry an extended APDU):
-    transfer error, then we connect again at once. vpcd takes the new
-    connection before its next operation (pcscd's ``SCardReconnect`` gets
-    through in about 90 ms), pcscd never sees the card leave, and the card
-    stays mute until the host resets it, as the simulated card wants.
+    transfer error on a line connected again *beforehand*, so vpcd's next
+    presence check (pcscd runs one before any power action) takes it at
+    once: pcscd never sees the card leave, and the card stays mute until the
+    host resets it, as the simulated card wants.
     ``reset_emulation="short_answer"`` answers a single byte instead (a
     successful transmit with no status word: ``MALFORMED_RESPONSE`` on the host).
   Nothing the card side sends makes pcscd report ``SCARD_W_RESET_CARD``: that
@@ -113,6 +113,7 @@ class VirtualCard:
         connect_timeout: float = 5.0,
         reset_emulation: str = "transfer_error",
         latency: float = 0.0,
+        relink_delay: float = 0.0,
     ) -> None:
         if reset_emulation not in ("transfer_error", "short_answer"):
             raise ValueError(f"unknown reset_emulation {reset_emulation!r}")
@@ -120,6 +121,9 @@ class VirtualCard:
         #: Seconds added to every command APDU, to stand in for a real reader
         #: (the bridge itself answers in well under a millisecond).
         self.latency = latency
+        #: Seconds the card side waits before serving its new line after a failed
+        #: transfer (tests: the host must not depend on the card side's speed).
+        self.relink_delay = relink_delay
         self.card = card
         self.host = host
         self.port = DEFAULT_PORT + reader_index if port is None else port
@@ -271,8 +275,11 @@ class VirtualCard:
                     if self.reset_emulation == "short_answer":
                         answer = b"\x00"  # no status word: a broken transfer
                     else:
+                        # Dial the new line before failing this one, so it waits
+                        # in vpcd's accept queue (see _take_line).
+                        spare = self._connect()
                         self._fail_transfer(sock)
-                        self._take_line_again()
+                        self._take_line(spare)
                         continue
 
                 if answer is not None:
@@ -320,9 +327,20 @@ class VirtualCard:
         sock.close()
         self._mark_out()
 
-    def _take_line_again(self) -> None:
-        """Connect again after a failed transfer: the card is still in the reader."""
-        sock = self._connect()
+    def _take_line(self, sock: socket.socket) -> None:
+        """Serve on ``sock`` after a failed transfer: the card is still in the reader.
+
+        vpcd drops its card connection when a transfer fails and takes a new one
+        only inside its presence check (``vicc_present``: a non-blocking
+        ``accept``), which pcscd runs before every power action and every
+        400 ms. ``sock`` was connected *before* the transfer failed, so it is
+        already queued: whichever check comes first finds the card. Connecting
+        only afterwards raced the host's ``SCardReconnect`` (its presence
+        check came first about one time in thirty: ``SCARD_E_NO_SMARTCARD``,
+        the check said ``card_error``).
+        """
+        if self.relink_delay > 0:
+            time.sleep(self.relink_delay)
         with self._lock:
             if self._stopping.is_set():
                 sock.close()
@@ -431,8 +449,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.list:
-        for name in _scenario_names():
-            print(name)
+        try:
+            print("\n".join(_scenario_names()), flush=True)
+        except BrokenPipeError:  # `mynacheck-sim --list | head`: fine, say nothing
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     try:
         card = _make_card(args.scenario)
