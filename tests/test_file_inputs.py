@@ -352,11 +352,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
         for option in ("check --key-file", "watch --key-file")
         for kind in ("fifo", "device")
     },
-    **{
-        ("watch --trust-anchor", kind): "watch (lead): --trust-anchor files are never read "
-        "with --simulate; load them at start (not_a_certificate / file errors: exit 2)"
-        for kind in ("empty", "garbage", "huge", "fifo", "device", "transcript", "tally", "key")
-    },
     ("report DB", "tally"): "report (branch survey): reading a tally writes -wal/-shm beside "
     "it (open it mode=ro / immutable=1)",
 }  # fmt: skip

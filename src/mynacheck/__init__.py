@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "render_text": "api",
     "open_tally": "api",
     "user_trust_anchors": "api",
+    "load_trust_anchors": "api",
     "SimulatedReader": "api",
     "simulated_scenarios": "api",
     "DEMO_PIN": "api",
@@ -102,6 +103,9 @@ if TYPE_CHECKING:
     )
     from .api import (
         list_readers as list_readers,
+    )
+    from .api import (
+        load_trust_anchors as load_trust_anchors,
     )
     from .api import (
         open_card as open_card,

@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
-from .api import AnchorLike, SimulatedReader, check_card, list_readers, open_card, wait_for_removal
+from .api import (
+    AnchorLike,
+    SimulatedReader,
+    check_card,
+    list_readers,
+    load_trust_anchors,
+    open_card,
+    wait_for_removal,
+)
 from .errors import (
     Cancelled,
     InputError,
@@ -105,7 +113,8 @@ class CounterLoop:
         if isinstance(trust_anchors, (bytes, bytearray, str)):
             raise TypeError("trust_anchors takes an iterable of certificates or paths")
         self.reader = reader
-        self.trust_anchors = trust_anchors
+        # Read once, now: a bad anchor file is a usage error before the first card.
+        self.trust_anchors = load_trust_anchors(trust_anchors)
         self.tally = tally
         self.simulate = simulate
         self.once = once

@@ -20,6 +20,7 @@ from .checks import DEMO_PIN as DEMO_PIN
 from .checks import PinInfo as PinInfo
 from .checks import check_card as check_card
 from .checks import inspect_certificate as inspect_certificate
+from .checks import load_trust_anchors as load_trust_anchors
 from .checks import open_tally as open_tally
 from .checks import read_pin_statuses as read_pin_statuses
 from .checks import render_text as render_text

@@ -199,6 +199,14 @@ DEMO_PIN = "1234"
 # -- helpers ---------------------------------------------------------------------------
 
 
+def load_trust_anchors(trust_anchors: Iterable[AnchorLike]) -> tuple[bytes, ...]:
+    """Read every trust anchor now (``bytes`` or files, DER or PEM) and return their
+    DER: for a program that checks many cards with the same anchors. Raises
+    ``InputError`` for a file that is missing, too large, not a regular file or
+    holds no certificate."""
+    return _AnchorInputs(trust_anchors).load()
+
+
 class _AnchorInputs:
     """``trust_anchors`` checked now (types, and that named files exist), read later:
     after the card, so reading files and importing cryptography stay off its path."""

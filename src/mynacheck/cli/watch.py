@@ -80,7 +80,7 @@ def watch(
             scenarios = tuple(name.strip() for name in simulate.split(",") if name.strip())
             if reader is not None:
                 raise mynacheck.InputError("source_conflict")
-        anchors = list(trust_anchor_inputs(trust_anchors))
+        anchors = trust_anchor_inputs(trust_anchors)
         loop = mynacheck.CounterLoop(reader, trust_anchors=anchors, simulate=scenarios, once=once)
         tally = mynacheck.open_tally(log, key_file=key_file, tag=tag) if log is not None else None
         if tally is not None:
