@@ -80,7 +80,7 @@ class FakeScard(SimpleNamespace):
 def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
     def install(**script: Any) -> FakeScard:
         layer = FakeScard(**script)
-        monkeypatch.setattr(pcsc, "_scard", lambda: layer)
+        monkeypatch.setattr(pcsc._base, "_scard", lambda: layer)
         return layer
 
     return install
@@ -162,7 +162,7 @@ def test_every_pcsc_code_named_in_the_module_exists_in_pyscard() -> None:
     import re
     from pathlib import Path
 
-    source = Path(pcsc.__file__).read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(pcsc.__file__).parent.glob("*.py"))
     names = set(re.findall(r'"(SCARD_[A-Z0-9_]*[A-Z0-9])"', source))
     assert "SCARD_W_UNPOWERED_CARD" in names
     assert sorted(n for n in names if not hasattr(S, n)) == []

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from mynacheck.card import is_contactless
 from mynacheck.card.apdu import ApduProtocol
 from mynacheck.card.jpki import JpkiSession
 from mynacheck.card.pcsc import (
     PcscConnection,
     ReaderInfo,
     choose_reader,
-    is_contactless,
     list_readers,
     wait_for_card,
     wait_for_removal,

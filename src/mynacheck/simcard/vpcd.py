@@ -47,16 +47,12 @@ SIGTERM / Ctrl-C.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import signal
 import socket
 import struct
-import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Protocol
 
 DEFAULT_HOST = "127.0.0.1"
@@ -379,119 +375,3 @@ def _send(sock: socket.socket, payload: bytes) -> None:
     if len(payload) > 0xFFFF:
         raise ValueError("vpcd messages are at most 65535 bytes")
     sock.sendall(len(payload).to_bytes(2, "big") + payload)
-
-
-def serve(
-    card: Card,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    stop_event: threading.Event | None = None,
-    *,
-    on_ready: Callable[[VirtualCard], None] | None = None,
-    latency: float = 0.0,
-) -> str:
-    """Insert ``card`` into the vpcd reader at ``host:port`` and serve it.
-
-    Blocks until ``stop_event`` is set, the card removes itself, or vpcd
-    closes the connection; returns :attr:`VirtualCard.end_reason`.
-    """
-    stop = stop_event or threading.Event()
-    virtual = VirtualCard(card, host=host, port=port, latency=latency)
-    virtual.insert()
-    try:
-        if on_ready is not None:
-            on_ready(virtual)
-        while not virtual.finished.wait(0.1):
-            if stop.is_set():
-                break
-    finally:
-        virtual.remove()
-    return virtual.end_reason or "removed"
-
-
-# -- command line ------------------------------------------------------------------
-
-
-def _scenario_names() -> list[str]:
-    from .scenarios import SCENARIOS
-
-    return list(SCENARIOS)
-
-
-def _make_card(name: str) -> Card:
-    from .scenarios import make_card
-
-    card: Card = make_card(name)
-    return card
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``mynacheck-sim``: put a simulated My Number Card into a vpcd reader."""
-    parser = argparse.ArgumentParser(
-        prog="mynacheck-sim",
-        description="Serve a simulated My Number Card to pcscd through vsmartcard-vpcd.",
-    )
-    parser.add_argument("--scenario", default="valid", help="card scenario (see --list)")
-    parser.add_argument("--host", default=DEFAULT_HOST, help="vpcd host (default %(default)s)")
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=DEFAULT_PORT,
-        help="vpcd port: 35963 = 'Virtual PCD 00 00', 35964 = '... 00 01'",
-    )
-    parser.add_argument(
-        "--latency-ms",
-        type=float,
-        default=0.0,
-        help="delay added to every APDU, to stand in for a real reader (default 0)",
-    )
-    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
-    args = parser.parse_args(argv)
-
-    if args.list:
-        try:
-            print("\n".join(_scenario_names()), flush=True)
-        except BrokenPipeError:  # `mynacheck-sim --list | head`: fine, say nothing
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    try:
-        card = _make_card(args.scenario)
-    except (KeyError, ValueError) as error:
-        print(f"mynacheck-sim: unknown scenario {args.scenario!r}: {error}", file=sys.stderr)
-        print("scenarios: " + ", ".join(_scenario_names()), file=sys.stderr)
-        return 2
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {
-        signum: signal.signal(signum, on_signal) for signum in (signal.SIGINT, signal.SIGTERM)
-    }
-
-    def on_ready(virtual: VirtualCard) -> None:
-        print("ready", flush=True)
-        print(
-            f"mynacheck-sim: card {args.scenario!r} inserted at {args.host}:{args.port}",
-            file=sys.stderr,
-        )
-
-    try:
-        reason = serve(
-            card, args.host, args.port, stop, on_ready=on_ready, latency=args.latency_ms / 1000
-        )
-    except ConnectionError as error:
-        print(f"mynacheck-sim: {error}", file=sys.stderr)
-        return 1
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    print(f"mynacheck-sim: card out ({reason})", file=sys.stderr)
-    return 1 if reason.startswith("error") or reason == "host_closed" else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

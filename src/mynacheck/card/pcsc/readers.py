@@ -1,0 +1,247 @@
+"""PC/SC readers: listing, choosing, and waiting for a card to come or go."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from ...errors import (
+    Cancelled,
+    NoCardError,
+    NoReaderError,
+    PcscUnavailableError,
+    UsageError,
+)
+from .. import is_contactless
+from . import _base
+from ._base import (
+    _ON_WINDOWS,
+    _WAIT_SLICE_MS,
+    PNP_NOTIFICATION,
+    _code,
+    _Context,
+    _is,
+    _raise_context_error,
+    _service_error,
+)
+
+# -- readers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReaderInfo:
+    """A reader as PC/SC sees it right now."""
+
+    index: int
+    name: str
+    card_present: bool
+    atr: bytes | None
+
+    @property
+    def contactless(self) -> bool:
+        return is_contactless(self.name, self.atr)
+
+
+def _reader_infos(context: _Context, names: list[str]) -> list[ReaderInfo]:
+    if not names:
+        return []
+    scard = _base._scard()
+    code, states = context.status_change([(name, scard.SCARD_STATE_UNAWARE) for name in names], 0)
+    if code == _code("SCARD_E_TIMEOUT"):  # cannot happen with UNAWARE, but be safe
+        states = [(name, 0, None) for name in names]
+    elif code != scard.SCARD_S_SUCCESS:
+        _raise_context_error(code)
+    infos = []
+    for index, (name, state, atr) in enumerate(states):
+        present = bool(state & scard.SCARD_STATE_PRESENT)
+        infos.append(ReaderInfo(index, name, present, atr if present else None))
+    return infos
+
+
+def list_readers() -> list[ReaderInfo]:
+    """All readers with their card state, without waiting. No card access.
+
+    Raises :class:`PcscUnavailableError` when the PC/SC service is missing
+    (:class:`NoReaderError` on Windows, whose service stops with the last reader).
+    An empty list means the service runs but no reader is plugged in.
+    """
+    with _Context() as context:
+        return _reader_infos(context, context.reader_names())
+
+
+def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo:
+    """Pick the reader the user meant.
+
+    ``selector`` is a 0-based index (``"1"``) or a case-insensitive part of the
+    name; ``None`` means the one reader holding a card. Raises
+    :class:`NoReaderError` (no readers), :class:`UsageError` (``no_such_reader``,
+    ``several_cards``) or :class:`NoCardError` (the chosen reader is empty).
+    """
+    if not readers:
+        raise NoReaderError()
+    names = [r.name for r in readers]
+    if selector is None:
+        candidates = readers
+    elif selector.strip().isdigit():
+        index = int(selector)
+        candidates = [r for r in readers if r.index == index]
+    else:
+        wanted = selector.strip().lower()
+        exact = [r for r in readers if r.name.lower() == wanted]
+        candidates = exact or [r for r in readers if wanted in r.name.lower()]
+    if not candidates:
+        raise UsageError("no_such_reader", selector=selector, readers=names)
+    with_card = [r for r in candidates if r.card_present]
+    if len(with_card) > 1:
+        raise UsageError("several_cards", readers=[r.name for r in with_card])
+    if with_card:
+        return with_card[0]
+    chosen = candidates[0] if len(candidates) == 1 else None
+    raise NoCardError(info={"reader": chosen.name if chosen else None, "readers": names})
+
+
+def wait_for_card(
+    selector: str | None, timeout: float, *, cancel: threading.Event | None = None
+) -> ReaderInfo:
+    """Block until a card is in the reader ``selector`` names (any reader if None).
+
+    Uses PC/SC status-change events (plus the PnP pseudo reader, so a reader
+    plugged in while waiting counts), in slices of 500 ms so Ctrl-C
+    (``KeyboardInterrupt``) gets through. Returns at once if a card is already
+    there. On timeout raises :class:`NoCardError`, or :class:`NoReaderError` if
+    no reader ever appeared, or ``UsageError("no_such_reader")`` if readers are
+    there but none matches ``selector``. ``timeout`` may be ``math.inf``; a set
+    ``cancel`` event ends the wait within one slice with :class:`Cancelled`.
+    """
+    deadline = time.monotonic() + max(0.0, timeout)
+    scard = _base._scard()
+    context: _Context | None = None
+    known: dict[str, int] = {}
+    pnp_state = scard.SCARD_STATE_UNAWARE
+    pnp_supported = True
+    try:
+        while True:
+            _raise_if_cancelled(cancel)
+            try:
+                if context is None:
+                    context = _Context()
+                names = context.reader_names()
+            except (NoReaderError, PcscUnavailableError) as error:
+                # Windows: no service until a reader is plugged in; the context
+                # may also have died with the service. Nothing to wait on: poll.
+                if context is not None:
+                    context.release()
+                    context = None
+                if not isinstance(error, NoReaderError):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(min(_WAIT_SLICE_MS / 1000, max(0.0, deadline - time.monotonic())))
+                continue
+            infos = _reader_infos(context, names) if names else []
+            try:
+                return choose_reader(selector, infos)
+            except NoCardError:
+                pass
+            except UsageError as error:
+                # "several_cards" is final: waiting will not make it one. A
+                # reader matching the selector may still be plugged in.
+                if error.key != "no_such_reader" or time.monotonic() >= deadline:
+                    raise
+            except NoReaderError:
+                if time.monotonic() >= deadline:
+                    raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise NoCardError(info={"timeout": timeout, "readers": names})
+            states = [(name, known.get(name, scard.SCARD_STATE_UNAWARE)) for name in names]
+            if pnp_supported:
+                states.append((PNP_NOTIFICATION, pnp_state))
+            slice_ms = _slice_ms(remaining)
+            if not states:  # no reader, and no PnP events on this platform
+                time.sleep(slice_ms / 1000)
+                continue
+            code, new = context.status_change(states, slice_ms)
+            if code in (_code("SCARD_E_TIMEOUT"), scard.SCARD_S_SUCCESS):
+                for name, state, _atr in new:
+                    # Acknowledge what we saw, so the next call waits for a change.
+                    current = state & ~scard.SCARD_STATE_CHANGED
+                    if name == PNP_NOTIFICATION:
+                        pnp_state = current
+                    else:
+                        known[name] = current
+                if code == scard.SCARD_S_SUCCESS and not new:
+                    time.sleep(slice_ms / 1000)
+            elif _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
+                # A reader went away between listing and waiting, or the
+                # platform (macOS) does not know the PnP pseudo reader.
+                known.clear()
+                if pnp_supported:
+                    probe, _ = context.status_change(
+                        [(PNP_NOTIFICATION, scard.SCARD_STATE_UNAWARE)], 0
+                    )
+                    if probe not in (_code("SCARD_E_TIMEOUT"), scard.SCARD_S_SUCCESS):
+                        pnp_supported = False
+            elif _is(
+                code, "SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED", "SCARD_E_INVALID_HANDLE"
+            ):
+                context.release()
+                context = None
+                known.clear()
+                if not _ON_WINDOWS:
+                    raise _service_error(code)
+            else:
+                _raise_context_error(code)
+    finally:
+        if context is not None:
+            context.release()
+
+
+def wait_for_removal(
+    reader: str, timeout: float | None = None, *, cancel: threading.Event | None = None
+) -> None:
+    """Block until the card leaves ``reader`` (or the reader goes away).
+
+    Needs no connection to the card. Returns at once if the reader is empty.
+    Ctrl-C gets through within 500 ms. When ``timeout`` (seconds) runs out,
+    raises the built-in :class:`TimeoutError`: whether that matters is the
+    caller's call.
+    """
+    scard = _base._scard()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    state = scard.SCARD_STATE_UNAWARE
+    with _Context() as context:
+        while True:
+            _raise_if_cancelled(cancel)
+            if deadline is None:
+                slice_ms = _WAIT_SLICE_MS
+            else:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"card still in {reader!r}")
+                slice_ms = _slice_ms(remaining)
+            code, new = context.status_change([(reader, state)], slice_ms)
+            if _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
+                return  # reader unplugged: the card is gone with it
+            if code == _code("SCARD_E_TIMEOUT"):
+                continue
+            if code != scard.SCARD_S_SUCCESS:
+                _raise_context_error(code)
+            event = new[0][1] if new else 0
+            if event & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
+                return
+            if not event & scard.SCARD_STATE_PRESENT:
+                return
+            state = event & ~scard.SCARD_STATE_CHANGED
+
+
+def _slice_ms(remaining: float) -> int:
+    """One wait slice in ms: at most 500, so Ctrl-C and ``cancel`` get through (and
+    ``remaining`` may be infinite)."""
+    return max(1, int(min(float(_WAIT_SLICE_MS), remaining * 1000)))
+
+
+def _raise_if_cancelled(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
