@@ -17,7 +17,8 @@
 #                    pcscd writes the new PID there; that one is stopped on exit).
 # The caller sets LOG_PREFIX and runs from the repository root.
 
-APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc python3-dev)
+APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc python3-dev
+              fonts-ipafont-gothic)  # the last: Japanese labels in `report --chart`
 VPCD_READER="Virtual PCD 00 00"
 
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-stack}" "$*" >&2; }

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,3 +35,14 @@ def der(name: str) -> bytes:
 @pytest.fixture
 def now() -> datetime:
     return NOW
+
+
+@pytest.fixture
+def world() -> Iterator[Path]:
+    """A temporary folder every user may enter (pytest's own is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="mynacheck-world-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

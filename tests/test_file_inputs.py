@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mynacheck.status import EXIT_CODES
@@ -332,38 +332,12 @@ def expected(case: Case, option: Option) -> Expected:
 
 # -- the property ---------------------------------------------------------------------
 
-#: Pairs whose right behaviour is being built elsewhere; each runs below as a strict
-#: xfail, so the day it passes the suite says so and the entry must go.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    **{
-        (option, kind): "tally (branch survey): a bad --log file leaves no .key beside it"
-        for option in ("check --log", "watch --log")
-        for kind in (
-            "garbage", "huge", "directory", "symlink", "fifo", "certificate", "transcript", "key",
-        )
-    },
-    **{
-        (option, "empty"): "tally (branch survey): an empty file is not a tally (usage error)"
-        for option in ("check --log", "watch --log")
-    },
-    **{
-        (option, kind): "tally (branch survey): the key file is read unbounded and blocking "
-        "(tally/store.py _read_key: use userfiles.read_user_file(path, 'key'))"
-        for option in ("check --key-file", "watch --key-file")
-        for kind in ("fifo", "device")
-    },
-    ("report DB", "tally"): "report (branch survey): reading a tally writes -wal/-shm beside "
-    "it (open it mode=ro / immutable=1)",
-}  # fmt: skip
-
 _PROFILE_EXAMPLES = settings().max_examples  # the profile conftest loaded (ci, explore...)
 
 
 def _every_pair(test: Callable[..., None]) -> Callable[..., None]:
     for option in OPTIONS:
         for kind in KINDS:
-            if (option.name, kind) in KNOWN_GAPS:
-                continue
             case = Case(option.name, kind, content=b"\x00\xffnot a file we know")
             test = example(case=case)(test)
     return test
@@ -378,19 +352,7 @@ def _every_pair(test: Callable[..., None]) -> Callable[..., None]:
 @given(case=cases())
 @_every_pair
 def test_every_file_option_with_every_kind_of_file(ordinary_files: Path, case: Case) -> None:
-    assume((case.option, case.kind) not in KNOWN_GAPS)
     _run_and_check(ordinary_files, case)
-
-
-@pytest.mark.parametrize(
-    ("option", "kind"),
-    [
-        pytest.param(option, kind, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for (option, kind), reason in KNOWN_GAPS.items()
-    ],
-)
-def test_known_gaps_are_still_open(ordinary_files: Path, option: str, kind: str) -> None:
-    _run_and_check(ordinary_files, Case(option, kind, content=b"\x00\xffnot a file we know"))
 
 
 def _run_and_check(ordinary_files: Path, case: Case) -> None:

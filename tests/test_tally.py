@@ -1,14 +1,15 @@
-"""The tally: rows, keys, merging, unique cards, crash safety, concurrent writers, export.
+"""The tally's writing side: rows, keys, ``open_tally``'s checks before anything is
+created, migration, crash safety, concurrent writers, and ``check``/``watch --log``.
 
-Also ``watch --simulate`` and ``check --log`` end to end through the CLI (no PC/SC).
+Tallies are built through ``open_tally(...).append(report, at=...)`` with real
+simulated checks; hand-written SQL appears only to make files that are *not*
+current tallies (a foreign database, a newer or older format, a damaged row).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 import os
 import signal
@@ -23,45 +24,47 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mynacheck.check import CheckOptions, run_check
 from mynacheck.cli import main
-from mynacheck.errors import UsageError
-from mynacheck.present.watchview import render_verdict
-from mynacheck.report import CheckReport
-from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.present.watchview import display_width, render_verdict
 from mynacheck.status import Status
-from mynacheck.tally.store import (
-    Tally,
-    TallyRow,
+from mynacheck.tally import (
+    KeyFileExposed,
+    TallyError,
     card_hash,
-    day_range,
     key_fingerprint,
     key_path_for,
-    load_or_create_key,
-    read_tally,
-    render_summary_text,
-    report_tallies,
+    open_tally,
     row_from_report,
-    summary_csv,
-    summary_json,
+    summarize_tallies,
 )
+from mynacheck.tally.keys import read_key
+from mynacheck.tally.store import format_time
 
 from .conftest import NOW
+from .tally_helpers import (
+    as_version_1,
+    log,
+    run_as_nobody,
+    simulated,
+    snapshot,
+    unprivileged_python,
+)
 
 #: Serials of the synthetic certificates (hex).
 VALID_SERIAL = "1a2b3c4"
 EXPIRED_SERIAL = "1a2b3c5"
 
 
-def simulated(scenario: str, at: datetime = NOW) -> CheckReport:
-    return run_check(SimulatedConnection.for_scenario(scenario), CheckOptions(at=at))
+def checks(db: Path, *scenarios: str, **kwargs: object) -> None:
+    log(db, [(s, NOW + timedelta(seconds=i)) for i, s in enumerate(scenarios)], **kwargs)  # type: ignore[arg-type]
 
 
-def append(db: Path, *scenarios: str, key_file: Path | None = None, at: datetime = NOW) -> None:
-    with Tally.open(db, key_file) as tally:
-        for offset, scenario in enumerate(scenarios):
-            moment = at + timedelta(seconds=offset)
-            tally.append(simulated(scenario, moment), moment)
+def rows(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "SELECT time, status, expiry, renewal_open, reader, card_hash, tag FROM checks"
+            " ORDER BY id"
+        ).fetchall()
 
 
 # -- rows and keys ---------------------------------------------------------------------
@@ -69,14 +72,14 @@ def append(db: Path, *scenarios: str, key_file: Path | None = None, at: datetime
 
 def test_row_holds_only_the_allowed_facts() -> None:
     key = bytes(range(32))
-    row = row_from_report(simulated("renewal_window"), key)
+    row = row_from_report(simulated("renewal_window"), key, tag="総務課")
     assert row.status == "valid"
     assert row.expiry == date(2027, 1, 31)
     assert row.renewal_open is True
     assert row.reader == "simulated: renewal_window"
     assert row.time == NOW
-    expected = hmac.new(key, b"1a2b3c7", hashlib.sha256).hexdigest()
-    assert row.card_hash == expected
+    assert row.tag == "総務課"
+    assert row.card_hash == hmac.new(key, b"1a2b3c7", hashlib.sha256).hexdigest()
 
     missing = row_from_report(simulated("missing_not_found"), key)
     assert (missing.status, missing.expiry, missing.renewal_open, missing.card_hash) == (
@@ -87,16 +90,40 @@ def test_row_holds_only_the_allowed_facts() -> None:
     )
 
 
+def test_append_writes_the_row_with_its_tag_and_skips_pin_outcomes(tmp_path: Path) -> None:
+    db = tmp_path / "t.sqlite3"
+    with open_tally(db, tag="窓口1") as tally:
+        assert tally.append(simulated("expired"), at=NOW) is not None
+        written = tally.append(simulated("missing_not_found"), at=NOW + timedelta(hours=1))
+        assert written is not None and written.tag == "窓口1"
+    stored = rows(db)
+    assert [r[1] for r in stored] == ["expired", "missing"]
+    assert stored[0][0] == "2026-11-27T03:00:00.000000Z"
+    assert stored[0][2] == "2024-09-30" and stored[0][6] == "窓口1"
+
+
+def test_pin_outcomes_are_not_tallied(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    db = tmp_path / "t.sqlite3"
+    with open_tally(db) as tally:
+        for status in (Status.PIN_INCORRECT, Status.PIN_BLOCKED, Status.CARD_BUSY, Status.NO_CARD):
+            assert tally.append(replace(simulated("valid"), status=status), at=NOW) is None
+    assert rows(db) == []
+
+
 def test_database_never_holds_the_serial_or_the_key(tmp_path: Path) -> None:
     db = tmp_path / "t.sqlite3"
-    append(db, "valid", "expired")
-    key = load_or_create_key(key_path_for(db))
-    raw = db.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("t.sqlite3-*"))
+    checks(db, "valid", "expired")
+    key = read_key(key_path_for(db))
+    assert key is not None
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("t.sqlite3*") if p.suffix != ".key")
     for secret in (VALID_SERIAL.encode(), EXPIRED_SERIAL.encode(), key, key.hex().encode()):
         assert secret not in raw
     with sqlite3.connect(db) as connection:
         meta = dict(connection.execute("SELECT name, value FROM meta"))
     assert meta["key_fingerprint"] == key_fingerprint(key)
+    assert meta["schema_version"] == "2"
 
 
 def test_card_hash_ignores_serial_spelling() -> None:
@@ -106,188 +133,278 @@ def test_card_hash_ignores_serial_spelling() -> None:
 
 
 def test_key_file_is_created_once_private_and_reused(tmp_path: Path) -> None:
-    db = tmp_path / "sub" / "t.sqlite3"
-    append(db, "valid")
+    db = tmp_path / "t.sqlite3"
+    checks(db, "valid")
     key_file = key_path_for(db)
     assert key_file.name == "t.sqlite3.key"
     first = key_file.read_text()
     assert len(bytes.fromhex(first.strip())) == 32
     if os.name == "posix":
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    append(db, "valid")
+    checks(db, "valid")
     assert key_file.read_text() == first
-    assert not list(key_file.parent.glob(".*.tmp"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.sqlite3", "t.sqlite3.key"]
 
 
 def test_raw_32_byte_key_file_is_accepted(tmp_path: Path) -> None:
     key_file = tmp_path / "raw.key"
     key_file.write_bytes(b"\x07" * 32)
-    assert load_or_create_key(key_file) == b"\x07" * 32
-    (tmp_path / "bad.key").write_text("short")
-    with pytest.raises(UsageError) as error:
-        load_or_create_key(tmp_path / "bad.key")
-    assert error.value.key == "tally_key_unreadable"
+    key_file.chmod(0o600)
+    checks(tmp_path / "t.sqlite3", "valid", key_file=key_file)
+    assert rows(tmp_path / "t.sqlite3")[0][5] == card_hash(b"\x07" * 32, VALID_SERIAL)
 
 
-def test_tally_refuses_another_key(tmp_path: Path) -> None:
-    db = tmp_path / "t.sqlite3"
-    append(db, "valid")
-    other = tmp_path / "other.key"
-    with pytest.raises(UsageError) as error:
-        Tally.open(db, other)
-    assert error.value.key == "tally_key_mismatch"
-
-
-def test_not_a_database(tmp_path: Path) -> None:
-    bogus = tmp_path / "bogus.sqlite3"
-    bogus.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(UsageError) as error:
-        Tally.open(bogus)
-    assert error.value.key == "tally_unreadable"
-    with pytest.raises(UsageError) as error:
-        read_tally(tmp_path / "absent.sqlite3")
-    assert error.value.key == "tally_not_found"
-
-
-# -- counting ----------------------------------------------------------------------------
-
-
-def test_unique_cards_latest_verdict_and_renewal(tmp_path: Path) -> None:
-    db = tmp_path / "t.sqlite3"
-    append(db, "valid", "valid", "renewal_window", "expired", "missing_not_found", "pulled_out")
-    summary = report_tallies([db])
-    assert summary.checks == 6
-    assert summary.checks_by_status == {"valid": 3, "missing": 1, "expired": 1, "card_error": 1}
-    assert summary.cards == 3
-    assert summary.cards_by_status == {"valid": 2, "expired": 1}
-    assert summary.cards_renewal_open == 1
-    assert summary.checks_without_certificate == 2
-    assert not summary.mixed_keys
-
-
-def test_latest_check_of_a_card_wins() -> None:
-    from mynacheck.tally.store import TallySource, summarize
-
-    early = TallyRow(NOW, "valid", date(2027, 1, 31), False, "r", "aa")
-    late = TallyRow(NOW + timedelta(days=70), "valid", date(2027, 1, 31), True, "r", "aa")
-    summary = summarize(
-        [TallySource(Path("a"), "f", (late,)), TallySource(Path("b"), "f", (early,))]
-    )
-    assert summary.cards == 1 and summary.cards_renewal_open == 1
-
-
-def test_merge_with_a_shared_key_counts_a_card_once(tmp_path: Path) -> None:
+@pytest.mark.skipif(os.name != "posix", reason="POSIX mode bits")
+def test_key_file_others_can_read_is_warned_about(tmp_path: Path) -> None:
     key_file = tmp_path / "shared.key"
-    append(tmp_path / "a.sqlite3", "valid", "expired", key_file=key_file)
-    append(tmp_path / "b.sqlite3", "valid", "renewal_window", key_file=key_file)
-    summary = report_tallies([tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"])
-    assert summary.checks == 4
-    assert summary.cards == 3  # valid, expired, renewal_window
-    assert not summary.mixed_keys
-
-
-def test_merge_with_different_keys_counts_twice_and_says_so(tmp_path: Path) -> None:
-    append(tmp_path / "a.sqlite3", "valid")
-    append(tmp_path / "b.sqlite3", "valid")
-    summary = report_tallies([tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"])
-    assert summary.cards == 2
-    assert summary.mixed_keys
-
-
-def test_same_database_twice_is_read_once(tmp_path: Path) -> None:
-    db = tmp_path / "a.sqlite3"
-    append(db, "valid", "expired")
-    assert report_tallies([db, tmp_path / "." / "a.sqlite3"]).checks == 2
-
-
-def test_date_range_is_in_jst_days(tmp_path: Path) -> None:
-    db = tmp_path / "t.sqlite3"
-    jst = timezone(timedelta(hours=9))
-    with Tally.open(db) as tally:
-        for moment in (
-            datetime(2026, 4, 1, 0, 0, tzinfo=jst),  # first second of April 1 JST
-            datetime(2026, 4, 30, 23, 59, tzinfo=jst),
-            datetime(2026, 5, 1, 0, 0, tzinfo=jst),
-            datetime(2026, 3, 31, 23, 59, tzinfo=jst),
-        ):
-            tally.append(simulated("valid", moment), moment)
-    since, until = day_range(date(2026, 4, 1), date(2026, 4, 30))
-    assert report_tallies([db], since, until).checks == 2
-    assert report_tallies([db], since, None).checks == 3
-    assert report_tallies([db], None, until).checks == 3
-
-
-# -- export ---------------------------------------------------------------------------------
-
-
-def test_report_json_and_csv_through_the_cli(tmp_path: Path) -> None:
-    db = tmp_path / "t.sqlite3"
-    append(db, "valid", "valid", "missing_not_found", "renewal_window")
-    runner = CliRunner()
-    result = runner.invoke(main, ["report", str(db), "--json"])
-    assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
-    assert payload["checks"] == 4
-    assert payload["cards"] == 2
-    assert payload["checks_by_status"] == {"valid": 3, "missing": 1}
-    assert payload["cards_renewal_open"] == 1
-    assert payload["databases"] == [str(db)]
-
-    result = runner.invoke(main, ["report", str(db), "--csv"])
-    assert result.exit_code == 0, result.output
-    rows = list(csv.reader(io.StringIO(result.output)))
-    assert rows[0] == ["status", "checks", "cards"]
-    assert ["valid", "3", "2"] in rows
-    assert ["missing", "1", ""] in rows
-    assert rows[-2:] == [["total", "4", "2"], ["renewal_open", "", "1"]]
-
-    result = runner.invoke(main, ["report", str(db), "--lang", "ja"])
-    assert result.exit_code == 0
-    assert "有効" in result.output and "更新受付期間中のカード: 1" in result.output
-
-    result = runner.invoke(main, ["report", str(db), "--json", "--csv"])
-    assert result.exit_code == 2
-
-
-def test_report_warns_on_mixed_keys(tmp_path: Path) -> None:
-    append(tmp_path / "a.sqlite3", "valid")
-    append(tmp_path / "b.sqlite3", "valid")
+    key_file.write_text("ab" * 32 + "\n")
+    key_file.chmod(0o644)
+    with pytest.warns(KeyFileExposed, match="other users"):
+        open_tally(tmp_path / "t.sqlite3", key_file=key_file).close()
     result = CliRunner().invoke(
-        main, ["report", str(tmp_path / "a.sqlite3"), str(tmp_path / "b.sqlite3"), "--lang", "en"]
+        main,
+        [
+            "check",
+            "--simulate",
+            "valid",
+            "--no-pin",
+            "--log",
+            str(tmp_path / "t.sqlite3"),
+            "--key-file",
+            str(key_file),
+            "--lang",
+            "en",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "other users can read the tally key file" in result.stderr
+    assert "mode 644" in result.stderr
+    assert json.loads(result.stdout)["status"] == "valid"
+    key_file.chmod(0o600)
+    result = CliRunner().invoke(
+        main,
+        [
+            "check",
+            "--simulate",
+            "valid",
+            "--no-pin",
+            "--log",
+            str(tmp_path / "t.sqlite3"),
+            "--key-file",
+            str(key_file),
+            "--lang",
+            "ja",
+        ],
+    )
+    assert result.exit_code == 0 and "鍵ファイル" not in result.stderr
+
+
+# -- nothing is created or changed before everything is checked -------------------------
+
+
+def _foreign_sqlite(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER)")
+        connection.execute("INSERT INTO invoices (amount) VALUES (1200)")
+    connection.close()
+
+
+def _future_tally(path: Path) -> None:
+    checks(path, "valid")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE meta SET value = '99' WHERE name = 'schema_version'")
+    connection.close()
+
+
+def _setup(case: str, folder: Path) -> tuple[Path, Path | None, str | None]:
+    """Make the bad input ``case`` in ``folder``: (db, key_file, tag)."""
+    db = folder / "t.sqlite3"
+    if case == "text_file":
+        db.write_text("Name,Amount\nSato,1200\n" * 50)
+    elif case == "empty_file":
+        db.write_bytes(b"")
+    elif case == "foreign_sqlite":
+        _foreign_sqlite(db)
+    elif case == "future_schema":
+        _future_tally(db)
+    elif case == "folder":
+        db.mkdir()
+    elif case == "fifo":
+        os.mkfifo(db)
+    elif case == "missing_folder":
+        return folder / "no" / "such" / "t.sqlite3", None, None
+    elif case in ("key_short", "key_huge", "key_folder", "key_other", "key_gone"):
+        checks(db, "valid")
+        key = key_path_for(db)
+        if case == "key_short":
+            key.write_text("abcdef\n")
+        elif case == "key_huge":
+            key.write_bytes(b"0" * 4096)
+        elif case == "key_folder":
+            key.unlink()
+            key.mkdir()
+        elif case == "key_other":
+            other = folder / "other.key"
+            other.write_text("cd" * 32 + "\n")
+            other.chmod(0o600)
+            return db, other, None
+        else:
+            key.unlink()
+    elif case.startswith("tag_"):
+        tag = {"tag_long": "課" * 65, "tag_blank": "  ", "tag_newline": "総務\n課"}[case]
+        return db, None, tag
+    return db, None, None
+
+
+BAD_OPENS = {
+    "text_file": "tally_not_a_tally",
+    "empty_file": "tally_not_a_tally",
+    "foreign_sqlite": "tally_not_a_tally",
+    "future_schema": "tally_newer_schema",
+    "folder": "not_a_regular_file",
+    "fifo": "not_a_regular_file",
+    "missing_folder": "tally_folder_missing",
+    "key_short": "tally_key_unreadable",
+    "key_huge": "file_too_large",
+    "key_folder": "not_a_regular_file",
+    "key_other": "tally_key_mismatch",
+    "key_gone": "tally_key_missing",
+    "tag_long": "bad_tag",
+    "tag_blank": "bad_tag",
+    "tag_newline": "bad_tag",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_OPENS))
+def test_open_tally_refuses_and_leaves_everything_as_it_was(tmp_path: Path, case: str) -> None:
+    db, key_file, tag = _setup(case, tmp_path)
+    before = snapshot(tmp_path)
+    with pytest.raises(TallyError) as error:
+        open_tally(db, key_file=key_file, tag=tag)
+    assert error.value.key == BAD_OPENS[case]
+    assert snapshot(tmp_path) == before  # byte for byte, same times, nothing new
+
+
+@pytest.mark.parametrize("case", ["text_file", "foreign_sqlite", "key_other", "missing_folder"])
+def test_check_log_problem_is_a_usage_error_before_the_card(tmp_path: Path, case: str) -> None:
+    db, key_file, _tag = _setup(case, tmp_path)
+    record = tmp_path / "session.txt"
+    before = snapshot(tmp_path)
+    args = ["check", "--simulate", "valid", "--no-pin", "--log", str(db), "--json"]
+    args += ["--record", str(record), "--lang", "en"]
+    if key_file is not None:
+        args += ["--key-file", str(key_file)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert json.loads(result.stdout)["details"] == [BAD_OPENS[case]]
+    assert "Traceback" not in result.output
+    assert snapshot(tmp_path) == before  # no transcript: the card was never touched
+
+
+def test_log_default_creates_only_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = CliRunner().invoke(
+        main, ["check", "--simulate", "valid", "--no-pin", "--log", "default", "--tag", "総務課"]
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "data" / "mynacheck"
+    assert sorted(p.name for p in folder.iterdir()) == ["tally.sqlite3", "tally.sqlite3.key"]
+    assert rows(folder / "tally.sqlite3")[0][6] == "総務課"
+    result = CliRunner().invoke(main, ["report", "--json"])
+    assert json.loads(result.stdout)["checks"] == 1
+
+
+def test_check_log_writes_rows_with_the_tag(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    for scenario, code in (("valid", 0), ("expired", 11), ("pin_blocked", 21)):
+        args = ["check", "--simulate", scenario, "--log", str(db), "--tag", "人事課", "--json"]
+        args += ["--pin-stdin"] if scenario == "pin_blocked" else ["--no-pin"]
+        result = CliRunner().invoke(main, args, input="1234\n")
+        assert result.exit_code == code, result.output
+        assert "tally_not_written" not in json.loads(result.stdout)["details"]
+    stored = rows(db)
+    assert [(r[1], r[6]) for r in stored] == [("valid", "人事課"), ("expired", "人事課")]
+    assert stored[1][2] == "2024-09-30"
+
+
+def test_a_row_that_cannot_be_written_keeps_the_verdict(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    checks(db, "valid")
+    with sqlite3.connect(db) as connection:  # the disk refuses the next row
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON checks"
+            " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+    connection.close()
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        ["check", "--simulate", "expired", "--no-pin", "--log", str(db), "--json", "--lang", "en"],
+    )
+    assert result.exit_code == Status.EXPIRED.exit_code
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "expired" and "tally_not_written" in payload["details"]
+    assert "the tally row was not written" in result.stderr
+    result = runner.invoke(
+        main, ["check", "--simulate", "valid", "--no-pin", "--log", str(db), "--lang", "ja"]
     )
     assert result.exit_code == 0
-    assert "different keys" in result.stderr
-    assert "different keys" not in result.stdout
+    assert "集計ファイルに記録できませんでした" in result.stdout
+    assert len(rows(db)) == 1
 
 
-def test_report_missing_database_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["report", str(tmp_path / "nope.sqlite3"), "--lang", "en"])
-    assert result.exit_code == 2
-    assert "no tally at" in result.stderr
-    assert "Traceback" not in result.output
+def test_an_older_tally_is_migrated_by_a_writer_only(tmp_path: Path) -> None:
+    made = tmp_path / "made" / "t.sqlite3"
+    made.parent.mkdir()
+    checks(made, "valid", "expired")
+    db = tmp_path / "old.sqlite3"
+    as_version_1(made, db)  # the same rows, as version 1 kept them
+    key_path_for(made).rename(key_path_for(db))
+    before = snapshot(tmp_path)
+    summary = summarize_tallies([db], by="tag")
+    assert summary.groups is not None and [g.key for g in summary.groups] == [None]
+    assert summary.checks == 2 and summary.cards == 2
+    assert snapshot(tmp_path) == before  # the report did not migrate it
+    checks(db, "renewal_window", tag="総務課")
+    with sqlite3.connect(db) as connection:
+        version = connection.execute("SELECT value FROM meta WHERE name='schema_version'")
+        assert version.fetchone() == ("2",)
+        indexes = {
+            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
+    connection.close()
+    assert {"checks_status", "cards_status", "cards_expiry"} <= indexes
+    with sqlite3.connect(db) as connection:  # each card's latest check, made from the rows
+        cards = connection.execute(
+            "SELECT status, expiry, tag, first_valid IS NOT NULL, checks FROM cards ORDER BY expiry"
+        ).fetchall()
+    connection.close()
+    assert cards == [
+        ("expired", "2024-09-30", None, 0, 1),
+        ("valid", "2027-01-31", "総務課", 1, 1),
+        ("valid", "2030-05-31", None, 1, 1),
+    ]
+    assert [r[6] for r in rows(db)] == [None, None, "総務課"]
 
 
-def test_report_text_and_summary_formats(tmp_path: Path) -> None:
-    db = tmp_path / "t.sqlite3"
-    append(db, "valid", "expired")
-    summary = report_tallies([db])
-    text = render_summary_text(summary, "en")
-    assert "Checks" in text and "Cards (distinct)" in text
-    assert summary_json(summary)["cards_by_status"] == {"valid": 1, "expired": 1}
-    assert summary_csv(summary).splitlines()[0] == "status,checks,cards"
-
-
-# -- crash safety and concurrent writers -------------------------------------------------------
+# -- crash safety and concurrent writers -------------------------------------------------
 
 _WRITER = """
 import sys
-from datetime import datetime, timezone
-from mynacheck.tally.store import Tally, TallyRow
+from datetime import datetime, timedelta, timezone
+from mynacheck.check import CheckOptions, run_check
+from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.tally import open_tally
 db, count, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-with Tally.open(db) as tally:
+start = datetime(2026, 4, 1, tzinfo=timezone.utc)
+report = run_check(SimulatedConnection.for_scenario("valid"), CheckOptions(at=start))
+with open_tally(db, tag=name) as tally:
     for i in range(count):
-        tally.append_row(TallyRow(datetime.now(timezone.utc), "valid", None, False, name,
-                                  f"{name}-{i:06d}"))
+        tally.append(report, at=start + timedelta(seconds=i))
         print(i + 1, flush=True)
 """
 
@@ -303,22 +420,25 @@ def _writer(db: Path, count: int, name: str) -> subprocess.Popen[str]:
 
 def test_two_processes_write_one_tally(tmp_path: Path) -> None:
     db = tmp_path / "shared.sqlite3"
-    Tally.open(db).close()  # create the key first, as the first watch would
+    open_tally(db).close()  # create the key first, as the first watch would
     writers = [_writer(db, 150, name) for name in ("reader-a", "reader-b")]
     for writer in writers:
         _out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
     with sqlite3.connect(db) as connection:
-        counts = dict(connection.execute("SELECT reader, count(*) FROM checks GROUP BY reader"))
+        counts = dict(connection.execute("SELECT tag, count(*) FROM checks GROUP BY tag"))
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    connection.close()
     assert counts == {"reader-a": 150, "reader-b": 150}
+    summary = summarize_tallies([db], by="tag")
+    assert summary.checks == 300 and summary.cards == 1
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 @pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
 def test_killed_writer_leaves_every_committed_row(tmp_path: Path, delay: float) -> None:
     db = tmp_path / "crash.sqlite3"
-    Tally.open(db).close()
+    open_tally(db).close()
     writer = _writer(db, 1_000_000, "victim")
     assert writer.stdout is not None
     acknowledged = int(writer.stdout.readline())  # it is writing
@@ -330,38 +450,83 @@ def test_killed_writer_leaves_every_committed_row(tmp_path: Path, delay: float) 
         acknowledged = int(lines[-1])
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        rows = connection.execute("SELECT card_hash FROM checks ORDER BY id").fetchall()
+        times = [r[0] for r in connection.execute("SELECT time FROM checks ORDER BY id")]
+    connection.close()
     # Every acknowledged row is there (one more may have committed unacknowledged),
     # each whole, in order.
-    assert acknowledged <= len(rows) <= acknowledged + 1
-    assert [r[0] for r in rows] == [f"victim-{i:06d}" for i in range(len(rows))]
+    assert acknowledged <= len(times) <= acknowledged + 1
+    start = datetime(2026, 4, 1, tzinfo=timezone.utc)
+    assert times == [format_time(start + timedelta(seconds=i)) for i in range(len(times))]
     # And the tally is still writable and readable.
-    append(db, "valid")
-    assert read_tally(db).rows[-1].status == "valid"
+    checks(db, "expired")
+    assert summarize_tallies([db]).checks_by_status["expired"] == 1
 
 
-def test_key_creation_race_gives_one_key(tmp_path: Path) -> None:
-    key_file = tmp_path / "race.key"
-    code = "import sys; from mynacheck.tally.store import load_or_create_key as f; "
-    code += "print(f(__import__('pathlib').Path(sys.argv[1])).hex())"
+def test_tally_creation_race_gives_one_tally_and_one_key(tmp_path: Path) -> None:
+    db = tmp_path / "race.sqlite3"
+    code = (
+        "import sys; from mynacheck.tally import open_tally; t = open_tally(sys.argv[1]);"
+        " print(t.key.hex()); t.close()"
+    )
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code, str(key_file)], stdout=subprocess.PIPE, text=True
-        )
+        subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, text=True)
         for _ in range(6)
     ]
     keys = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs)
     assert len(keys) == 1 and len(next(iter(keys))) == 64
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.sqlite3", "race.sqlite3.key"]
 
 
-# -- watch --simulate and check --log through the CLI --------------------------------------------
+# -- permissions, as an unprivileged user ---------------------------------------------------
+
+
+def test_check_log_in_a_read_only_folder_is_a_usage_error_before_the_card(world: Path) -> None:
+    command = unprivileged_python(world / "py")
+    folder = world / "readonly"
+    folder.mkdir()
+    folder.chmod(0o755)  # root's folder: user 65534 may read, not write
+    result = run_as_nobody(
+        command,
+        [
+            "check",
+            "--simulate",
+            "valid",
+            "--no-pin",
+            "--log",
+            str(folder / "t.sqlite3"),
+            "--lang",
+            "en",
+            "--json",
+        ],
+        cwd=world,
+    )
+    assert result.returncode == 2, result.stderr
+    assert json.loads(result.stdout)["details"] == ["tally_write_failed"]
+    assert "Traceback" not in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+# -- watch --simulate and the counter screen ------------------------------------------------
 
 
 def test_watch_simulate_json_and_tally(tmp_path: Path) -> None:
     db = tmp_path / "w.sqlite3"
     scenarios = "valid,missing_not_found,expired,pulled_out,not_mynumber_card,valid"
     result = CliRunner().invoke(
-        main, ["watch", "--simulate", scenarios, "--json", "--log", str(db), "--lang", "en"]
+        main,
+        [
+            "watch",
+            "--simulate",
+            scenarios,
+            "--json",
+            "--log",
+            str(db),
+            "--tag",
+            "窓口2",
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -373,22 +538,31 @@ def test_watch_simulate_json_and_tally(tmp_path: Path) -> None:
         "not_mynumber_card",
         "valid",
     ]
-    assert lines[-1] == {
-        "schema": 1,
-        "event": "summary",
-        "checks": 6,
-        "by_status": {
-            "valid": 2,
-            "missing": 1,
-            "expired": 1,
-            "not_mynumber_card": 1,
-            "card_error": 1,
-        },
-    }
+    assert lines[-1]["checks"] == 6
     assert VALID_SERIAL not in result.output and EXPIRED_SERIAL not in result.output
-    assert all("serial" not in json.dumps(line) for line in lines)
-    summary = report_tallies([db])
+    summary = summarize_tallies([db], by="tag")
     assert summary.checks == 6 and summary.cards == 2
+    assert summary.groups is not None and [g.key for g in summary.groups] == ["窓口2"]
+
+
+def test_watch_log_with_a_bad_tag_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "watch",
+            "--simulate",
+            "valid",
+            "--log",
+            str(tmp_path / "w.sqlite3"),
+            "--tag",
+            "x" * 65,
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--tag takes 1 to 64 characters" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_watch_simulate_screen_and_once_exit_code() -> None:
@@ -397,7 +571,6 @@ def test_watch_simulate_screen_and_once_exit_code() -> None:
     assert result.exit_code == Status.EXPIRED.exit_code
     assert "[NG]   期 限 切 れ" in result.stdout
     assert "有効期限 2024-09-30" in result.stdout
-    assert VALID_SERIAL not in result.output and EXPIRED_SERIAL not in result.output
 
     result = runner.invoke(main, ["watch", "--simulate", "valid,nonsense", "--lang", "en"])
     assert result.exit_code == 2
@@ -406,47 +579,8 @@ def test_watch_simulate_screen_and_once_exit_code() -> None:
 
 def test_verdict_block_lines_up_and_colours() -> None:
     block = render_verdict(simulated("renewal_window"), "ja")
-    from mynacheck.present.watchview import display_width
-
     widths = {display_width(line) for line in block.splitlines()}
     assert len(widths) == 1  # a rectangle, wide characters counted as two cells
     assert "更新の受付期間です" in block
     coloured = render_verdict(simulated("expired"), "en", color=True)
     assert "\x1b[" in coloured and "E X P I R E D" in coloured
-
-
-def test_check_log_appends_a_row(tmp_path: Path) -> None:
-    db = tmp_path / "c.sqlite3"
-    runner = CliRunner()
-    for scenario in ("valid", "expired"):
-        result = runner.invoke(
-            main, ["check", "--simulate", scenario, "--no-pin", "--log", str(db), "--json"]
-        )
-        assert result.exit_code in (0, 11), result.output
-    rows = read_tally(db).rows
-    assert [row.status for row in rows] == ["valid", "expired"]
-    assert rows[1].expiry == date(2024, 9, 30)
-
-
-def test_check_log_with_another_key_is_refused_before_the_card(tmp_path: Path) -> None:
-    db = tmp_path / "c.sqlite3"
-    append(db, "valid")
-    before = db.read_bytes()
-    result = CliRunner().invoke(
-        main,
-        [
-            "check",
-            "--simulate",
-            "valid",
-            "--no-pin",
-            "--log",
-            str(db),
-            "--key-file",
-            str(tmp_path / "other.key"),
-            "--lang",
-            "en",
-        ],
-    )
-    assert result.exit_code == 2
-    assert "another key" in result.stderr
-    assert db.read_bytes() == before

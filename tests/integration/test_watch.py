@@ -191,7 +191,9 @@ def test_watch_counts_cards_through_pcscd(tmp_path: Path, watch_process: list[Wa
             "SELECT status, expiry, renewal_open, reader, card_hash FROM checks ORDER BY id"
         ).fetchall()
         columns = [c[1] for c in connection.execute("PRAGMA table_info(checks)")]
-    assert columns == ["id", "time", "status", "expiry", "renewal_open", "reader", "card_hash"]
+    assert columns == [
+        "id", "time", "status", "expiry", "renewal_open", "reader", "card_hash", "tag"
+    ]  # fmt: skip
     assert [row[0] for row in rows] == [r["status"] for r in results]
     assert rows[0][1:4] == ("2030-05-31", 0, reader_name(READER))
     assert rows[1][1:] == (None, None, reader_name(READER), None)

@@ -110,7 +110,25 @@ def make_output(
     chosen: Lang = "en" if lang == "en" else "ja" if lang == "ja" else detect_language()
     if chosen == "ja" and not (_can_show_japanese(sys.stdout) and _can_show_japanese(sys.stderr)):
         chosen = "en"  # an ASCII-only console would print '?' and break watch's frame
+    _say_library_warnings(chosen)
     return Output(chosen, json_output, verbose, check_lines)
+
+
+def _say_library_warnings(lang: Lang) -> None:
+    """A library warning that names its message (``key``, ``info``: a tally key file
+    others can read) is said on stderr in the user's language; others as Python does."""
+    import warnings
+
+    shown = warnings.showwarning
+
+    def show(message: Any, category: Any, filename: str, lineno: int, *rest: Any) -> None:
+        key, info = getattr(message, "key", None), getattr(message, "info", None)
+        if isinstance(key, str) and isinstance(info, dict):
+            say(f"mynacheck: {usage_text(key, lang, info)}")
+        else:
+            shown(message, category, filename, lineno, *rest)
+
+    warnings.showwarning = show
 
 
 def _can_show_japanese(stream: Any) -> bool:

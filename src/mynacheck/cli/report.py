@@ -1,58 +1,102 @@
-"""``mynacheck report``: counts from one or more tallies."""
+"""``mynacheck report``: counts from one or more tallies, by group, with a renewal
+forecast and a chart. Reads only; never writes to a tally or beside it."""
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import click
 
 import mynacheck
-from mynacheck.present.messages import text
+from mynacheck.present.messages import TALLY, text
 
-from .context import common_options, guard, make_output, parse_moment
+from .context import JST, common_options, guard, make_output, parse_moment
 
 
-@click.command(short_help="Counts from one or more tallies.")
+@click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")
 @click.argument("databases", nargs=-1, metavar="[DB ...]")
 @click.option("--from", "from_text", metavar="DATE", help="First day (JST), inclusive.")
 @click.option("--to", "to_text", metavar="DATE", help="Last day (JST), inclusive.")
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "tag"]),
+    help="Counts per day, week (from Monday), month (JST) or tag.",
+)
+@click.option(
+    "--latest",
+    is_flag=True,
+    help="With --by: each card only in the group of its latest check in the period.",
+)
+@click.option(
+    "--at", "at_text", metavar="DATE", help="'Now' for the renewal forecast (default: today, JST)."
+)
+@click.option(
+    "--chart",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw a chart into this .png or .svg file (needs mynacheck[chart]).",
+)
 @click.option("--csv", "csv_output", is_flag=True, help="CSV on stdout.")
 @common_options
 def report(
     databases: tuple[str, ...],
     from_text: str | None,
     to_text: str | None,
+    by: str | None,
+    latest: bool,
+    at_text: str | None,
+    chart: Path | None,
     csv_output: bool,
     lang: str | None,
     json_output: bool,
     verbose: bool,
 ) -> None:
-    """Counts from one or more tallies: checks by verdict, distinct cards, renewal window.
+    """Counts from one or more tallies: checks and distinct cards by verdict (per day,
+    week, month or tag with --by), cards in the renewal window, and how many valid
+    certificates expire in each of the next 12 months.
 
     With no DB reads the default tally (the one `--log default` writes).
     """
     output = make_output(lang, json_output, verbose)
     with guard(output):
-        from mynacheck.present.messages import TALLY
-        from mynacheck.tally.store import (
-            day_range,
-            render_summary_text,
-            report_tallies,
-            summary_csv,
-            summary_json,
-        )
+        from mynacheck.tally import day_range, summarize_tallies
 
         if json_output and csv_output:
             raise mynacheck.InputError("report_format_conflict")
         start = parse_moment(from_text).date() if from_text else None
         end = parse_moment(to_text).date() if to_text else None
         since, until = day_range(start, end)
-        summary = report_tallies(databases or ("default",), since, until)
+        at = parse_moment(at_text).astimezone(JST).date() if at_text else None
+        if chart is not None:
+            from mynacheck.tally.chart import check_target
+
+            check_target(chart)
+        summary = summarize_tallies(
+            databases or ("default",),
+            since=since,
+            until=until,
+            by=by,
+            latest=latest,
+            at=at,
+            cumulative=chart is not None,
+        )
         if summary.mixed_keys:
-            click.echo(f"mynacheck: {text(TALLY, 'mixed_keys', output.lang)}", err=True)
+            output.warn(text(TALLY, "mixed_keys", output.lang))
         if json_output:
-            click.echo(json.dumps(summary_json(summary), ensure_ascii=False, indent=2))
+            from mynacheck.present.json_tally import summary_json
+
+            output.print_json(summary_json(summary))
         elif csv_output:
-            click.echo(summary_csv(summary), nl=False)
+            from mynacheck.present.tally_text import summary_csv
+
+            output.echo(summary_csv(summary), nl=False)
         else:
-            click.echo(render_summary_text(summary, output.lang))
+            from mynacheck.present.tally_text import render_summary_text
+
+            output.echo(render_summary_text(summary, output.lang))
+        if chart is not None:
+            from mynacheck.tally.chart import draw_chart
+
+            drawn = draw_chart(summary, chart, output.lang)
+            if drawn.lang != output.lang:
+                output.warn(text(TALLY, "chart.no_font", output.lang))
+            output.echo(text(TALLY, "chart.written", output.lang, path=chart), err=True)

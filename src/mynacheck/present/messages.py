@@ -738,7 +738,8 @@ TALLY: dict[str, tuple[str, str]] = {
     "renewal_open": ("更新受付期間中のカード", "Cards in the renewal window"),
     "without_certificate": (
         "証明書のない確認 {n} 件は、同じカードかどうか区別できないため回数だけ数えています。",
-        "{n} {n:check|checks} without a certificate cannot be told apart: counted as checks only.",
+        "{n} {n:check|checks} without a certificate cannot be told apart: counted as "
+        "{n:a check|checks} only.",
     ),
     "mixed_keys": (
         "注意: 集計ファイルごとに異なる鍵が使われています。同じカードが別々に数えられている可能性があります (共通の --key-file を使ってください)。",
@@ -747,3 +748,124 @@ TALLY: dict[str, tuple[str, str]] = {
     ),
     "empty": ("この期間の記録はありません。", "No checks in this period."),
 }
+
+# -- the report grown up (issue 12) and the tally's own checks (issue 9) ---------------
+# One block, so that merges stay easy.
+
+USAGE.update(
+    {
+        "tally_not_a_tally": (
+            "{path} は mynacheck の集計ファイルではありません (ファイルには何もしていません)。",
+            "{path} is not a mynacheck tally (it was left as it was).",
+        ),
+        "tally_newer_schema": (
+            "集計ファイル {path} は新しい版の mynacheck で作られています (形式 {version})。mynacheck を更新してください。",
+            "the tally {path} was written by a newer mynacheck (format {version}); update mynacheck.",
+        ),
+        "tally_bad_row": (
+            "集計ファイル {path} の {row} 行目を読めません (ファイルが壊れているか、書き換えられています)。",
+            "the tally {path} has a row it cannot read (row {row}): the file is damaged or was edited.",
+        ),
+        "tally_key_missing": (
+            "集計ファイル {path} を作ったときの鍵ファイルが {key_file} にありません。最初に使った鍵ファイルを --key-file で指定してください (新しい鍵は作っていません)。",
+            "the key file the tally {path} was started with is not at {key_file}: give it with "
+            "--key-file (no new key was made).",
+        ),
+        "tally_folder_missing": (
+            "フォルダー {folder} がありません ({path} は作っていません)。",
+            "the folder {folder} does not exist ({path} was not created).",
+        ),
+        "tally_key_exposed": (
+            "注意: 集計の鍵ファイル {path} を他の利用者も読めます (モード {mode})。鍵とカードがあれば、そのカードが集計にあるか分かってしまいます。所有者だけが読めるようにしてください (chmod 600)。",
+            "warning: other users can read the tally key file {path} (mode {mode}); with the "
+            "key and a card, anyone can tell whether that card is in the tally. Make it "
+            "readable by its owner only (chmod 600).",
+        ),
+        "bad_tag": (
+            "--tag は 1 から {max} 文字で、制御文字を含まない文字列にしてください ({length} 文字でした)。人の名前は使わないでください。",
+            "--tag takes 1 to {max} characters, no control characters (it had {length}). "
+            "Never use a person's name.",
+        ),
+        "report_period_reversed": (
+            "--from {start} が --to {end} より後です。",
+            "--from {start} is after --to {end}.",
+        ),
+        "chart_needs_matplotlib": (
+            "--chart には matplotlib が必要です: pip install 'mynacheck[chart]'",
+            "--chart needs matplotlib: pip install 'mynacheck[chart]'",
+        ),
+        "chart_bad_suffix": (
+            "--chart のファイル名は .png か .svg で終えてください: {path}",
+            "the --chart file name must end in .png or .svg: {path}",
+        ),
+        "chart_not_replaced": (
+            "{path} は画像ではないため上書きしません。別のファイル名を指定してください。",
+            "{path} is not a chart picture: it was not overwritten. Give another file name.",
+        ),
+        "chart_write_failed": (
+            "グラフを {path} に書き込めません: {reason}",
+            "cannot write the chart {path}: {reason}",
+        ),
+    }
+)
+
+
+TALLY.update(
+    {
+        "title.day": (
+            "利用者証明用電子証明書 集計 (日別)",
+            "User-authentication certificate tally, by day",
+        ),
+        "title.week": (
+            "利用者証明用電子証明書 集計 (週別)",
+            "User-authentication certificate tally, by week",
+        ),
+        "title.month": (
+            "利用者証明用電子証明書 集計 (月別)",
+            "User-authentication certificate tally, by month",
+        ),
+        "title.tag": (
+            "利用者証明用電子証明書 集計 (タグ別)",
+            "User-authentication certificate tally, by tag",
+        ),
+        "group.day": ("日", "Day"),
+        "group.week": ("週 (月曜日)", "Week of"),
+        "group.month": ("月", "Month"),
+        "group.tag": ("タグ", "Tag"),
+        "group.none": ("(タグなし)", "(no tag)"),
+        "total": ("計", "Total"),
+        "overall": ("期間全体", "Whole period"),
+        "cards.per_group": (
+            "カードは、確認したグループごとに、そのグループでの最新の確認で数えています。",
+            "A card counts in every group where it was checked, by its latest check there.",
+        ),
+        "cards.latest": (
+            "カードは 1 枚につき 1 回、期間内の最新の確認で、そのグループだけで数えています。",
+            "Each card counts once, by its latest check in the period, in that check's group only.",
+        ),
+        "renewal_open.at": (
+            "更新受付期間中のカード ({at} 時点)",
+            "Cards in the renewal window on {at}",
+        ),
+        "forecast": (
+            "有効期限を迎えるカード (月別、{at} から 12 か月、各カードの最新の確認で有効だった証明書)",
+            "Valid certificates expiring per month (12 months from {at}, each card's latest check)",
+        ),
+        "forecast.month": ("月", "Month"),
+        "chart.cumulative": (
+            "有効な証明書を確認したカード (累計)",
+            "Cards seen with a valid certificate (cumulative)",
+        ),
+        "chart.forecast": (
+            "有効期限を迎えるカード (月別)",
+            "Valid certificates expiring per month",
+        ),
+        "chart.cards": ("カード", "Cards"),
+        "chart.none": ("データなし", "No data"),
+        "chart.no_font": (
+            "注意: 日本語のフォントが見つからないため、グラフは英語で描きました (IPAゴシックなどを入れてください)。",
+            "warning: no Japanese font found; the chart is drawn in English.",
+        ),
+        "chart.written": ("グラフを {path} に書き出しました。", "Chart written to {path}."),
+    }
+)

@@ -1,26 +1,44 @@
-"""The tally: one SQLite row per check, keyed card hashes, and the sums ``report`` shows."""
+"""The acquisition tally: one SQLite row per check, and the report over many tallies.
+
+- :func:`open_tally` (:mod:`.store`): open, checking everything first, and append;
+- :mod:`.keys`: the key that turns a serial into a card hash, and its file;
+- :mod:`.schema`: the file itself (versions, creation, read-only access);
+- :func:`summarize_tallies` (:mod:`.summary`, :mod:`.gather`): the report's counts,
+  groups and renewal forecast, reduced in SQL;
+- :mod:`.chart`: the report's picture (matplotlib, the optional ``chart`` extra;
+  imported only when a chart is asked for).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from .keys import KeyFileExposed, TallyError, card_hash, key_fingerprint, key_path_for
+from .store import (
+    TALLIED_STATUSES,
+    Tally,
+    TallyRow,
+    default_db_path,
+    open_tally,
+    resolve_db_path,
+    row_from_report,
+)
+from .summary import ForecastMonth, Group, TallySummary, day_range, summarize_tallies
 
-if TYPE_CHECKING:
-    import os
-
-    from .store import Tally
-
-
-def open_tally(
-    path: str | os.PathLike[str],
-    *,
-    key_file: str | os.PathLike[str] | None = None,
-    tag: str | None = None,
-) -> Tally:
-    """Open the tally at ``path`` ("default": the user data folder) for appending."""
-    from .store import Tally
-
-    return Tally.open(
-        str(path) if str(path) == "default" else Path(path),
-        Path(key_file) if key_file is not None else None,
-    )
+__all__ = [
+    "TALLIED_STATUSES",
+    "ForecastMonth",
+    "Group",
+    "KeyFileExposed",
+    "Tally",
+    "TallyError",
+    "TallyRow",
+    "TallySummary",
+    "card_hash",
+    "day_range",
+    "default_db_path",
+    "key_fingerprint",
+    "key_path_for",
+    "open_tally",
+    "resolve_db_path",
+    "row_from_report",
+    "summarize_tallies",
+]

@@ -1,0 +1,216 @@
+"""``report --chart FILE``: one picture for a personnel office's report.
+
+Top: distinct cards seen with a valid certificate, cumulative, day by day.
+Bottom: the 12-month renewal forecast (valid certificates expiring per month).
+Labels in Japanese or English; Japanese needs a CJK font, looked for through
+matplotlib's font manager (IPA Gothic, Noto Sans CJK, Yu Gothic, Meiryo, ...);
+without one the chart is drawn in English and the caller is told.
+
+matplotlib is the optional extra ``mynacheck[chart]``; this module imports it
+only inside :func:`draw_chart`, and draws on an Agg canvas of its own (no
+pyplot, no global backend switch). SVG keeps its text as text
+(``svg.fonttype = "none"``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..clock import JST
+from ..present.messages import TALLY, Lang, text
+from .keys import TallyError
+
+if TYPE_CHECKING:
+    from .summary import TallySummary
+
+SUFFIXES = (".png", ".svg")
+#: Fonts that can write Japanese, best first (family names as matplotlib knows them).
+CJK_FAMILIES = (
+    "IPAexGothic",
+    "IPAGothic",
+    "IPAPGothic",
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "Source Han Sans JP",
+    "Yu Gothic",
+    "Meiryo",
+    "MS Gothic",
+    "Hiragino Sans",
+    "TakaoGothic",
+    "VL Gothic",
+)
+#: File names of such fonts, for a font installed after matplotlib's font cache was made.
+_CJK_FILES = (
+    "ipaexg",
+    "ipag",
+    "ipagp",
+    "notosanscjk",
+    "notosansjp",
+    "sourcehansans",
+    "yugoth",
+    "meiryo",
+    "msgothic",
+    "takaogothic",
+    "vl-gothic",
+)
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    path: Path
+    lang: Lang
+    font: str | None
+
+
+def check_target(path: Path) -> None:
+    """Before any work: ``path`` ends in .png/.svg, its folder exists, and it is new or
+    an earlier picture (a PNG, an SVG): never another file, never through a symlink."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise TallyError("chart_bad_suffix", path=str(path))
+    try:
+        import matplotlib  # noqa: F401  (the optional extra: said now, before any work)
+    except ImportError:
+        raise TallyError("chart_needs_matplotlib") from None
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise TallyError("tally_folder_missing", path=str(path), folder=str(folder))
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise TallyError("chart_write_failed", path=str(path), reason=str(error)) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise TallyError("chart_not_replaced", path=str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise TallyError("not_a_regular_file", path=str(path))
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+    except OSError as error:
+        raise TallyError("chart_write_failed", path=str(path), reason=str(error)) from None
+    picture = (
+        head.startswith(_PNG_SIGNATURE)
+        if path.suffix.lower() == ".png"
+        else (b"<svg" in head and head.lstrip().startswith((b"<?xml", b"<svg", b"<!DOCTYPE svg")))
+    )
+    if not picture and info.st_size > 0:
+        raise TallyError("chart_not_replaced", path=str(path))
+
+
+def find_cjk_font() -> str | None:
+    """A font family matplotlib can use for Japanese, or None."""
+    from matplotlib import font_manager
+
+    known = {entry.name for entry in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in known:
+            return family
+    for file in font_manager.findSystemFonts():
+        name = Path(file).name.lower().replace(" ", "").replace("_", "")
+        if name.startswith(_CJK_FILES):
+            with contextlib.suppress(Exception):  # a font file matplotlib cannot load
+                font_manager.fontManager.addfont(file)
+                family = font_manager.FontProperties(fname=file).get_name()
+                return str(family)
+    return None
+
+
+def draw_chart(summary: TallySummary, path: Path, lang: Lang) -> ChartResult:
+    """Draw the chart of ``summary`` (made with ``cumulative=True``) into ``path``."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    font = find_cjk_font() if lang == "ja" else None
+    if lang == "ja" and font is None:
+        lang = "en"
+    settings: Any = {"svg.fonttype": "none", "svg.hashsalt": "mynacheck"}
+    if font is not None:
+        settings["font.family"] = [font, "DejaVu Sans"]
+    with matplotlib.rc_context(settings):
+        figure = Figure(figsize=(8, 7), dpi=100, layout="constrained")
+        FigureCanvasAgg(figure)
+        top, bottom = figure.subplots(2, 1)
+        _cumulative(top, summary, lang)
+        _forecast(bottom, summary, lang)
+        figure.suptitle(_title(summary, lang))
+        _save(figure, path)
+    return ChartResult(path, lang, font)
+
+
+def _title(summary: TallySummary, lang: Lang) -> str:
+    title = text(TALLY, "title", lang)
+    first = summary.since or summary.first
+    last = summary.until - timedelta(days=1) if summary.until else summary.last
+    if first is not None and last is not None:
+        title += f"\n{first.astimezone(JST).date()} .. {last.astimezone(JST).date()} (JST)"
+    return title
+
+
+def _cumulative(axes: Any, summary: TallySummary, lang: Lang) -> None:
+    axes.set_title(text(TALLY, "chart.cumulative", lang), loc="left")
+    series = summary.valid_cards_cumulative
+    if not series:
+        axes.text(0.5, 0.5, text(TALLY, "chart.none", lang), ha="center", transform=axes.transAxes)
+        return
+    from matplotlib.ticker import MaxNLocator
+
+    days = [series[0][0] - timedelta(days=1)] + [day for day, _ in series]
+    totals = [0] + [n for _, n in series]
+    if summary.last is not None:  # carry the line on to the last check
+        end = summary.last.astimezone(JST).date()
+        if end > days[-1]:
+            days.append(end)
+            totals.append(totals[-1])
+    axes.step(days, totals, where="post", color="#1a7f37", linewidth=2)
+    axes.fill_between(days, totals, step="post", color="#1a7f37", alpha=0.15)
+    axes.set_ylabel(text(TALLY, "chart.cards", lang))
+    axes.set_ylim(bottom=0, top=max(totals) * 1.15 + 1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", alpha=0.3)
+    axes.annotate(
+        str(totals[-1]), (days[-1], totals[-1]), textcoords="offset points", xytext=(4, 4)
+    )
+    for label in axes.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+
+
+def _forecast(axes: Any, summary: TallySummary, lang: Lang) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    at = summary.at.isoformat() if summary.at else ""
+    axes.set_title(f"{text(TALLY, 'chart.forecast', lang)} ({at} -)", loc="left")
+    months = [month.month for month in summary.renewal_forecast]
+    counts = [month.cards for month in summary.renewal_forecast]
+    bars = axes.bar(months, counts, color="#bf8700")
+    axes.bar_label(bars, padding=2)
+    axes.set_ylabel(text(TALLY, "chart.cards", lang))
+    axes.set_ylim(0, max([*counts, 1]) * 1.2)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", alpha=0.3)
+    axes.tick_params(axis="x", labelrotation=45)
+
+
+def _save(figure: Any, path: Path) -> None:
+    """Write beside ``path`` and rename over it: a reader never sees half a picture."""
+    kind = path.suffix.lower().lstrip(".")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    metadata = {"Date": None} if kind == "svg" else {"Software": None}
+    try:
+        figure.savefig(temporary, format=kind, metadata=metadata)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise TallyError("chart_write_failed", path=str(path), reason=str(error)) from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()

@@ -1,0 +1,291 @@
+"""``mynacheck report``: counts over one or more tallies, by group, with a renewal forecast.
+
+A *check* is a row. A *card* is a distinct ``card_hash`` — a keyed hash of the
+certificate's serial, so really a certificate: a renewed certificate is a new
+card (linking the two needs J-LIS, which only licensed verifiers may ask).
+Checks without a certificate (``missing``, a read failure) cannot be told
+apart and are counted as checks only.
+
+- Without ``by``: checks per verdict, and each card once, by its latest check
+  in the period.
+- ``by`` day / week / month / tag: the same per group. Without ``latest`` a card
+  counts in every group where it was checked (by its latest check there); with
+  ``latest`` only in the group of its latest check in the period.
+- The renewal forecast and ``cards_renewal_open`` look at each card whose latest
+  check found its certificate valid, as of ``at`` (default today, JST).
+
+Merging tallies written with one shared key counts a card once across them.
+All the reducing happens in SQL (:mod:`.gather`); Python sees only the sums.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from ..clock import JST
+from ..status import CERTIFICATE_STATUSES, Status
+from .gather import FileFacts, Request, gather, open_gathering
+from .groups import count_on_index, group_spans, group_sql, statuses_on_index
+from .keys import TallyError
+from .store import resolve_db_path
+
+FORECAST_MONTHS = 12
+RENEWAL_WINDOW_MONTHS = 3  # as evaluate.RENEWAL_WINDOW_MONTHS (3 months before expiry)
+
+#: Display order: certificate verdicts first, then what prevented one.
+STATUS_ORDER: tuple[str, ...] = tuple(
+    status.value for status in Status if status in CERTIFICATE_STATUSES
+) + tuple(status.value for status in Status if status not in CERTIFICATE_STATUSES)
+#: Verdicts that come with a certificate, hence a card hash.
+CARD_STATUSES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is not Status.MISSING)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of ``report --by``: its key and its counts."""
+
+    key: str | None
+    checks: dict[str, int]
+    cards: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ForecastMonth:
+    """Cards whose valid certificate expires in ``month`` (``YYYY-MM``)."""
+
+    month: str
+    cards: int
+
+
+@dataclass(frozen=True)
+class TallySummary:
+    """What ``mynacheck report`` says about one or more tallies (see the module)."""
+
+    sources: tuple[Path, ...]
+    since: datetime | None
+    until: datetime | None
+    first: datetime | None
+    last: datetime | None
+    checks: int
+    checks_by_status: dict[str, int]
+    cards: int
+    cards_by_status: dict[str, int]
+    cards_renewal_open: int
+    checks_without_certificate: int
+    key_fingerprints: tuple[str, ...] = ()
+    at: date | None = None
+    by: str | None = None
+    latest: bool = False
+    groups: tuple[Group, ...] | None = None
+    renewal_forecast: tuple[ForecastMonth, ...] = ()
+    #: ``(day, n)``: distinct cards seen with a valid certificate up to that day (JST),
+    #: one entry per day with a first valid check; only when asked for (the chart).
+    valid_cards_cumulative: tuple[tuple[date, int], ...] = field(default=())
+
+    @property
+    def mixed_keys(self) -> bool:
+        """True when merged tallies hashed cards with different keys."""
+        return len(self.key_fingerprints) > 1
+
+
+def ordered(counts: dict[str, int]) -> dict[str, int]:
+    """Verdicts in display order; ones this version does not know, last, by name."""
+    known = [s for s in STATUS_ORDER if counts.get(s)]
+    unknown = sorted(s for s in counts if s not in STATUS_ORDER and counts[s])
+    return {s: counts[s] for s in known + unknown}
+
+
+def months_before(day: date, months: int) -> date:
+    """The same calendar day ``months`` earlier, clamped to the month's end
+    (the renewal rule of ``evaluate.months_before``)."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def forecast_months(at: date) -> list[str]:
+    """The 12 months of the forecast, from the month of ``at``."""
+    index = at.year * 12 + at.month - 1
+    return [f"{(index + i) // 12:04d}-{(index + i) % 12 + 1:02d}" for i in range(FORECAST_MONTHS)]
+
+
+def summarize_tallies(
+    dbs: Iterable[str | os.PathLike[str]],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+    latest: bool = False,
+    at: date | None = None,
+    cumulative: bool = False,
+) -> TallySummary:
+    """Read every database (each once, never writing) and count them together."""
+    request = Request(since, until, by, latest, cumulative)
+    today = at if at is not None else datetime.now(JST).date()
+    paths: list[Path] = []
+    seen: set[Path] = set()
+    for db in dbs:
+        path = resolve_db_path(db)
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            paths.append(path)
+    connection = open_gathering()
+    try:
+        if len(paths) == 1:  # summed up while the tally is attached: its indexes serve
+            return gather(
+                connection,
+                0,
+                paths[0],
+                request,
+                lambda facts: _summarize(connection, [facts], request, today),
+                alone=True,
+            )
+        facts = [
+            gather(connection, number, path, request, lambda facts: facts, alone=False)
+            for number, path in enumerate(paths)
+        ]
+        return _summarize(connection, facts, request, today)
+    finally:
+        connection.close()
+
+
+def _summarize(
+    connection: sqlite3.Connection, facts: Sequence[FileFacts], request: Request, at: date
+) -> TallySummary:
+    """The sums, from ``temp.counts`` and each card's latest check (``lines``)."""
+    q = connection.execute
+    q("DROP VIEW IF EXISTS temp.cardlines")
+    q("DROP TABLE IF EXISTS temp.merged")
+    if len(facts) > 1:  # one card in several tallies: its latest check over all of them
+        q(
+            "CREATE TEMP TABLE merged AS SELECT card_hash, max(time) AS time, status, expiry, tag"
+            " FROM temp.latest WHERE card_hash IS NOT NULL GROUP BY card_hash"
+        )
+        lines = "temp.merged"
+    elif facts[0].lines == "src.cards":
+        lines = "src.cards"
+    else:
+        q("CREATE TEMP VIEW cardlines AS SELECT * FROM temp.latest WHERE card_hash IS NOT NULL")
+        lines = "temp.cardlines"
+    checks_by_status = dict(q("SELECT status, sum(n) FROM temp.counts GROUP BY status"))
+    cards_by_status = dict(q(f"SELECT status, count(*) FROM {lines} GROUP BY status"))
+    (without,) = q("SELECT coalesce(sum(n), 0) FROM temp.latest WHERE card_hash IS NULL").fetchone()
+    months = forecast_months(at)
+    forecast = dict.fromkeys(months, 0)
+    renewal_open = 0
+    for expiry_text, n in q(
+        f"SELECT expiry, count(*) FROM {lines}"
+        " WHERE status = 'valid' AND expiry IS NOT NULL GROUP BY expiry"
+    ).fetchall():
+        expiry = date.fromisoformat(expiry_text)  # checked: date(expiry) IS expiry
+        if expiry_text[:7] in forecast:
+            forecast[expiry_text[:7]] += n
+        if months_before(expiry, RENEWAL_WINDOW_MONTHS) <= at <= expiry:
+            renewal_open += n
+    firsts = [f.first for f in facts if f.first]
+    lasts = [f.last for f in facts if f.last]
+    first, last = (min(firsts), max(lasts)) if firsts and lasts else (None, None)
+    return TallySummary(
+        sources=tuple(f.path for f in facts),
+        since=request.since,
+        until=request.until,
+        first=_moment(first) if first else None,
+        last=_moment(last) if last else None,
+        checks=sum(checks_by_status.values()),
+        checks_by_status=ordered(checks_by_status),
+        cards=sum(cards_by_status.values()),
+        cards_by_status=ordered(cards_by_status),
+        cards_renewal_open=renewal_open,
+        checks_without_certificate=without,
+        key_fingerprints=tuple(sorted({f.key_fingerprint for f in facts})),
+        at=at,
+        by=request.by,
+        latest=request.latest,
+        groups=_groups(connection, request, lines, len(facts), first, last),
+        renewal_forecast=tuple(ForecastMonth(m, forecast[m]) for m in months),
+        valid_cards_cumulative=_cumulative(connection, lines, len(facts))
+        if request.first_valid
+        else (),
+    )
+
+
+def _groups(
+    connection: sqlite3.Connection,
+    request: Request,
+    lines: str,
+    files: int,
+    first: str | None,
+    last: str | None,
+) -> tuple[Group, ...] | None:
+    by = request.by
+    if by is None:
+        return None
+    checks: dict[str | None, dict[str, int]] = {}
+    cards: dict[str | None, dict[str, int]] = {}
+    for key, status, n in connection.execute(
+        "SELECT grp, status, sum(n) FROM temp.counts GROUP BY grp, status"
+    ):
+        checks.setdefault(key, {})[status] = n
+    if request.latest and lines == "src.cards" and by != "tag" and first and last:
+        statuses = statuses_on_index(connection, lines)
+        spans = group_spans(by, first, last)
+        counted = count_on_index(connection, lines, statuses, spans, request.low, request.high)
+    elif request.latest:
+        counted = connection.execute(
+            f"SELECT {group_sql(by)}, status, count(*) FROM {lines} GROUP BY 1, 2"
+        ).fetchall()
+    elif files > 1:
+        counted = connection.execute(
+            "SELECT grp, status, count(*) FROM (SELECT grp, card_hash, max(time), status"
+            " FROM temp.gcards GROUP BY grp, card_hash) GROUP BY grp, status"
+        ).fetchall()
+    else:
+        counted = connection.execute("SELECT grp, status, n FROM temp.gcounts").fetchall()
+    for key, status, n in counted:
+        cards.setdefault(key, {})[status] = n
+    keys = sorted(set(checks) | set(cards), key=lambda k: (k is None, k or ""))
+    return tuple(
+        Group(key, ordered(checks.get(key, {})), ordered(cards.get(key, {}))) for key in keys
+    )
+
+
+def _cumulative(
+    connection: sqlite3.Connection, lines: str, files: int
+) -> tuple[tuple[date, int], ...]:
+    if lines == "src.cards":
+        first = "SELECT card_hash, first_valid AS time FROM src.cards WHERE first_valid IS NOT NULL"
+    elif files > 1:
+        first = "SELECT card_hash, min(time) AS time FROM temp.firstvalid GROUP BY card_hash"
+    else:
+        first = "SELECT card_hash, time FROM temp.firstvalid"
+    total = 0
+    series = []
+    for day, n in connection.execute(
+        f"SELECT date(time, '+9 hours') AS day, count(*) FROM ({first}) GROUP BY day ORDER BY day"
+    ):
+        total += n
+        series.append((date.fromisoformat(day), total))
+    return tuple(series)
+
+
+def _moment(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def day_range(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """``--from`` / ``--to`` days (JST, both inclusive) as a [since, until) UTC range.
+
+    ``--from`` after ``--to`` is a usage error (``report_period_reversed``).
+    """
+    if start is not None and end is not None and start > end:
+        raise TallyError("report_period_reversed", start=start.isoformat(), end=end.isoformat())
+    since = datetime(start.year, start.month, start.day, tzinfo=JST) if start else None
+    until = datetime(end.year, end.month, end.day, tzinfo=JST) + timedelta(days=1) if end else None
+    return since, until
