@@ -56,11 +56,12 @@ def test_demo_with_a_mistyped_scenario_names_them_and_stops_at_once() -> None:
 _FAKE_PCSCD = """\
 #!/bin/bash
 # Stand-in pcscd: stays up until TERM; shows the virtual readers if the vpcd driver
-# was installed when it started.
+# was installed when it started. The trap comes first: a TERM that arrives as soon
+# as it is registered is still said.
+trap 'echo "pcscd $$ stopped" >>"$FAKE/calls"; exit 0' TERM
 echo "pcscd $*" >>"$FAKE/calls"
 echo $$ >>"$FAKE/pcscd.pids"
 [[ -e "$FAKE/driver-installed" ]] && echo $$ >>"$FAKE/vpcd.pids"
-trap 'echo "pcscd $$ stopped" >>"$FAKE/calls"; exit 0' TERM
 while :; do sleep 0.05; done
 """
 
@@ -275,6 +276,7 @@ def test_a_pcscd_restarted_by_a_test_is_the_one_stopped(stand: Stand) -> None:
         setsid pcscd --foreground </dev/null >/dev/null 2>&1 &
         echo $! >"$MYNACHECK_PCSCD_PIDFILE"
         echo "restarted: $!" >>"$FAKE/calls"
+        until grep -qx "$!" "$FAKE/pcscd.pids"; do sleep 0.01; done  # it is up
         """
     )
     (stand.root / "driver-installed").touch()
@@ -287,8 +289,12 @@ def test_a_pcscd_restarted_by_a_test_is_the_one_stopped(stand: Stand) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     restarted = next(c for c in stand.calls if c.startswith("restarted: ")).split()[1]
-    assert stand.calls[-1] == f"pcscd {restarted} stopped"
     _wait_for(lambda: stand.live_pcscds() == [])
+    # The clean-up stopped the restarted pcscd (the first one's own "stopped" line may
+    # land after it: the test killed that one and did not wait for its last word).
+    calls = stand.calls
+    assert f"pcscd {restarted} stopped" in calls
+    assert calls.index(f"restarted: {restarted}") < calls.index(f"pcscd {restarted} stopped")
     assert not stand.pidfile.exists()
 
 

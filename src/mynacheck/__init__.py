@@ -30,6 +30,9 @@ _EXPORTS: dict[str, str] = {
     "inspect_certificate": "api",
     "render_text": "api",
     "open_tally": "api",
+    "summarize_tallies": "api",
+    "check_chart_target": "api",
+    "draw_tally_chart": "api",
     "user_trust_anchors": "api",
     "load_trust_anchors": "api",
     "SimulatedReader": "api",
@@ -99,6 +102,12 @@ if TYPE_CHECKING:
         check_card as check_card,
     )
     from .api import (
+        check_chart_target as check_chart_target,
+    )
+    from .api import (
+        draw_tally_chart as draw_tally_chart,
+    )
+    from .api import (
         inspect_certificate as inspect_certificate,
     )
     from .api import (
@@ -121,6 +130,9 @@ if TYPE_CHECKING:
     )
     from .api import (
         simulated_scenarios as simulated_scenarios,
+    )
+    from .api import (
+        summarize_tallies as summarize_tallies,
     )
     from .api import (
         user_trust_anchors as user_trust_anchors,

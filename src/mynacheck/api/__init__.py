@@ -21,8 +21,11 @@ from .checks import PinInfo as PinInfo
 from .checks import check_card as check_card
 from .checks import inspect_certificate as inspect_certificate
 from .checks import load_trust_anchors as load_trust_anchors
-from .checks import open_tally as open_tally
 from .checks import read_pin_statuses as read_pin_statuses
 from .checks import render_text as render_text
 from .checks import simulated_scenarios as simulated_scenarios
 from .checks import user_trust_anchors as user_trust_anchors
+from .tallies import check_chart_target as check_chart_target
+from .tallies import draw_tally_chart as draw_tally_chart
+from .tallies import open_tally as open_tally
+from .tallies import summarize_tallies as summarize_tallies

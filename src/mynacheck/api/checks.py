@@ -18,7 +18,7 @@ from ._types import AnchorLike, PathLike
 from .cards import Card
 
 if TYPE_CHECKING:
-    from ..tally.store import Tally
+    pass
 
 
 # -- the check -------------------------------------------------------------------------
@@ -151,17 +151,6 @@ def render_text(report: CheckReport, lang: str = "ja") -> str:
     from ..present.text import render_text as render
 
     return render(report, checked_lang(lang))
-
-
-def open_tally(
-    path: PathLike, *, key_file: PathLike | None = None, tag: str | None = None
-) -> Tally:
-    """Open (creating if need be) the tally at ``path`` (or ``"default"``, the user data
-    folder) for appending: ``.append(report, *, at=None)``, ``.close()``; a context
-    manager. Everything is validated before it returns (``InputError`` otherwise)."""
-    from ..tally import open_tally as open_
-
-    return open_(path, key_file=key_file, tag=tag)
 
 
 class _UserAnchors:

@@ -121,12 +121,19 @@ def _say_library_warnings(lang: Lang) -> None:
 
     shown = warnings.showwarning
 
-    def show(message: Any, category: Any, filename: str, lineno: int, *rest: Any) -> None:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
         key, info = getattr(message, "key", None), getattr(message, "info", None)
         if isinstance(key, str) and isinstance(info, dict):
             say(f"mynacheck: {usage_text(key, lang, info)}")
         else:
-            shown(message, category, filename, lineno, *rest)
+            shown(message, category, filename, lineno, file, line)
 
     warnings.showwarning = show
 

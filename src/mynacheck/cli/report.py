@@ -58,22 +58,17 @@ def report(
     """
     output = make_output(lang, json_output, verbose)
     with guard(output):
-        from mynacheck.tally import day_range, summarize_tallies
-
         if json_output and csv_output:
             raise mynacheck.InputError("report_format_conflict")
         start = parse_moment(from_text).date() if from_text else None
         end = parse_moment(to_text).date() if to_text else None
-        since, until = day_range(start, end)
         at = parse_moment(at_text).astimezone(JST).date() if at_text else None
         if chart is not None:
-            from mynacheck.tally.chart import check_target
-
-            check_target(chart)
-        summary = summarize_tallies(
+            mynacheck.check_chart_target(chart)
+        summary = mynacheck.summarize_tallies(
             databases or ("default",),
-            since=since,
-            until=until,
+            first_day=start,
+            last_day=end,
             by=by,
             latest=latest,
             at=at,
@@ -94,9 +89,7 @@ def report(
 
             output.echo(render_summary_text(summary, output.lang))
         if chart is not None:
-            from mynacheck.tally.chart import draw_chart
-
-            drawn = draw_chart(summary, chart, output.lang)
+            drawn = mynacheck.draw_tally_chart(summary, chart, output.lang)
             if drawn.lang != output.lang:
                 output.warn(text(TALLY, "chart.no_font", output.lang))
             output.echo(text(TALLY, "chart.written", output.lang, path=chart), err=True)
