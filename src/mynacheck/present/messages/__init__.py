@@ -1,0 +1,89 @@
+"""Every sentence the tool says, in Japanese and English.
+
+Keys are status values, detail codes, and usage-error keys. Texts avoid
+characters that a Windows console (cp932) cannot show; a test checks it.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import sys
+from typing import Any, Literal
+
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
+
+
+def checked_lang(value: str) -> Lang:
+    """``value`` as a :data:`Lang`; ValueError for anything but "ja" and "en"."""
+    if value == "ja":
+        return "ja"
+    if value == "en":
+        return "en"
+    raise ValueError(f"unknown language {value!r}: use 'ja' or 'en'")
+
+
+def text(table: dict[str, tuple[str, str]], key: str, lang: Lang, **values: Any) -> str:
+    """The ``lang`` text for ``key``, filled in; the key itself if unknown (never crashes)."""
+    pair = table.get(key)
+    if pair is None:
+        return key
+    template = pair[0] if lang == "ja" else pair[1]
+    try:
+        return _FORMATTER.format(template, **values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class _PluralFormatter(string.Formatter):
+    """``{n:check|checks}`` picks the singular for 1 and the plural otherwise, so
+    English never says "1 tries left"; every other field formats as usual."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            singular, plural = format_spec.split("|", 1)
+            return singular if value == 1 else plural
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _PluralFormatter()
+
+
+def usage_text(key: str, lang: Lang, info: dict[str, Any]) -> str:
+    """A usage error's message, lists in ``info`` (reader names, ...) joined."""
+    flat = {
+        k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in info.items()
+    }
+    return text(USAGE, key, lang, **flat)
+
+
+def detect_language(environ: dict[str, str] | None = None) -> Lang:
+    """Japanese when the locale or Windows UI language is Japanese or unknown, else English."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(name, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            if code in ("c", "posix", ""):
+                continue
+            return "ja" if code == "ja" else "en"
+    if sys.platform == "win32" and environ is None:
+        try:
+            import ctypes
+
+            lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return "ja"
+        return "ja" if lang_id & 0x3FF == 0x11 else "en"
+    return "ja"
+
+
+# The tables, one module per area; every name stays importable from here.
+from .counter import TALLY as TALLY  # noqa: E402
+from .counter import WATCH as WATCH  # noqa: E402
+from .labels import LABELS as LABELS  # noqa: E402
+from .usage import USAGE as USAGE  # noqa: E402
+from .verdicts import DETAILS as DETAILS  # noqa: E402
+from .verdicts import HEADLINES as HEADLINES  # noqa: E402
+from .verdicts import NEXT_STEPS as NEXT_STEPS  # noqa: E402
