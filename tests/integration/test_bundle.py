@@ -102,7 +102,9 @@ def test_bundle_contents(bundle: Path) -> None:
         assert any((internal / "licenses" / shipped).iterdir()), f"no license text for {shipped}"
     if HAS_GUI:
         assert _exe("mynacheck-gui").is_file()
-        assert any((internal / "licenses" / "PySide6_Essentials").iterdir())
+        for qt_part in ("PySide6_Essentials", "shiboken6"):  # LGPL-3.0 and the GPL-3.0
+            texts = {p.name for p in (internal / "licenses" / qt_part).iterdir()}
+            assert {"LGPL-3.0.txt", "GPL-3.0.txt"} <= texts, qt_part
         qt = internal / "PySide6" if WINDOWS else internal / "PySide6" / "Qt"
         platforms = {p.name for p in (qt / "plugins" / "platforms").iterdir()}
         native = "qwindows.dll" if WINDOWS else "libqxcb.so"
