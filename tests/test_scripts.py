@@ -57,7 +57,9 @@ _FAKE_PCSCD = """\
 #!/bin/bash
 # Stand-in pcscd: stays up until TERM; shows the virtual readers if the vpcd driver
 # was installed when it started. The trap comes first: a TERM that arrives as soon
-# as it is registered is still said.
+# as it is registered is still said. Renamed at once, so this machine's own tools
+# (`pgrep -x pcscd` in another session's set-up) never take it for pcscd.
+printf 'standin-pcscd' >"/proc/$$/comm"
 trap 'echo "pcscd $$ stopped" >>"$FAKE/calls"; exit 0' TERM
 echo "pcscd $*" >>"$FAKE/calls"
 echo $$ >>"$FAKE/pcscd.pids"
@@ -289,6 +291,7 @@ def test_a_pcscd_restarted_by_a_test_is_the_one_stopped(stand: Stand) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     restarted = next(c for c in stand.calls if c.startswith("restarted: ")).split()[1]
+    assert f"the pcscd a test restarted in its place (pid {restarted})" in result.stderr
     _wait_for(lambda: stand.live_pcscds() == [])
     # The clean-up stopped the restarted pcscd (the first one's own "stopped" line may
     # land after it: the test killed that one and did not wait for its last word).
