@@ -39,7 +39,10 @@ from mynacheck.tally import TallyRow, card_hash, open_tally  # noqa: E402
 
 JST = timezone(timedelta(hours=9))
 START = datetime(2025, 4, 1, tzinfo=JST)
-SECTIONS = [f"{name}課" for name in "総務 人事 経理 企画 広報 法務 情報 営業 購買 品質".split()]
+SECTIONS = [
+    f"{name}課"
+    for name in ("総務", "人事", "経理", "企画", "広報", "法務", "情報", "営業", "購買", "品質")
+]
 
 
 def build(folder: Path, rows: int, counters: int, cards: int, split: bool) -> list[Path]:
