@@ -135,7 +135,7 @@ def _say_library_warnings(lang: Lang) -> None:
         else:
             shown(message, category, filename, lineno, file, line)
 
-    warnings.showwarning = show  # type: ignore[assignment]
+    warnings.showwarning = show
 
 
 def _can_show_japanese(stream: Any) -> bool:
