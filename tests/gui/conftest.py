@@ -8,18 +8,18 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before pytest-qt makes the QApplication
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from datetime import datetime, timedelta, timezone  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
-import pytest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
 
-import mynacheck  # noqa: E402
-from mynacheck.simcard import scenarios  # noqa: E402
-from mynacheck.simcard.card import SimulatedCard  # noqa: E402
+import mynacheck
+from mynacheck.simcard import scenarios
+from mynacheck.simcard.card import SimulatedCard
 
-from ..integration.conftest import pcscd, virtual_card  # noqa: E402,F401
+from ..integration.conftest import pcscd, virtual_card  # noqa: F401
 
 #: Every check is evaluated as of this moment (JST), never the clock.
 AT = datetime(2026, 11, 27, 12, 0, tzinfo=timezone(timedelta(hours=9)))

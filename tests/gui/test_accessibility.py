@@ -16,8 +16,16 @@ from mynacheck.present.gui_messages import GUI
 from .conftest import AT, activate, find, status, until
 
 SELF_CHECK_NAMES = (
-    "verdict", "details", "instructions", "triesLeft", "pinField", "pinSubmit",
-    "checkAnother", "cancel", "readerPicker", "langPicker",
+    "verdict",
+    "details",
+    "instructions",
+    "triesLeft",
+    "pinField",
+    "pinSubmit",
+    "checkAnother",
+    "cancel",
+    "readerPicker",
+    "langPicker",
 )
 COUNTER_NAMES = ("verdict", "sessionCount", "counterToggle", "langPicker")
 
@@ -116,7 +124,11 @@ def test_tab_order_follows_the_screen_while_the_pin_is_asked(
     qtbot.keyClicks(field, "1234")
     chain = _tab_chain(qtbot, self_check, find(self_check, "langPicker"))
     assert [w.objectName() for w in chain] == [
-        "langPicker", "verdict", "pinField", "pinSubmit", "cancel",
+        "langPicker",
+        "verdict",
+        "pinField",
+        "pinSubmit",
+        "cancel",
     ]
     assert chain == _screen_order(self_check, chain)
 

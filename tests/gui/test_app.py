@@ -16,18 +16,29 @@ SCRIPT = Path(sys.executable).with_name("mynacheck-gui")
 NO_PYSIDE = "import sys; sys.modules['PySide6'] = None; "
 
 
-def run(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], *, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
-    base.update({"QT_QPA_PLATFORM": "offscreen", "LANG": "ja_JP.UTF-8", "PYTHONIOENCODING": "utf-8"})
+    base.update(
+        {"QT_QPA_PLATFORM": "offscreen", "LANG": "ja_JP.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    )
     base.update(env or {})
     return subprocess.run(
-        args, env=base, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+        args,
+        env=base,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
 
 
 def test_the_gui_script_is_installed() -> None:
-    assert SCRIPT.exists(), f"{SCRIPT} missing: pip install -e '.[test]' installs the gui-scripts entry"
+    assert SCRIPT.exists(), (
+        f"{SCRIPT} missing: pip install -e '.[test]' installs the gui-scripts entry"
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +69,7 @@ def test_smoke_test_with_the_real_pcsc_stack_exits_0(pcscd: None) -> None:
         (["--simulate", "nope"], "シナリオ 'nope' はありません"),
         (["--simulate", "valid,expired"], "シナリオ"),
         (["--simulate", "valid", "--reader", "0"], "--simulate、--replay、--reader"),
-        (["--log", "/proc/no/such/dir/tally.db"], "集計ファイル"),
+        (["--log", "/proc/no/such/dir/tally.db"], "集計の鍵ファイル"),
     ],
 )
 def test_bad_options_are_said_in_the_users_language_with_exit_2(
@@ -79,10 +90,18 @@ def test_bad_options_in_english(tmp_path: Path) -> None:
 def test_without_a_display_it_says_so_instead_of_aborting() -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("X11/Wayland are Linux's")
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     done = subprocess.run(
         [sys.executable, "-m", "mynacheck.gui", "--lang", "en", "--simulate", "valid"],
-        env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 1
     assert GUI["app.no_display"][1] in done.stderr

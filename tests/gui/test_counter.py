@@ -99,7 +99,12 @@ def test_scenarios_in_turn_end_with_the_summary(qtbot: Any) -> None:
     window = CounterWindow(lang="en", simulate=["valid", "expired", "not_mynumber_card"])
     qtbot.addWidget(window)
     window.show()
-    until(qtbot, lambda: window.isVisible() and not window.running and "3" in find(window, "sessionCount").text())
+    until(
+        qtbot,
+        lambda: (
+            window.isVisible() and not window.running and "3" in find(window, "sessionCount").text()
+        ),
+    )
     summary = find(window, "lines").text()
     assert "VALID" in summary and "EXPIRED" in summary and "NOT A MY NUMBER CARD" in summary
     assert "This session: 3" in find(window, "sessionCount").text()

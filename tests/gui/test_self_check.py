@@ -94,9 +94,7 @@ def test_a_certificate_that_is_not_valid_gets_its_verdict_at_once_and_no_pin_is_
     assert pin_queries(cards.last) == 0
 
 
-def test_expired_shows_the_date_and_days_ago(
-    qtbot: Any, window: Make, reader: Any
-) -> None:
+def test_expired_shows_the_date_and_days_ago(qtbot: Any, window: Make, reader: Any) -> None:
     w = window(lang="en")
     reader.insert("expired")
     until(qtbot, lambda: status(w) == "expired")
@@ -171,9 +169,7 @@ def test_last_try_is_declined_by_default(
     assert not find(w, "pinField").isVisible()
 
 
-def test_last_try_spent_only_on_yes(
-    qtbot: Any, window: Make, reader: Any, cards: Cards
-) -> None:
+def test_last_try_spent_only_on_yes(qtbot: Any, window: Make, reader: Any, cards: Cards) -> None:
     w = window()
     reader.insert("pin_last_try")
     until(qtbot, lambda: w.findChild(QMessageBox, "lastTryConfirm") is not None)

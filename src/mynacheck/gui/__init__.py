@@ -83,7 +83,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'mynacheck.gui' has no attribute {name!r}")
     if not _pyside_available():
         raise ImportError(
-            f"mynacheck.gui.{name} needs PySide6: pip install \"mynacheck[gui]\" "
+            f'mynacheck.gui.{name} needs PySide6: pip install "mynacheck[gui]" '
             "(the mynacheck command works without it)",
             name="PySide6",
         )

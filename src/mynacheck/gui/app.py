@@ -35,21 +35,28 @@ def _parser() -> _Parser:
         description="The mynacheck window: check your My Number Card's user-authentication "
         "certificate, or check card after card at a counter (--counter).",
     )
-    parser.add_argument("--counter", action="store_true", help="Counter mode: no PIN, card after card.")
+    parser.add_argument(
+        "--counter", action="store_true", help="Counter mode: no PIN, card after card."
+    )
     parser.add_argument("--lang", choices=["ja", "en"], help="Language (default: as the CLI).")
     parser.add_argument("--reader", help="Reader: 0-based index or part of its name.")
     parser.add_argument(
-        "--trust-anchor", action="append", default=[], metavar="FILE",
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
         help="Trust this root certificate (PEM or DER); repeatable.",
     )
     parser.add_argument("--log", metavar="PATH|default", help="Append each check to this tally.")
     parser.add_argument("--key-file", metavar="FILE", help="The tally's key (default: <log>.key).")
     parser.add_argument(
-        "--simulate", metavar="SCENARIO[,SCENARIO...]",
+        "--simulate",
+        metavar="SCENARIO[,SCENARIO...]",
         help="A simulated card instead of a reader (counter: several, in turn).",
     )
     parser.add_argument(
-        "--smoke-test", action="store_true",
+        "--smoke-test",
+        action="store_true",
         help="Show the window, process events for a moment, exit 0 (for bundles).",
     )
     return parser
@@ -119,7 +126,8 @@ def _show(args: argparse.Namespace, lang: Lang, options: dict[str, Any], tally: 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mynacheck-gui"])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["mynacheck-gui"])
     app.setApplicationName("mynacheck")
     app.setApplicationDisplayName("mynacheck")
     reader = args.reader
@@ -153,4 +161,3 @@ def _no_display() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return False
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-

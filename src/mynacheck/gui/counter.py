@@ -31,6 +31,7 @@ from .widgets import (
     describe_widget,
     make_lang_picker,
     name_lang_picker,
+    tab_order,
 )
 
 _PROBLEM_WORDS = {
@@ -42,7 +43,7 @@ _PROBLEM_WORDS = {
 
 
 class _LoopSignals(QObject):
-    event = Signal(object)  # CounterEvent
+    happened = Signal(object)  # CounterEvent (not 'event': QObject.event is the event handler)
     finished = Signal(object, object)  # the loop's stop event; SessionCounts or InputError
 
 
@@ -74,7 +75,7 @@ class CounterWindow(QWidget):
         self._threads: list[threading.Thread] = []
         self._started_once = False
         self._signals = _LoopSignals(self)
-        self._signals.event.connect(self._on_event)
+        self._signals.happened.connect(self._on_event)
         self._signals.finished.connect(self._on_finished)
         self._build()
         self._name_controls()
@@ -137,9 +138,11 @@ class CounterWindow(QWidget):
         layout.addWidget(self.lines, 2)
         layout.addLayout(bottom)
         chain = [self.sessionCount, self.langPicker, self.verdict, self.counterToggle]
-        for first, second in zip(chain, chain[1:]):
-            QWidget.setTabOrder(first, second)
-        for keys, slot in ((Qt.Key.Key_Space, self.toggle), (Qt.Key.Key_F11, self.toggle_full_screen)):
+        tab_order(chain)
+        for keys, slot in (
+            (Qt.Key.Key_Space, self.toggle),
+            (Qt.Key.Key_F11, self.toggle_full_screen),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
@@ -150,16 +153,21 @@ class CounterWindow(QWidget):
         self.heading.setText(text(GUI, "heading.counter", lang))
         self.keys.setText(text(GUI, "counter.keys", lang))
         name_lang_picker(self.langPicker, lang)
-        self.counterToggle.setText(text(GUI, "counter.stop" if self.running else "counter.start", lang))
-        describe_widget(self.counterToggle, text(GUI, "counter.toggle.name", lang),
-                        text(GUI, "counter.toggle.description", lang))
+        self.counterToggle.setText(
+            text(GUI, "counter.stop" if self.running else "counter.start", lang)
+        )
+        describe_widget(
+            self.counterToggle,
+            text(GUI, "counter.toggle.name", lang),
+            text(GUI, "counter.toggle.description", lang),
+        )
         self.sessionCount.setAccessibleDescription(text(GUI, "counter.count.description", lang))
         self.verdict.setAccessibleDescription(text(GUI, "verdict.description", lang))
         self.lines.setAccessibleDescription(text(GUI, "details.description", lang))
 
     # -- start and stop -------------------------------------------------------------------
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._started_once:
             self._started_once = True
@@ -219,7 +227,7 @@ class CounterWindow(QWidget):
         if stop.is_set():
             return  # a stopped session draws nothing more
         try:
-            self._signals.event.emit(event)
+            self._signals.happened.emit(event)
         except RuntimeError:
             stop.set()
 
@@ -287,13 +295,18 @@ class CounterWindow(QWidget):
             word, sentence = text(GUI, "counter.waiting", lang), text(GUI, "do.waiting", lang)
             self.panel.set_look("info", "card")
         else:
-            word, sentence = text(GUI, "state.stopped", lang), text(GUI, "counter.press_start", lang)
+            word, sentence = (
+                text(GUI, "state.stopped", lang),
+                text(GUI, "counter.press_start", lang),
+            )
             self.panel.set_look("info", "stop")
         self.panel.show_words(word, sentence, f"{word}. {sentence} {' '.join(lines)}".strip())
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
         renewal = text(WATCH, "renewal", lang)
-        body = body.replace(f"<p>{html.escape(renewal)}</p>",
-                            f"<p style='color:#8a4b00'><b>{html.escape(renewal)}</b></p>")
+        body = body.replace(
+            f"<p>{html.escape(renewal)}</p>",
+            f"<p style='color:#8a4b00'><b>{html.escape(renewal)}</b></p>",
+        )
         if scene == "stopped" and what == "summary":
             body += self._summary_html()
         if self._note:
@@ -327,7 +340,7 @@ class CounterWindow(QWidget):
         )
         return f"<p><b>{html.escape(title)}</b><br>{html.escape(total)}</p><table>{rows}</table>"
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.panel.set_word_size(max(36, min(140, self.height() // 9, self.width() // 11)))
 
@@ -336,7 +349,7 @@ class CounterWindow(QWidget):
         self._name_controls()
         self._draw()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the loop and wait for it: the card is unpowered before the window goes."""
         if self._stop is not None:
             self._stop.set()

@@ -110,15 +110,16 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
         )
         trust_key = f"trust.{cert.trust.value}" if cert.trust is not None else "trust.none"
         rows.append(
-            Row(text(LABELS, "issuer", lang), text(LABELS, trust_key, lang, gen=cert.ca_generation or "?"))
+            Row(
+                text(LABELS, "issuer", lang),
+                text(LABELS, trust_key, lang, gen=cert.ca_generation or "?"),
+            )
         )
     if with_pin:
         rows.append(Row(text(LABELS, "pin", lang), _pin_value(report, lang), _few_tries(report)))
         rows.append(Row(text(LABELS, "key", lang), _key_value(report, lang)))
     if cert is not None:
-        rows.append(
-            Row(text(LABELS, "revocation", lang), text(LABELS, "revocation.value", lang))
-        )
+        rows.append(Row(text(LABELS, "revocation", lang), text(LABELS, "revocation.value", lang)))
     notes = [text(DETAILS, d.value, lang) for d in report.details if d.value not in _SAID_ELSEWHERE]
     for key in ("sw", "pcsc_error"):
         if key in report.info:

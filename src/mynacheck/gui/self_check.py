@@ -119,7 +119,9 @@ class SelfCheckWindow(SelfCheckView):
         s.pinWanted.connect(self._on_pin_wanted)
         s.confirmWanted.connect(self._on_confirm_wanted)
         s.result.connect(self._on_result)
-        s.cancelled.connect(lambda why: self._set_scene("timeout" if why == TIMEOUT else "cancelled"))
+        s.cancelled.connect(
+            lambda why: self._set_scene("timeout" if why == TIMEOUT else "cancelled")
+        )
         s.removed.connect(lambda: self._set_scene("removed"))
         self.langPicker.currentIndexChanged.connect(self._on_lang)
         self.readerPicker.activated.connect(self._on_reader_chosen)
@@ -230,7 +232,7 @@ class SelfCheckWindow(SelfCheckView):
             self._report = None
         if reader is not None:
             self._card_reader = reader
-        elif scene in ("waiting", "removed") or scene in _SCENES and scene.startswith("no_"):
+        elif scene in ("waiting", "removed") or (scene in _SCENES and scene.startswith("no_")):
             self._card_reader = None
         if scene != "confirm":
             self._close_box()
@@ -311,7 +313,10 @@ class SelfCheckWindow(SelfCheckView):
         box.setWindowTitle(text(GUI, "confirm.title", lang))
         box.setText(text(GUI, "confirm.text", lang))
         box.setInformativeText(text(GUI, "confirm.question", lang))
-        for button, key in ((QMessageBox.StandardButton.Yes, "yes"), (QMessageBox.StandardButton.No, "no")):
+        for button, key in (
+            (QMessageBox.StandardButton.Yes, "yes"),
+            (QMessageBox.StandardButton.No, "no"),
+        ):
             box.button(button).setText(text(GUI, f"confirm.{key}", lang))
         describe_widget(box, text(GUI, "confirm.name", lang), text(GUI, "confirm.text", lang))
 
@@ -324,7 +329,7 @@ class SelfCheckWindow(SelfCheckView):
 
     # -- closing --------------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-check gives up the PIN question and unpowers the card first."""
         self.pinField.setText("")
         self._close_box()

@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, text
 
-from .widgets import UI_FONT, VerdictPanel, describe_widget, make_lang_picker, name_lang_picker
+from .widgets import (
+    UI_FONT,
+    VerdictPanel,
+    describe_widget,
+    make_lang_picker,
+    name_lang_picker,
+    tab_order,
+)
 
 
 class SelfCheckView(QWidget):
@@ -118,10 +125,17 @@ class SelfCheckView(QWidget):
         layout.addStretch(1)
         layout.addLayout(buttons)
         # Tab order = the screen's order, top to bottom, left to right.
-        chain = [self.langPicker, self.readerPicker, self.verdict, self.pinField,
-                 self.pinSubmit, self.details, self.cancel, self.checkAnother]
-        for first, second in zip(chain, chain[1:]):
-            QWidget.setTabOrder(first, second)
+        chain = [
+            self.langPicker,
+            self.readerPicker,
+            self.verdict,
+            self.pinField,
+            self.pinSubmit,
+            self.details,
+            self.cancel,
+            self.checkAnother,
+        ]
+        tab_order(chain)
 
     def _set_instructions(self, words: str) -> None:
         self.instructions.setText(words)
@@ -156,10 +170,10 @@ class SelfCheckView(QWidget):
             (self.instructions, "instructions"),
             (self.triesLeft, "tries"),
         ):
-            describe_widget(widget, text(GUI, f"{key}.name", lang),
-                            text(GUI, f"{key}.description", lang))
+            describe_widget(
+                widget, text(GUI, f"{key}.name", lang), text(GUI, f"{key}.description", lang)
+            )
         self.readerLabel.setAccessibleDescription(text(GUI, "reader.description", lang))
-
 
 
 def picker_index(selector: int | str | None, names: list[str]) -> int:

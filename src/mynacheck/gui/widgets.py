@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPainterPath, QPen
@@ -53,7 +54,7 @@ class VerdictBadge(QWidget):
     def symbol(self) -> str:
         return self._symbol
 
-    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height())
@@ -177,6 +178,12 @@ def announce(widget: QWidget) -> None:
     QAccessible.updateAccessibility(event)
 
 
+def tab_order(chain: list[QWidget]) -> None:
+    """Tab goes through ``chain`` in this order (the screen's: top to bottom, left to right)."""
+    for first, second in pairwise(chain):
+        QWidget.setTabOrder(first, second)
+
+
 def describe_widget(widget: QWidget, name: str, description: str) -> None:
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
@@ -195,8 +202,13 @@ def name_lang_picker(picker: QComboBox, lang: Lang) -> None:
     describe_widget(picker, text(GUI, "lang.name", lang), text(GUI, "lang.description", lang))
 
 
-def rows_html(rows: tuple[Row, ...], notes: tuple[str, ...], next_label: str,
-              next_step: str | None, notes_label: str) -> str:
+def rows_html(
+    rows: tuple[Row, ...],
+    notes: tuple[str, ...],
+    next_label: str,
+    next_step: str | None,
+    notes_label: str,
+) -> str:
     """The details as a two-column table, then notes, then what to do next."""
     cells = []
     for row in rows:
@@ -220,8 +232,13 @@ def rows_html(rows: tuple[Row, ...], notes: tuple[str, ...], next_label: str,
     return "".join(parts)
 
 
-def rows_plain(rows: tuple[Row, ...], notes: tuple[str, ...], next_label: str,
-               next_step: str | None, notes_label: str) -> str:
+def rows_plain(
+    rows: tuple[Row, ...],
+    notes: tuple[str, ...],
+    next_label: str,
+    next_step: str | None,
+    notes_label: str,
+) -> str:
     """The same, as plain text (what a screen reader is given as the name)."""
     lines = [f"{row.label}: {row.value}" for row in rows]
     if next_step:

@@ -299,4 +299,3 @@ def _internal_error(error: Exception) -> CheckReport:
         info={"error": type(error).__name__},
         evaluated_at=datetime.now(timezone.utc),
     )
-

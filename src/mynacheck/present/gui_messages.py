@@ -198,9 +198,9 @@ GUI: dict[str, tuple[str, str]] = {
     "simulated": ("シミュレーションのカード", "simulated card"),
     # mynacheck-gui itself.
     "app.no_pyside": (
-        "画面版には PySide6 が必要です: pip install \"mynacheck[gui]\" "
+        '画面版には PySide6 が必要です: pip install "mynacheck[gui]" '
         "(コマンドの mynacheck はこのままで使えます)",
-        "the window needs PySide6: pip install \"mynacheck[gui]\" "
+        'the window needs PySide6: pip install "mynacheck[gui]" '
         "(the mynacheck command works without it)",
     ),
     "app.bad_option": ("オプションが正しくありません: {problem}", "bad option: {problem}"),

@@ -1,0 +1,93 @@
+"""The self-check window through the real pcscd and vsmartcard-vpcd's virtual readers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+import mynacheck
+from mynacheck.gui import SelfCheckWindow
+from mynacheck.present.gui_messages import GUI
+
+from ..integration.conftest import reader_name
+from .conftest import AT, find, status, until
+
+
+def pin_verifies(virtual: Any) -> list[bytes]:
+    return [apdu[5 : 5 + apdu[4]] for apdu in virtual.apdus if apdu[1] == 0x20 and len(apdu) > 5]
+
+
+@pytest.fixture
+def window(qtbot: Any) -> Iterator[SelfCheckWindow]:
+    made = SelfCheckWindow(lang="en", at=AT)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    yield made
+    made.close()  # before the virtual card is pulled at the fixture's teardown
+
+
+def test_valid_with_the_pin_through_pcscd(
+    qtbot: Any, virtual_card: Any, window: SelfCheckWindow
+) -> None:
+    virtual = virtual_card("valid")
+    field = find(window, "pinField")
+    until(qtbot, field.isVisible)
+    picker = find(window, "readerPicker")
+    assert picker.isVisible() and picker.count() == 3  # automatic + the two virtual readers
+    assert reader_name(0) in find(window, "readerLabel").text()
+    assert "3" in find(window, "triesLeft").text()
+    qtbot.keyClicks(field, mynacheck.DEMO_PIN)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    until(qtbot, lambda: status(window) == "valid")
+    assert pin_verifies(virtual) == [b"1234"]
+    assert "matches the certificate" in find(window, "details").text()
+    virtual.remove()
+    until(qtbot, lambda: find(window, "verdict").text() == GUI["state.waiting"][1])
+    assert status(window) == "" and find(window, "details").text() == ""
+
+
+def test_wrong_pin_through_pcscd(qtbot: Any, virtual_card: Any, window: SelfCheckWindow) -> None:
+    virtual = virtual_card("valid")
+    field = find(window, "pinField")
+    until(qtbot, field.isVisible)
+    qtbot.keyClicks(field, "9999")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    until(qtbot, lambda: status(window) == "pin_incorrect")
+    assert "2 tries left" in find(window, "details").text()
+    assert pin_verifies(virtual) == [b"9999"]
+    assert not field.isVisible()
+
+
+def test_pulling_the_card_at_the_prompt_through_pcscd(
+    qtbot: Any, virtual_card: Any, window: SelfCheckWindow
+) -> None:
+    virtual = virtual_card("valid")
+    field = find(window, "pinField")
+    until(qtbot, field.isVisible)
+    qtbot.keyClicks(field, "12")
+    virtual.remove()
+    until(qtbot, lambda: not field.isVisible())
+    until(qtbot, lambda: find(window, "verdict").text() == GUI["state.waiting"][1])
+    assert field.text() == "" and pin_verifies(virtual) == []
+
+
+def test_a_card_held_by_another_program_is_card_busy_until_it_is_free(
+    qtbot: Any, virtual_card: Any
+) -> None:
+    virtual = virtual_card("valid")
+    with mynacheck.open_card(reader_name(0)):  # another program, exclusively
+        made = SelfCheckWindow(lang="en", at=AT, reader=reader_name(0))
+        qtbot.addWidget(made)
+        made.show()
+        until(qtbot, lambda: status(made) == "card_busy")
+        assert "another program" in find(made, "verdictSentence").text().lower()
+        assert "JPKI" in find(made, "details").text()
+    field = find(made, "pinField")
+    until(qtbot, field.isVisible)  # freed: the check goes on by itself
+    assert status(made) == ""
+    made.close()
+    assert pin_verifies(virtual) == []
