@@ -1,4 +1,7 @@
-"""The self-check window through the real pcscd and vsmartcard-vpcd's virtual readers."""
+"""The self-check window through the real pcscd and vsmartcard-vpcd's virtual readers.
+
+Through pcscd the simulated card is a real card: the window trusts the simulator's
+root only because it is given as a trust anchor (as ``--trust-anchor`` would)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,12 @@ import mynacheck
 from mynacheck.gui import SelfCheckWindow
 from mynacheck.present.gui_messages import GUI
 
+from ..helpers import DATA
 from ..integration.conftest import reader_name
 from .conftest import AT, find, status, until
+
+
+ANCHORS = [DATA / "simulator-root.pem"]
 
 
 def pin_verifies(virtual: Any) -> list[bytes]:
@@ -22,7 +29,7 @@ def pin_verifies(virtual: Any) -> list[bytes]:
 
 @pytest.fixture
 def window(qtbot: Any) -> Iterator[SelfCheckWindow]:
-    made = SelfCheckWindow(lang="en", at=AT)
+    made = SelfCheckWindow(lang="en", at=AT, trust_anchors=ANCHORS)
     qtbot.addWidget(made)
     made.show()
     qtbot.waitExposed(made)
@@ -80,7 +87,7 @@ def test_a_card_held_by_another_program_is_card_busy_until_it_is_free(
 ) -> None:
     virtual = virtual_card("valid")
     with mynacheck.open_card(reader_name(0)):  # another program, exclusively
-        made = SelfCheckWindow(lang="en", at=AT, reader=reader_name(0))
+        made = SelfCheckWindow(lang="en", at=AT, reader=reader_name(0), trust_anchors=ANCHORS)
         qtbot.addWidget(made)
         made.show()
         until(qtbot, lambda: status(made) == "card_busy")

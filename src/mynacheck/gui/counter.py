@@ -32,6 +32,7 @@ from .widgets import (
     make_lang_picker,
     name_lang_picker,
     tab_order,
+    use_qt_language,
 )
 
 _PROBLEM_WORDS = {
@@ -78,6 +79,7 @@ class CounterWindow(QWidget):
         self._signals.happened.connect(self._on_event)
         self._signals.finished.connect(self._on_finished)
         self._build()
+        use_qt_language(self._lang)
         self._name_controls()
         self._draw()
 
@@ -346,6 +348,7 @@ class CounterWindow(QWidget):
 
     def _on_lang(self, index: int) -> None:
         self._lang = checked_lang(self.langPicker.itemData(index))
+        use_qt_language(self._lang)
         self._name_controls()
         self._draw()
 

@@ -9,21 +9,19 @@ tells one holder from another.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
 from mynacheck import Status
 from mynacheck.present.gui_messages import GUI, NEXT_STEPS_GUI
+from mynacheck.present.json import iso_utc
 from mynacheck.present.messages import DETAILS, LABELS, NEXT_STEPS, WATCH, Lang, text
-from mynacheck.present.text import headline
+from mynacheck.present.text import headline, next_step_key
 from mynacheck.present.watchview import verdict_lines, verdict_word
 
 if TYPE_CHECKING:
     from mynacheck import CheckReport
 
 Tone = Literal["ok", "bad", "warn", "info"]
-#: Japan Standard Time, in which every date on the card is shown.
-JST = timezone(timedelta(hours=9), "JST")
 
 _BAD = frozenset(
     {
@@ -89,32 +87,7 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
     rows: list[Row] = []
     cert = report.certificate
     if cert is not None:
-        expiry = cert.not_after.astimezone(JST).date().isoformat()
-        if cert.days_left >= 0:
-            left = text(LABELS, "days_left", lang, days=cert.days_left)
-        else:
-            left = text(LABELS, "days_ago", lang, days=-cert.days_left)
-        rows.append(Row(text(LABELS, "expiry", lang), f"{expiry} ({left})"))
-        if status is Status.NOT_YET_VALID:
-            start = cert.not_before.astimezone(JST).date().isoformat()
-            rows.append(Row(text(LABELS, "valid_from", lang), start))
-        renewal = cert.renewal_opens.isoformat()
-        if cert.renewal_open and status is Status.VALID:
-            renewal = f"{renewal} - {text(WATCH, 'renewal', lang)}"
-        rows.append(
-            Row(
-                text(LABELS, "renewal_opens", lang),
-                renewal,
-                attention=bool(cert.renewal_open and status is Status.VALID),
-            )
-        )
-        trust_key = f"trust.{cert.trust.value}" if cert.trust is not None else "trust.none"
-        rows.append(
-            Row(
-                text(LABELS, "issuer", lang),
-                text(LABELS, trust_key, lang, gen=cert.ca_generation or "?"),
-            )
-        )
+        rows += _certificate_rows(report, lang)
     if with_pin:
         rows.append(Row(text(LABELS, "pin", lang), _pin_value(report, lang), _few_tries(report)))
         rows.append(Row(text(LABELS, "key", lang), _key_value(report, lang)))
@@ -131,7 +104,7 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
         sentence=_sentence(report, lang),
         rows=tuple(rows),
         notes=tuple(notes),
-        next_step=next_step(status, lang),
+        next_step=next_step(report, lang),
         simulated=report.simulated,
     )
 
@@ -146,15 +119,46 @@ def _sentence(report: CheckReport, lang: Lang) -> str:
     return headline(report, lang)
 
 
-def next_step(status: Status, lang: Lang) -> str | None:
-    """What to do next, worded for the window; None for ``valid``."""
-    if status is Status.VALID:
+def next_step(report: CheckReport, lang: Lang) -> str | None:
+    """What to do next (as ``check`` chooses it), worded for the window; None for valid."""
+    key = next_step_key(report)
+    if key is None:
         return None
-    if status.value in NEXT_STEPS_GUI:
-        return text(NEXT_STEPS_GUI, status.value, lang)
-    if status.value in NEXT_STEPS:
-        return text(NEXT_STEPS, status.value, lang)
-    return None
+    return text(NEXT_STEPS_GUI if key in NEXT_STEPS_GUI else NEXT_STEPS, key, lang)
+
+
+def _certificate_rows(report: CheckReport, lang: Lang) -> list[Row]:
+    """Expiry (JST date, days), start when not yet valid, renewal, issuer: any date
+    RFC 5280 allows shows (no expiry; ISO 8601 UTC where JST has no date)."""
+    cert = report.certificate
+    assert cert is not None
+    status = report.status
+    rows = []
+    expiry = cert.expiry_date
+    if expiry is None:
+        value = text(LABELS, "no_expiry", lang, utc=iso_utc(cert.not_after))
+    elif cert.days_left is None:
+        value = expiry.isoformat()
+    elif cert.days_left >= 0:
+        value = f"{expiry.isoformat()} ({text(LABELS, 'days_left', lang, days=cert.days_left)})"
+    else:
+        value = f"{expiry.isoformat()} ({text(LABELS, 'days_ago', lang, days=-cert.days_left)})"
+    rows.append(Row(text(LABELS, "expiry", lang), value))
+    if status is Status.NOT_YET_VALID:
+        start = cert.valid_from_date
+        start_text = start.isoformat() if start else iso_utc(cert.not_before)
+        rows.append(Row(text(LABELS, "valid_from", lang), start_text))
+    if cert.renewal_opens is not None:
+        opens = cert.renewal_opens
+        renewal = f"{opens.year:04d}-{opens.month:02d}-{opens.day:02d}"
+        attention = bool(cert.renewal_open and status is Status.VALID)
+        if attention:
+            renewal = f"{renewal} - {text(WATCH, 'renewal', lang)}"
+        rows.append(Row(text(LABELS, "renewal_opens", lang), renewal, attention))
+    trust_key = f"trust.{cert.trust.value}" if cert.trust is not None else "trust.none"
+    issuer = text(LABELS, trust_key, lang, gen=cert.ca_generation or "?")
+    rows.append(Row(text(LABELS, "issuer", lang), issuer))
+    return rows
 
 
 def tries_text(tries_left: int | None, lang: Lang) -> str:

@@ -24,7 +24,7 @@ from mynacheck.present.messages import LABELS, Lang, checked_lang, detect_langua
 from .describe import describe, next_step, tries_text
 from .pin_source import TIMEOUT
 from .self_check_view import SelfCheckView, picker_index
-from .widgets import describe_widget, rows_html, rows_plain
+from .widgets import describe_widget, rows_html, rows_plain, use_qt_language
 from .worker import SelfCheckSignals, SelfCheckWorker
 
 # Scenes that are not a report: (verdict word key, instruction key, tone, badge symbol).
@@ -92,6 +92,7 @@ class SelfCheckWindow(SelfCheckView):
             tally=tally,
         )
         self._connect_signals()
+        use_qt_language(self._lang)
         self._name_controls()
         self._draw()
         self._worker.start()
@@ -221,6 +222,7 @@ class SelfCheckWindow(SelfCheckView):
 
     def _on_lang(self, index: int) -> None:
         self._lang = checked_lang(self.langPicker.itemData(index))
+        use_qt_language(self._lang)
         self._name_controls()
         self._name_box()
         self._draw()
@@ -286,7 +288,7 @@ class SelfCheckWindow(SelfCheckView):
             verdict.rows,
             verdict.notes,
             text(LABELS, "next", lang),
-            next_step(report.status, lang),
+            next_step(report, lang),
             text(LABELS, "notes", lang),
         )
         self._set_details(rows_html(*args), rows_plain(*args))

@@ -7,7 +7,7 @@ import html
 from dataclasses import dataclass
 from itertools import pairwise
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QPointF, QRectF, QSize, Qt, QTranslator
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -187,6 +187,24 @@ def tab_order(chain: list[QWidget]) -> None:
 def describe_widget(widget: QWidget, name: str, description: str) -> None:
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
+
+
+_QT_TRANSLATOR: list[QTranslator] = []
+
+
+def use_qt_language(lang: Lang) -> None:
+    """Qt's own words (a text field's context menu, ...) in ``lang`` too."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for old in _QT_TRANSLATOR:
+        app.removeTranslator(old)
+    _QT_TRANSLATOR.clear()
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{lang}", folder):
+        app.installTranslator(translator)
+        _QT_TRANSLATOR.append(translator)
 
 
 def make_lang_picker(parent: QWidget, lang: Lang) -> QComboBox:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ import mynacheck
 from mynacheck import (
     Cancelled,
     CheckReport,
+    Detail,
     InputError,
     MynacheckError,
     NoCardError,
@@ -188,8 +190,7 @@ class SelfCheckWorker:
         if outcome is not None:
             self._emit(self._signals.cancelled, outcome)
         elif report is not None:
-            self._record(report)
-            self._emit(self._signals.result, report)
+            self._emit(self._signals.result, self._record(report))
         self._hold(card)
 
     def _hold(self, card: Card | None) -> None:
@@ -254,16 +255,21 @@ class SelfCheckWorker:
         if what and what[0] == "waiting":
             self._emit(self._signals.waiting, what[1])
 
-    def _record(self, report: CheckReport) -> None:
-        if self._tally is None:
-            return
-        from mynacheck.counter import TALLIED_STATUSES
-
-        if report.status in TALLIED_STATUSES:
-            try:
-                self._tally.append(report)
-            except (MynacheckError, OSError):
-                pass  # the check stands; the tally is a side record
+    def _record(self, report: CheckReport) -> CheckReport:
+        """As ``check --log``: a row for checks that said something about the
+        certificate; the verdict stands whatever happens to the row."""
+        if self._tally is None or report.status not in mynacheck.TALLIED_STATUSES:
+            return report
+        try:
+            self._tally.append(report, at=datetime.now(timezone.utc))
+        except (MynacheckError, OSError) as error:
+            reason = getattr(error, "strerror", None) or getattr(error, "key", None) or str(error)
+            return replace(
+                report,
+                details=(*report.details, Detail.TALLY_NOT_WRITTEN),
+                info={**report.info, "tally_error": str(reason)},
+            )
+        return report
 
     def _fresh_abort(self) -> threading.Event:
         with self._lock:
