@@ -204,6 +204,7 @@ def test_pulling_the_card_clears_the_screen(qtbot: Any, window: Make, reader: An
     until(qtbot, lambda: find(w, "verdict").text() == GUI["state.waiting"][0])
     assert status(w) == ""
     assert find(w, "details").text() == ""
+    assert find(w, "instructions").text() == GUI["do.removed"][0]
     assert "2024-09-30" not in find(w, "details").accessibleName()
     assert not find(w, "checkAnother").isEnabled()
 

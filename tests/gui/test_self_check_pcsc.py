@@ -19,7 +19,6 @@ from ..helpers import DATA
 from ..integration.conftest import reader_name
 from .conftest import AT, find, status, until
 
-
 ANCHORS = [DATA / "simulator-root.pem"]
 
 
@@ -98,3 +97,30 @@ def test_a_card_held_by_another_program_is_card_busy_until_it_is_free(
     assert status(made) == ""
     made.close()
     assert pin_verifies(virtual) == []
+
+
+def test_the_reader_picker_chooses_where_to_look(qtbot: Any, virtual_card: Any) -> None:
+    virtual = virtual_card("valid", reader_index=1)
+    made = SelfCheckWindow(lang="en", at=AT, reader=reader_name(0), trust_anchors=ANCHORS)
+    qtbot.addWidget(made)
+    made.show()
+    picker = find(made, "readerPicker")
+    until(qtbot, lambda: picker.isVisible() and picker.count() == 3)
+    assert picker.currentText() == reader_name(0)
+    qtbot.wait(1500)  # looking at reader 0, which is empty: nothing happens
+    assert not find(made, "pinField").isVisible() and virtual.apdus == []
+    picker.setFocus()
+    qtbot.keyClick(picker, Qt.Key.Key_Down)  # -> Virtual PCD 00 01
+    until(qtbot, lambda: find(made, "pinField").isVisible())
+    assert reader_name(1) in find(made, "readerLabel").text()
+    made.close()
+
+
+def test_a_reader_name_matching_nothing_is_said_and_waited_for(qtbot: Any, pcscd: None) -> None:
+    made = SelfCheckWindow(lang="en", at=AT, reader="No Such Reader")
+    qtbot.addWidget(made)
+    made.show()
+    until(qtbot, lambda: find(made, "verdict").text() == GUI["state.no_such_reader"][1])
+    assert "No Such Reader" in find(made, "instructions").text()
+    assert status(made) == ""
+    made.close()

@@ -50,6 +50,9 @@ def _parser() -> _Parser:
     parser.add_argument("--log", metavar="PATH|default", help="Append each check to this tally.")
     parser.add_argument("--key-file", metavar="FILE", help="The tally's key (default: <log>.key).")
     parser.add_argument(
+        "--tag", metavar="TEXT", help="With --log: a group label such as a section."
+    )
+    parser.add_argument(
         "--simulate",
         metavar="SCENARIO[,SCENARIO...]",
         help="A simulated card instead of a reader (counter: several, in turn).",
@@ -118,7 +121,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         simulate = names if args.counter else names[0]
     tally = None
     if args.log is not None:
-        tally = mynacheck.open_tally(args.log, key_file=args.key_file)
+        tally = mynacheck.open_tally(args.log, key_file=args.key_file, tag=args.tag)
     return {"anchors": _Anchors(files), "simulate": simulate, "tally": tally}
 
 

@@ -325,22 +325,21 @@ class CounterWindow(QWidget):
         parts = [f"{verdict_word(status, lang)} {n}" for status, n in self._counts.items()]
         words = text(GUI, "counter.count", lang, n=total)
         if parts:
-            words += " (" + ", ".join(parts) + ")"
+            words += " (" + ("、" if lang == "ja" else ", ").join(parts) + ")"
         self.sessionCount.setText(words)
         self.sessionCount.setAccessibleName(words)
 
     def _summary_html(self) -> str:
         lang = self._lang
-        title = text(GUI, "counter.summary_title", lang)
         total = text(WATCH, "summary", lang, n=self._counts.total)
         if not self._counts.total:
             total = text(WATCH, "summary.none", lang)
         rows = "".join(
-            f"<tr><td style='padding-right:24px'>{html.escape(verdict_word(status, lang))}</td>"
+            f"<tr><td style='padding-right:32px'>{html.escape(verdict_word(status, lang))}</td>"
             f"<td align='right'>{n}</td></tr>"
             for status, n in self._counts.items()
         )
-        return f"<p><b>{html.escape(title)}</b><br>{html.escape(total)}</p><table>{rows}</table>"
+        return f"<p><b>{html.escape(total)}</b></p><table>{rows}</table>"
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -115,7 +115,7 @@ class SelfCheckWindow(SelfCheckView):
         s = self._signals
         s.readers.connect(self._on_readers)
         s.problem.connect(self._on_problem)
-        s.waiting.connect(lambda _selector: self._set_scene("waiting"))
+        s.waiting.connect(self._on_waiting)
         s.reading.connect(lambda reader: self._set_scene("reading", reader=reader))
         s.pinWanted.connect(self._on_pin_wanted)
         s.confirmWanted.connect(self._on_confirm_wanted)
@@ -146,6 +146,10 @@ class SelfCheckWindow(SelfCheckView):
         picker.blockSignals(False)
         picker.setVisible(len(names) >= 2)
         self._draw_reader()
+
+    def _on_waiting(self, _selector: str) -> None:
+        if self._scene != "removed":  # "the card was taken out" says waiting too
+            self._set_scene("waiting")
 
     def _on_problem(self, key: str, info: dict[str, Any]) -> None:
         self._problem_info = dict(info)

@@ -131,8 +131,10 @@ class VerdictPanel(QFrame):
         self.tone: Tone = "info"
         words = QVBoxLayout()
         words.setSpacing(4)
+        words.addStretch(1)  # word and sentence stay together, centred
         words.addWidget(self.verdict)
         words.addWidget(self.sentence)
+        words.addStretch(1)
         row = QHBoxLayout(self)
         row.setContentsMargins(20, 16, 20, 16)
         row.setSpacing(20)

@@ -194,7 +194,6 @@ GUI: dict[str, tuple[str, str]] = {
         "Space キーか「開始」で始めます。",
         "Press Space or Start to begin.",
     ),
-    "counter.summary_title": ("この回の集計", "Session summary"),
     "simulated": ("シミュレーションのカード", "simulated card"),
     # mynacheck-gui itself.
     "app.no_pyside": (
