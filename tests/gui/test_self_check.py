@@ -38,6 +38,13 @@ def window(qtbot: Any, reader: mynacheck.SimulatedReader) -> Make:
     return make
 
 
+def clear(qtbot: Any, field: Any) -> None:
+    """Select all and delete, with the keyboard."""
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    assert field.text() == ""
+
+
 def type_wide(widget: Any, typed: str) -> None:
     """Key presses carrying characters QTest.keyClicks cannot name (full-width digits)."""
     for ch in typed:
@@ -138,12 +145,10 @@ def test_a_malformed_pin_never_reaches_the_card(
         qtbot.mouseClick(submit, Qt.MouseButton.LeftButton)
         qtbot.wait(50)
         assert field.isVisible() and status(w) == "", typed
-        field.selectAll()
-        qtbot.keyClick(field, Qt.Key.Key_Backspace)
+        clear(qtbot, field)
     qtbot.keyClicks(field, "123456789")
     assert len(field.text()) == 8  # any text up to 8 characters
-    field.selectAll()
-    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    clear(qtbot, field)
     assert verifies_with_pin(cards.last) == []
     type_wide(field, "１２３４")  # full-width digits, as a Japanese IME types them
     assert submit.isEnabled()
@@ -259,8 +264,7 @@ def test_typing_keeps_the_pin_field_open(
     for _ in range(5):  # 2.5 s in all, never 1.5 s without a key
         qtbot.wait(500)
         qtbot.keyClick(field, Qt.Key.Key_1)
-        field.selectAll()
-        qtbot.keyClick(field, Qt.Key.Key_Backspace)
+        clear(qtbot, field)
     assert field.isVisible() and find(w, "verdict").text() == GUI["state.pin"][0]
     assert cards.last.powered
 
