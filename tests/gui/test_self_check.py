@@ -259,9 +259,9 @@ def test_an_untouched_pin_field_gives_up_and_releases_the_card(
 def test_typing_keeps_the_pin_field_open(
     qtbot: Any, window: Make, reader: Any, cards: Cards
 ) -> None:
-    w = window(pin_timeout_s=1.5)
+    w = window(pin_timeout_s=2.0)
     field = ask_pin(qtbot, w, reader)
-    for _ in range(5):  # 2.5 s in all, never 1.5 s without a key
+    for _ in range(6):  # 3 s in all, never more than about 0.5 s without a key
         qtbot.wait(500)
         qtbot.keyClick(field, Qt.Key.Key_1)
         clear(qtbot, field)
