@@ -1,6 +1,7 @@
 """The window's tests: real Qt widgets on the offscreen platform, driven by key
-presses and clicks, with simulated cards (``mynacheck.SimulatedReader``) or
-virtual cards behind the real pcscd (``virtual_card``)."""
+presses and clicks, with simulated cards (``mynacheck.SimulatedReader``). The
+window through the real pcscd is tests/integration/test_gui_pcsc.py (the pcscd
+fixture, and its lock on the virtual readers, exist once per session there)."""
 
 from __future__ import annotations
 

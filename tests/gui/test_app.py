@@ -55,11 +55,6 @@ def test_smoke_test_shows_the_window_and_exits_0(args: list[str]) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_smoke_test_with_the_real_pcsc_stack_exits_0(pcscd: None) -> None:
-    done = run([str(SCRIPT), "--smoke-test", "--reader", "Virtual PCD"])
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

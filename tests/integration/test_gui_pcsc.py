@@ -5,19 +5,26 @@ root only because it is given as a trust anchor (as ``--trust-anchor`` would).""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before pytest-qt makes the QApplication
+
 from PySide6.QtCore import Qt
 
 import mynacheck
 from mynacheck.gui import SelfCheckWindow
 from mynacheck.present.gui_messages import GUI
 
+from ..gui.conftest import AT, find, status, until
 from ..helpers import DATA
-from ..integration.conftest import reader_name
-from .conftest import AT, find, status, until
+from .conftest import reader_name
 
 ANCHORS = [DATA / "simulator-root.pem"]
 
@@ -124,3 +131,18 @@ def test_a_reader_name_matching_nothing_is_said_and_waited_for(qtbot: Any, pcscd
     assert "No Such Reader" in find(made, "instructions").text()
     assert status(made) == ""
     made.close()
+
+
+def test_smoke_test_with_the_real_pcsc_stack_exits_0(pcscd: None) -> None:
+    """``mynacheck-gui --smoke-test`` with PC/SC there and no card: shown, then closed."""
+    script = Path(sys.executable).with_name("mynacheck-gui")
+    done = subprocess.run(
+        [str(script), "--smoke-test", "--reader", "Virtual PCD"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
