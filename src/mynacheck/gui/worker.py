@@ -137,6 +137,8 @@ class SelfCheckWorker:
         abort = self._fresh_abort()
         with self._lock:
             selector = self._selector
+            if self._again:  # "check again": say everything afresh (a busy card too)
+                self._said = ()
             self._again = False
         if self._simulated is None and not self._readers_there(abort):
             return
