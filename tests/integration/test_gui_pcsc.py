@@ -99,6 +99,9 @@ def test_a_card_held_by_another_program_is_card_busy_until_it_is_free(
         until(qtbot, lambda: status(made) == "card_busy")
         assert "another program" in find(made, "verdictSentence").text().lower()
         assert "JPKI" in find(made, "details").text()
+        qtbot.mouseClick(find(made, "checkAnother"), Qt.MouseButton.LeftButton)
+        assert status(made) == ""
+        until(qtbot, lambda: status(made) == "card_busy")  # said again, not stuck reading
     field = find(made, "pinField")
     until(qtbot, field.isVisible)  # freed: the check goes on by itself
     assert status(made) == ""
