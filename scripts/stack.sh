@@ -18,7 +18,10 @@
 # The caller sets LOG_PREFIX and runs from the repository root.
 
 APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc python3-dev
-              fonts-ipafont-gothic)  # the last: Japanese labels in `report --chart`
+              fonts-ipafont-gothic)  # the last: Japanese labels in `report --chart` and the window
+# The window's tests (PySide6 on Qt's offscreen platform): the libraries Qt's
+# widgets, fonts and offscreen plugin load.
+APT_PACKAGES+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
 VPCD_READER="Virtual PCD 00 00"
 
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-stack}" "$*" >&2; }

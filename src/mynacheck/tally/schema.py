@@ -297,7 +297,9 @@ def _unreadable(path: Path, error: sqlite3.Error) -> TallyError:
 
 def connect_writer(path: Path) -> sqlite3.Connection:
     """A read-write connection to an existing tally (WAL, synchronous commits)."""
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    # A counter appends from its loop's thread to a tally opened on the UI thread:
+    # allowed; the Tally's lock keeps to one statement at a time.
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     connection.isolation_level = None  # explicit BEGIN / COMMIT
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")

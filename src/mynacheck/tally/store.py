@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -136,6 +137,7 @@ class Tally:
         self.key = key
         self.tag = tag
         self._connection: sqlite3.Connection | None = connection
+        self._lock = threading.Lock()  # usable from any thread, one at a time
 
     def append(self, report: CheckReport, *, at: datetime | None = None) -> TallyRow | None:
         """Record ``report`` (time ``at``, default now) in its own transaction.
@@ -156,6 +158,10 @@ class Tally:
 
         For importing and the benchmark; a counter appends one report at a time.
         """
+        with self._lock:
+            return self._append_rows(rows)
+
+    def _append_rows(self, rows: Iterable[TallyRow]) -> int:
         if self._connection is None:
             raise RuntimeError("Tally used after close()")
         written = 0
@@ -181,9 +187,10 @@ class Tally:
 
     def close(self) -> None:
         """Close the database. Idempotent."""
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.close()
+        with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                connection.close()
 
     def __enter__(self) -> Tally:
         return self

@@ -1,0 +1,97 @@
+"""The window: ``mynacheck-gui`` (self-check) and ``mynacheck-gui --counter``.
+
+Needs PySide6 (``pip install "mynacheck[gui]"``). ``import mynacheck.gui`` works
+without it, and so does :func:`main`, which then says what to install; the
+window classes load lazily::
+
+    from mynacheck.gui import SelfCheckWindow, CounterWindow
+
+Everything here stands on the public API (``import mynacheck``): the windows
+draw what a worker thread's API calls hand back and decide nothing themselves.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["CounterWindow", "SelfCheckWindow", "main"]
+
+_EXPORTS = {"SelfCheckWindow": "self_check", "CounterWindow": "counter"}
+#: Exit code when PySide6 is missing or an option is wrong (as the CLI's usage_error).
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``mynacheck-gui [--counter] [--lang ja|en] [--reader R] [--trust-anchor FILE]...
+    [--log PATH|default [--key-file FILE]] [--simulate SCENARIO] [--smoke-test]``.
+
+    Returns the exit code: 0 after the window is closed (or the smoke test), 2 for a
+    bad option or a missing PySide6 (said in the user's language), 1 without a display.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not _pyside_available():
+        from mynacheck.present.gui_messages import GUI
+        from mynacheck.present.messages import text
+
+        say(text(GUI, "app.no_pyside", _lang_in(args)))
+        return EXIT_USAGE
+    from .app import run
+
+    return run(args)
+
+
+def _pyside_available() -> bool:
+    try:
+        importlib.import_module("PySide6.QtWidgets")
+    except ImportError:
+        return False
+    return True
+
+
+def _lang_in(args: list[str]) -> Any:
+    from mynacheck.present.messages import detect_language
+
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        if value in ("ja", "en"):
+            return value
+    return detect_language()
+
+
+def say(message: str) -> None:
+    """A message for the person: on stderr, or in a box when there is no console
+    (``pythonw``, the ``mynacheck-gui`` launcher on Windows)."""
+    if sys.stderr is not None:
+        try:
+            print(f"mynacheck-gui: {message}", file=sys.stderr)
+            return
+        except (OSError, ValueError):
+            pass
+    if sys.platform == "win32":  # pragma: no cover - Windows without a console
+        import ctypes
+
+        ctypes.windll.user32.MessageBoxW(None, message, "mynacheck", 0x10)  # type: ignore[attr-defined]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mynacheck.gui' has no attribute {name!r}")
+    if not _pyside_available():
+        raise ImportError(
+            f'mynacheck.gui.{name} needs PySide6: pip install "mynacheck[gui]" '
+            "(the mynacheck command works without it)",
+            name="PySide6",
+        )
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .counter import CounterWindow
+    from .self_check import SelfCheckWindow

@@ -1,0 +1,361 @@
+"""The counter window: card after card without a PIN, the verdict filling the window.
+
+``mynacheck.CounterLoop`` runs on a thread and hands each event over through a
+Qt signal; the window draws it. Only the verdict, the expiry date and the
+renewal hint are shown: never a serial or anything personal. Pulling the card
+out clears the verdict. Space starts and stops (a summary when stopped), F11
+toggles full screen; the tally, if given, is the same one ``watch --log`` writes.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+import mynacheck
+from mynacheck import CounterEvent, InputError, MynacheckError, SessionCounts, SimulatedReader
+from mynacheck.present.gui_messages import GUI
+from mynacheck.present.messages import LABELS, WATCH, Lang, checked_lang, detect_language, text
+from mynacheck.present.watchview import verdict_lines, verdict_word
+
+from .describe import tone
+from .widgets import (
+    UI_FONT,
+    VerdictPanel,
+    describe_widget,
+    make_lang_picker,
+    name_lang_picker,
+    tab_order,
+    use_qt_language,
+)
+
+_PROBLEM_WORDS = {
+    "no_reader": ("state.no_reader", "do.no_reader"),
+    "pcsc_unavailable": ("state.pcsc_unavailable", "do.pcsc_unavailable"),
+    "several_cards": ("state.several_cards", "do.several_cards"),
+    "no_such_reader": ("state.no_such_reader", "do.no_such_reader"),
+}
+
+
+class _LoopSignals(QObject):
+    happened = Signal(object)  # CounterEvent (not 'event': QObject.event is the event handler)
+    finished = Signal(object, object)  # the loop's stop event; SessionCounts or InputError
+
+
+class CounterWindow(QWidget):
+    """Counter mode. ``simulate``: scenario names checked in turn, or a
+    :class:`mynacheck.SimulatedReader`; ``tally``: as from ``mynacheck.open_tally``
+    (appended to, not closed here). Starts checking when first shown."""
+
+    statusChanged = Signal(str)
+
+    def __init__(
+        self,
+        reader: int | str | None = None,
+        lang: str | None = None,
+        trust_anchors: Iterable[Any] = (),
+        tally: Any = None,
+        simulate: Sequence[str] | SimulatedReader = (),
+    ) -> None:
+        super().__init__()
+        self._lang: Lang = checked_lang(lang) if lang else detect_language()
+        self._loop = mynacheck.CounterLoop(
+            reader, trust_anchors=trust_anchors, tally=tally, simulate=simulate
+        )
+        self._status = ""
+        self._counts = SessionCounts()
+        self._scene: tuple[str, Any] = ("stopped", None)
+        self._note = ""
+        self._stop: threading.Event | None = None
+        self._threads: list[threading.Thread] = []
+        self._started_once = False
+        self._signals = _LoopSignals(self)
+        self._signals.happened.connect(self._on_event)
+        self._signals.finished.connect(self._on_finished)
+        self._build()
+        use_qt_language(self._lang)
+        self._name_controls()
+        self._draw()
+
+    def _get_status(self) -> str:
+        return self._status
+
+    #: The last card's status name while it is in the reader; "" otherwise.
+    mynacheckStatus = Property(str, _get_status, notify=statusChanged)
+
+    @property
+    def running(self) -> bool:
+        return self._stop is not None
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setObjectName("counterWindow")
+        self.setStyleSheet(
+            f"QWidget {{ font-family: {UI_FONT}; font-size: 12pt; }}"
+            "#lines { font-size: 20pt; } #sessionCount { font-size: 15pt; }"
+        )
+        self.resize(960, 640)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.langPicker = make_lang_picker(self, self._lang)
+        self.sessionCount = QLabel(self)
+        self.sessionCount.setObjectName("sessionCount")
+        self.sessionCount.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.sessionCount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.panel = VerdictPanel(72, 150, self)
+        self.verdict = self.panel.verdict
+        self.lines = QLabel(self)
+        self.lines.setObjectName("lines")
+        self.lines.setWordWrap(True)
+        self.lines.setTextFormat(Qt.TextFormat.RichText)
+        self.lines.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.keys = QLabel(self)
+        self.keys.setStyleSheet("color: #555;")
+        self.counterToggle = QPushButton(self)
+        self.counterToggle.setObjectName("counterToggle")
+        self.counterToggle.setMinimumHeight(40)
+        self.counterToggle.setAutoDefault(False)
+        self.counterToggle.clicked.connect(self.toggle)
+        self.langPicker.currentIndexChanged.connect(self._on_lang)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.sessionCount)
+        top.addSpacing(16)
+        top.addWidget(self.langPicker)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.keys, 1)
+        bottom.addWidget(self.counterToggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 18, 28, 18)
+        layout.setSpacing(14)
+        layout.addLayout(top)
+        layout.addWidget(self.panel, 3)
+        layout.addWidget(self.lines, 2)
+        layout.addLayout(bottom)
+        chain = [self.sessionCount, self.langPicker, self.verdict, self.counterToggle]
+        tab_order(chain)
+        for keys, slot in (
+            (Qt.Key.Key_Space, self.toggle),
+            (Qt.Key.Key_F11, self.toggle_full_screen),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    def _name_controls(self) -> None:
+        lang = self._lang
+        self.setWindowTitle(text(GUI, "title.counter", lang))
+        self.heading.setText(text(GUI, "heading.counter", lang))
+        self.keys.setText(text(GUI, "counter.keys", lang))
+        name_lang_picker(self.langPicker, lang)
+        self.counterToggle.setText(
+            text(GUI, "counter.stop" if self.running else "counter.start", lang)
+        )
+        describe_widget(
+            self.counterToggle,
+            text(GUI, "counter.toggle.name", lang),
+            text(GUI, "counter.toggle.description", lang),
+        )
+        self.sessionCount.setAccessibleDescription(text(GUI, "counter.count.description", lang))
+        self.verdict.setAccessibleDescription(text(GUI, "verdict.description", lang))
+        self.lines.setAccessibleDescription(text(GUI, "details.description", lang))
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started_once:
+            self._started_once = True
+            self.start()
+
+    def toggle(self) -> None:
+        """Space or the button: start, or stop and show the summary."""
+        if self.running:
+            self.stop()
+        else:
+            self.start()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._counts = SessionCounts()
+        self._note = ""
+        stop = threading.Event()
+        self._stop = stop
+        thread = threading.Thread(
+            target=self._run, args=(stop,), name="mynacheck-counter", daemon=True
+        )
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+        self._name_controls()
+        self._set_scene("waiting")
+
+    def stop(self) -> None:
+        """End the session (the loop lets go of the card within a second) and sum it up."""
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+            self._note = ""
+            self._name_controls()
+            self._set_scene("stopped", "summary")
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def _run(self, stop: threading.Event) -> None:
+        outcome: object
+        try:
+            outcome = self._loop.run(lambda event: self._emit(stop, event), stop)
+        except InputError as error:
+            outcome = error
+        except MynacheckError as error:  # pragma: no cover - the loop turns these into events
+            outcome = error
+        try:
+            self._signals.finished.emit(stop, outcome)
+        except RuntimeError:  # the window is gone
+            pass
+
+    def _emit(self, stop: threading.Event, event: CounterEvent) -> None:
+        if stop.is_set():
+            return  # a stopped session draws nothing more
+        try:
+            self._signals.happened.emit(event)
+        except RuntimeError:
+            stop.set()
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _on_event(self, event: CounterEvent) -> None:
+        if self._stop is None:
+            return  # queued before the stop
+        if event.kind == "result" and event.report is not None:
+            self._counts.add(event.report.status)
+            self._set_scene("result", event.report)
+        elif event.kind == "remove_card":
+            self._note = text(WATCH, "remove", self._lang)
+            self._draw()
+        elif event.kind == "tally_problem":
+            self._note = text(WATCH, "tally_failed", self._lang, reason=event.problem or "")
+            self._draw()
+        elif event.kind == "reader_problem":
+            self._set_scene("problem", (event.problem, dict(event.info)))
+        elif event.kind in ("waiting", "reading"):
+            self._note = ""
+            self._set_scene(event.kind)
+
+    def _on_finished(self, stop: threading.Event, outcome: object) -> None:
+        if stop is not self._stop:
+            return  # a session stopped earlier: already summed up
+        self._stop = None
+        if isinstance(outcome, InputError):
+            self._set_scene("problem", (outcome.key, dict(outcome.info)))
+        else:
+            self._set_scene("stopped", "summary")
+        self._name_controls()
+
+    def _set_scene(self, scene: str, what: Any = None) -> None:
+        self._scene = (scene, what)
+        self._draw()
+        status = what.status.value if scene == "result" else ""
+        if status != self._status:
+            self._status = status
+            self.statusChanged.emit(status)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        lang = self._lang
+        scene, what = self._scene
+        lines: list[str] = []
+        if scene == "result":
+            report = what
+            word = verdict_word(report.status.value, lang)
+            lines = verdict_lines(report, lang)
+            self.panel.set_look(tone(report.status))
+            sentence = lines.pop(0) if lines else ""
+            if report.simulated:
+                sentence = f"{text(LABELS, 'simulated', lang)} {sentence}"
+        elif scene == "problem":
+            key, info = what
+            word_key, todo = _PROBLEM_WORDS.get(key, ("state.no_reader", "do.no_reader"))
+            word, sentence = text(GUI, word_key, lang), text(GUI, todo, lang, **info)
+            self.panel.set_look("warn", "bang")
+        elif scene == "reading":
+            word, sentence = text(GUI, "state.reading", lang), text(GUI, "do.reading", lang)
+            self.panel.set_look("info", "dots")
+        elif scene == "waiting":
+            word, sentence = text(GUI, "counter.waiting", lang), text(GUI, "do.waiting", lang)
+            self.panel.set_look("info", "card")
+        else:
+            word, sentence = (
+                text(GUI, "state.stopped", lang),
+                text(GUI, "counter.press_start", lang),
+            )
+            self.panel.set_look("info", "stop")
+        self.panel.show_words(word, sentence, f"{word}. {sentence} {' '.join(lines)}".strip())
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        renewal = text(WATCH, "renewal", lang)
+        body = body.replace(
+            f"<p>{html.escape(renewal)}</p>",
+            f"<p style='color:#8a4b00'><b>{html.escape(renewal)}</b></p>",
+        )
+        if scene == "stopped" and what == "summary":
+            body += self._summary_html()
+        if self._note:
+            body += f"<p style='color:#555'>{html.escape(self._note)}</p>"
+        self.lines.setText(body)
+        self.lines.setAccessibleName(
+            " ".join([*lines, self._note]).strip() or text(GUI, "details.empty", lang)
+        )
+        self._draw_counts()
+
+    def _draw_counts(self) -> None:
+        lang = self._lang
+        total = self._counts.total
+        parts = [f"{verdict_word(status, lang)} {n}" for status, n in self._counts.items()]
+        words = text(GUI, "counter.count", lang, n=total)
+        if parts:
+            words += " (" + ("、" if lang == "ja" else ", ").join(parts) + ")"
+        self.sessionCount.setText(words)
+        self.sessionCount.setAccessibleName(words)
+
+    def _summary_html(self) -> str:
+        lang = self._lang
+        total = text(WATCH, "summary", lang, n=self._counts.total)
+        if not self._counts.total:
+            total = text(WATCH, "summary.none", lang)
+        rows = "".join(
+            f"<tr><td style='padding-right:32px'>{html.escape(verdict_word(status, lang))}</td>"
+            f"<td align='right'>{n}</td></tr>"
+            for status, n in self._counts.items()
+        )
+        return f"<p><b>{html.escape(total)}</b></p><table>{rows}</table>"
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.panel.set_word_size(max(36, min(140, self.height() // 9, self.width() // 11)))
+
+    def _on_lang(self, index: int) -> None:
+        self._lang = checked_lang(self.langPicker.itemData(index))
+        use_qt_language(self._lang)
+        self._name_controls()
+        self._draw()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the loop and wait for it: the card is unpowered before the window goes."""
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+        for thread in self._threads:
+            thread.join(10)
+        super().closeEvent(event)

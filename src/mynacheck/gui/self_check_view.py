@@ -1,0 +1,187 @@
+"""The self-check window's widgets: built, laid out in reading order, and named.
+
+Names (object names, accessible names and descriptions) are the automation and
+accessibility contract; :mod:`.self_check` decides what they show.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mynacheck.present.gui_messages import GUI
+from mynacheck.present.messages import Lang, text
+
+from .widgets import (
+    UI_FONT,
+    VerdictPanel,
+    describe_widget,
+    make_lang_picker,
+    name_lang_picker,
+    tab_order,
+)
+
+
+class SelfCheckView(QWidget):
+    """The widgets, with nothing behind them yet."""
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self._lang: Lang = lang
+        self._build()
+
+    def _build(self) -> None:
+        self.setObjectName("selfCheckWindow")
+        self.setStyleSheet(f"QWidget {{ font-family: {UI_FONT}; font-size: 11pt; }}")
+        self.resize(760, 640)
+        self.heading = QLabel(self)
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.langLabel = QLabel(self)
+        self.langPicker = make_lang_picker(self, self._lang)
+        self.readerLabel = QLabel(self)
+        self.readerLabel.setObjectName("readerLabel")
+        self.readerPicker = QComboBox(self)
+        self.readerPicker.setObjectName("readerPicker")
+        self.readerPicker.setVisible(False)
+        self.panel = VerdictPanel(26, 76, self)
+        self.verdict = self.panel.verdict
+        self.instructions = QLabel(self)
+        self.instructions.setObjectName("instructions")
+        self.instructions.setWordWrap(True)
+        self.triesLeft = QLabel(self)
+        self.triesLeft.setObjectName("triesLeft")
+        self.triesLeft.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.pinLabel = QLabel(self)
+        self.pinField = QLineEdit(self)
+        self.pinField.setObjectName("pinField")
+        self.pinField.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pinField.setMaxLength(8)
+        self.pinField.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText
+            | Qt.InputMethodHint.ImhSensitiveData
+            | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        self.pinField.setStyleSheet("font-size: 16pt; padding: 4px;")
+        self.pinField.setMinimumWidth(180)
+        self.pinSubmit = QPushButton(self)
+        self.pinSubmit.setObjectName("pinSubmit")
+        self.pinSubmit.setEnabled(False)
+        self.pinLabel.setBuddy(self.pinField)
+        self.pinHint = QLabel(self)
+        self.pinHint.setObjectName("pinHint")
+        self.pinHint.setStyleSheet("color: #8a4b00;")
+        self.details = QLabel(self)
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.details.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.cancel = QPushButton(self)
+        self.cancel.setObjectName("cancel")
+        self.checkAnother = QPushButton(self)
+        self.checkAnother.setObjectName("checkAnother")
+        for button in (self.pinSubmit, self.cancel, self.checkAnother):
+            button.setMinimumHeight(36)
+            button.setAutoDefault(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.langLabel)
+        top.addWidget(self.langPicker)
+        readers = QHBoxLayout()
+        readers.addWidget(self.readerLabel, 1)
+        readers.addWidget(self.readerPicker, 1)
+        self.pinRow = QWidget(self)
+        pin = QHBoxLayout(self.pinRow)
+        pin.setContentsMargins(0, 0, 0, 0)
+        pin.addWidget(self.pinLabel)
+        pin.addWidget(self.pinField)
+        pin.addWidget(self.pinSubmit)
+        pin.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.checkAnother)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addLayout(readers)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.instructions)
+        layout.addWidget(self.triesLeft)
+        layout.addWidget(self.pinRow)
+        layout.addWidget(self.pinHint)
+        layout.addWidget(self.details)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        # Tab order = the screen's order, top to bottom, left to right.
+        chain = [
+            self.langPicker,
+            self.readerPicker,
+            self.verdict,
+            self.pinField,
+            self.pinSubmit,
+            self.details,
+            self.cancel,
+            self.checkAnother,
+        ]
+        tab_order(chain)
+
+    def _set_instructions(self, words: str) -> None:
+        self.instructions.setText(words)
+        self.instructions.setAccessibleName(words)
+
+    def _set_details(self, rich: str, plain: str) -> None:
+        self.details.setText(rich)
+        self.details.setVisible(bool(rich))
+        self.details.setAccessibleName(plain or text(GUI, "details.empty", self._lang))
+
+    def _name_controls(self) -> None:
+        lang = self._lang
+        self.setWindowTitle(text(GUI, "title.self_check", lang))
+        self.heading.setText(text(GUI, "heading.self_check", lang))
+        self.langLabel.setText(text(GUI, "lang.label", lang))
+        name_lang_picker(self.langPicker, lang)
+        if self.readerPicker.count():
+            self.readerPicker.setItemText(0, text(GUI, "reader.any", lang))
+        self.pinLabel.setText(text(GUI, "pin.label", lang))
+        self.pinField.setPlaceholderText(text(GUI, "pin.placeholder", lang))
+        self.pinSubmit.setText(text(GUI, "submit.text", lang))
+        self.cancel.setText(text(GUI, "cancel.text", lang))
+        self.checkAnother.setText(text(GUI, "again.text", lang))
+        for widget, key in (
+            (self.readerPicker, "reader"),
+            (self.pinField, "pin"),
+            (self.pinSubmit, "submit"),
+            (self.cancel, "cancel"),
+            (self.checkAnother, "again"),
+            (self.verdict, "verdict"),
+            (self.details, "details"),
+            (self.instructions, "instructions"),
+            (self.triesLeft, "tries"),
+        ):
+            describe_widget(
+                widget, text(GUI, f"{key}.name", lang), text(GUI, f"{key}.description", lang)
+            )
+        self.readerLabel.setAccessibleDescription(text(GUI, "reader.description", lang))
+
+
+def picker_index(selector: int | str | None, names: list[str]) -> int:
+    """The picker's entry for ``selector`` (an index or part of a name); 0 = any."""
+    if selector is None:
+        return 0
+    if isinstance(selector, int) or selector.strip().isdigit():
+        index = int(selector)
+        return index + 1 if 0 <= index < len(names) else 0
+    match = [i for i, name in enumerate(names) if selector.strip().lower() in name.lower()]
+    return match[0] + 1 if match else 0

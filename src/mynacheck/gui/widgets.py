@@ -1,0 +1,268 @@
+"""Pieces both windows use: the verdict panel (colour + icon + words), the language
+picker, and the accessibility helpers."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from itertools import pairwise
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QPointF, QRectF, QSize, Qt, QTranslator
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from mynacheck.present.gui_messages import GUI
+from mynacheck.present.messages import Lang, text
+
+from .describe import Row, Tone
+
+
+@dataclass(frozen=True)
+class Look:
+    ink: str  # text on the panel
+    paper: str  # the panel
+    accent: str  # the badge and the border
+
+
+LOOKS: dict[str, Look] = {
+    "ok": Look("#0d4f24", "#e4f4e8", "#1b7a37"),
+    "bad": Look("#7f1713", "#fce9e7", "#b3261e"),
+    "warn": Look("#5c3900", "#fff2d9", "#a86200"),
+    "info": Look("#15365f", "#eaf1fb", "#2b5c9e"),
+}
+#: The symbol drawn in the badge for each tone (info states pick their own).
+SYMBOLS: dict[str, str] = {"ok": "check", "bad": "cross", "warn": "bang", "info": "card"}
+UI_FONT = '"Yu Gothic UI", "Meiryo UI", "Segoe UI", "IPAPGothic", "IPAGothic", sans-serif'
+
+
+class VerdictBadge(QWidget):
+    """A filled circle with a white tick, cross, "!", card, lock or dots: the verdict's
+    shape, so colour is never the only signal. Drawn, so it is sharp at any DPI."""
+
+    def __init__(self, size: int = 72, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tone: str = "info"
+        self._symbol = "card"
+        self.setFixedSize(QSize(size, size))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def set_look(self, tone: str, symbol: str | None = None) -> None:
+        self._tone, self._symbol = tone, symbol or SYMBOLS[tone]
+        self.update()
+
+    @property
+    def symbol(self) -> str:
+        return self._symbol
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height())
+        box = QRectF(1, 1, side - 2, side - 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(LOOKS[self._tone].accent))
+        painter.drawEllipse(box)
+        pen = QPen(QColor("white"), side * 0.1)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        _draw_symbol(painter, self._symbol, side)
+        painter.end()
+
+
+def _draw_symbol(painter: QPainter, symbol: str, s: float) -> None:
+    def p(x: float, y: float) -> QPointF:
+        return QPointF(x * s, y * s)
+
+    if symbol == "check":
+        path = QPainterPath(p(0.28, 0.52))
+        path.lineTo(p(0.44, 0.68))
+        path.lineTo(p(0.73, 0.34))
+        painter.drawPath(path)
+    elif symbol == "cross":
+        painter.drawLine(p(0.33, 0.33), p(0.67, 0.67))
+        painter.drawLine(p(0.67, 0.33), p(0.33, 0.67))
+    elif symbol == "bang":
+        painter.drawLine(p(0.5, 0.27), p(0.5, 0.56))
+        painter.drawPoint(p(0.5, 0.73))
+    elif symbol == "lock":
+        pen = painter.pen()
+        pen.setWidthF(s * 0.07)
+        painter.setPen(pen)
+        painter.drawArc(QRectF(p(0.36, 0.24), p(0.64, 0.54)), 0, 180 * 16)
+        painter.drawLine(p(0.36, 0.39), p(0.36, 0.47))
+        painter.drawLine(p(0.64, 0.39), p(0.64, 0.47))
+        painter.setBrush(QColor("white"))
+        painter.drawRoundedRect(QRectF(p(0.3, 0.47), p(0.7, 0.74)), s * 0.03, s * 0.03)
+    elif symbol == "dots":
+        for x in (0.32, 0.5, 0.68):
+            painter.drawPoint(p(x, 0.5))
+    elif symbol == "stop":
+        pen = painter.pen()
+        pen.setWidthF(s * 0.08)
+        painter.setPen(pen)
+        painter.drawRect(QRectF(p(0.36, 0.36), p(0.64, 0.64)))
+    else:  # "card": a card going into a slot
+        pen = painter.pen()
+        pen.setWidthF(s * 0.06)
+        painter.setPen(pen)
+        painter.drawRoundedRect(QRectF(p(0.3, 0.22), p(0.7, 0.62)), s * 0.04, s * 0.04)
+        painter.drawLine(p(0.37, 0.32), p(0.5, 0.32))
+        painter.drawLine(p(0.22, 0.76), p(0.78, 0.76))
+
+
+class VerdictPanel(QFrame):
+    """Badge + the large verdict word (the ``verdict`` label) + one sentence."""
+
+    def __init__(self, word_pt: int, badge: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdictPanel")
+        self.badge = VerdictBadge(badge, self)
+        self.verdict = QLabel(self)
+        self.verdict.setObjectName("verdict")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.verdict.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.sentence = QLabel(self)
+        self.sentence.setObjectName("verdictSentence")
+        self.sentence.setWordWrap(True)
+        self._word_pt = word_pt
+        self.tone: Tone = "info"
+        words = QVBoxLayout()
+        words.setSpacing(4)
+        words.addStretch(1)  # word and sentence stay together, centred
+        words.addWidget(self.verdict)
+        words.addWidget(self.sentence)
+        words.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 16, 20, 16)
+        row.setSpacing(20)
+        row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addLayout(words, 1)
+        self.set_look("info")
+
+    def set_word_size(self, points: int) -> None:
+        """The verdict word's size in points (the sentence gets a third, at least 12)."""
+        self._word_pt = points
+        self._restyle()
+
+    def set_look(self, tone: Tone, symbol: str | None = None) -> None:
+        self.tone = tone
+        self.badge.set_look(tone, symbol)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        look = LOOKS[self.tone]
+        sentence_pt = max(12, self._word_pt // 3)
+        self.setStyleSheet(
+            f"#verdictPanel {{ background: {look.paper}; border: 3px solid {look.accent};"
+            f" border-radius: 12px; }}"
+            f"#verdictPanel QLabel {{ color: {look.ink}; background: transparent; }}"
+            f"#verdict {{ font-size: {self._word_pt}pt; font-weight: bold; }}"
+            f"#verdictSentence {{ font-size: {sentence_pt}pt; }}"
+        )
+
+    def show_words(self, word: str, sentence: str, spoken: str) -> None:
+        """New words; a screen reader hears ``spoken`` (name change of ``verdict``)."""
+        changed = self.verdict.accessibleName() != spoken
+        self.verdict.setText(word)
+        self.sentence.setText(sentence)
+        self.sentence.setVisible(bool(sentence))
+        self.verdict.setAccessibleName(spoken)
+        if changed:
+            announce(self.verdict)
+
+
+def announce(widget: QWidget) -> None:
+    """Tell assistive technology that ``widget``'s name changed (UI Automation on Windows)."""
+    event = QAccessibleEvent(widget, QAccessible.Event.NameChanged)
+    QAccessible.updateAccessibility(event)
+
+
+def tab_order(chain: list[QWidget]) -> None:
+    """Tab goes through ``chain`` in this order (the screen's: top to bottom, left to right)."""
+    for first, second in pairwise(chain):
+        QWidget.setTabOrder(first, second)
+
+
+def describe_widget(widget: QWidget, name: str, description: str) -> None:
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+
+
+_QT_TRANSLATOR: list[QTranslator] = []
+
+
+def use_qt_language(lang: Lang) -> None:
+    """Qt's own words (a text field's context menu, ...) in ``lang`` too."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for old in _QT_TRANSLATOR:
+        app.removeTranslator(old)
+    _QT_TRANSLATOR.clear()
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{lang}", folder):
+        app.installTranslator(translator)
+        _QT_TRANSLATOR.append(translator)
+
+
+def make_lang_picker(parent: QWidget, lang: Lang) -> QComboBox:
+    picker = QComboBox(parent)
+    picker.setObjectName("langPicker")
+    picker.addItem("日本語", "ja")
+    picker.addItem("English", "en")
+    picker.setCurrentIndex(0 if lang == "ja" else 1)
+    return picker
+
+
+def name_lang_picker(picker: QComboBox, lang: Lang) -> None:
+    describe_widget(picker, text(GUI, "lang.name", lang), text(GUI, "lang.description", lang))
+
+
+def rows_html(
+    rows: tuple[Row, ...],
+    notes: tuple[str, ...],
+    next_label: str,
+    next_step: str | None,
+    notes_label: str,
+) -> str:
+    """The details as a two-column table, then notes, then what to do next."""
+    cells = []
+    for row in rows:
+        mark = ' style="color:#8a4b00; font-weight:bold"' if row.attention else ""
+        cells.append(
+            f"<tr><td style='padding:2px 14px 2px 0; color:#444'>{html.escape(row.label)}</td>"
+            f"<td{mark}>{html.escape(row.value)}</td></tr>"
+        )
+    parts = [f"<table cellspacing='0'>{''.join(cells)}</table>"] if cells else []
+    if next_step:
+        parts.append(
+            f"<p style='margin-top:10px'><b>{html.escape(next_label)}</b><br>"
+            f"{html.escape(next_step)}</p>"
+        )
+    if notes:
+        items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+        parts.append(
+            f"<p style='margin-top:8px; color:#444'>{html.escape(notes_label)}</p>"
+            f"<ul style='margin-top:0; color:#444'>{items}</ul>"
+        )
+    return "".join(parts)
+
+
+def rows_plain(
+    rows: tuple[Row, ...],
+    notes: tuple[str, ...],
+    next_label: str,
+    next_step: str | None,
+    notes_label: str,
+) -> str:
+    """The same, as plain text (what a screen reader is given as the name)."""
+    lines = [f"{row.label}: {row.value}" for row in rows]
+    if next_step:
+        lines.append(f"{next_label}: {next_step}")
+    if notes:
+        lines.append(f"{notes_label}: " + " ".join(notes))
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""``mynacheck-gui`` and ``python -m mynacheck.gui`` as processes; the CLI without PySide6."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mynacheck.present.gui_messages import GUI
+
+SCRIPT = Path(sys.executable).with_name("mynacheck-gui")
+#: Makes ``import PySide6`` fail as on a machine without the [gui] extra.
+NO_PYSIDE = "import sys; sys.modules['PySide6'] = None; "
+
+
+def run(
+    args: list[str], *, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    base.update(
+        {"QT_QPA_PLATFORM": "offscreen", "LANG": "ja_JP.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    )
+    base.update(env or {})
+    return subprocess.run(
+        args,
+        env=base,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_gui_script_is_installed() -> None:
+    assert SCRIPT.exists(), (
+        f"{SCRIPT} missing: pip install -e '.[test]' installs the gui-scripts entry"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [str(SCRIPT), "--smoke-test", "--simulate", "valid"],
+        [str(SCRIPT), "--smoke-test", "--counter", "--simulate", "valid,expired", "--lang", "en"],
+        [sys.executable, "-m", "mynacheck.gui", "--smoke-test", "--simulate", "expired"],
+    ],
+)
+def test_smoke_test_shows_the_window_and_exits_0(args: list[str]) -> None:
+    done = run(args)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--lang", "fr"], "オプションが正しくありません"),
+        (["--no-such-option"], "オプションが正しくありません"),
+        (["--trust-anchor", "/nonexistent/root.pem"], "/nonexistent/root.pem"),
+        (["--simulate", "nope"], "シナリオ 'nope' はありません"),
+        (["--simulate", "valid,expired"], "シナリオ"),
+        (["--simulate", "valid", "--reader", "0"], "--simulate、--replay、--reader"),
+        (["--log", "/proc/no/such/dir/tally.db"], "集計の鍵ファイル"),
+    ],
+)
+def test_bad_options_are_said_in_the_users_language_with_exit_2(
+    args: list[str], expected: str
+) -> None:
+    done = run([sys.executable, "-m", "mynacheck.gui", *args])
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_options_in_english(tmp_path: Path) -> None:
+    done = run([sys.executable, "-m", "mynacheck.gui", "--lang", "en", "--simulate", "nope"])
+    assert done.returncode == 2
+    assert "no scenario 'nope'" in done.stderr
+
+
+def test_without_a_display_it_says_so_instead_of_aborting() -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("X11/Wayland are Linux's")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mynacheck.gui", "--lang", "en", "--simulate", "valid"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1
+    assert GUI["app.no_display"][1] in done.stderr
+
+
+def test_without_pyside6_the_gui_says_what_to_install() -> None:
+    code = NO_PYSIDE + "from mynacheck.gui import main; raise SystemExit(main(['--lang', 'en']))"
+    done = run([sys.executable, "-c", code])
+    assert done.returncode == 2
+    assert 'pip install "mynacheck[gui]"' in done.stderr
+    code = NO_PYSIDE + "from mynacheck.gui import SelfCheckWindow"
+    done = run([sys.executable, "-c", code])
+    assert done.returncode == 1
+    assert "ImportError" in done.stderr and "mynacheck[gui]" in done.stderr
+
+
+def test_the_cli_works_without_pyside6() -> None:
+    code = NO_PYSIDE + (
+        "import runpy; sys.argv = ['mynacheck', 'check', '--simulate', 'valid', '--no-pin',"
+        " '--lang', 'en']; runpy.run_module('mynacheck', run_name='__main__', alter_sys=True)"
+    )
+    done = run([sys.executable, "-c", code])
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout
+
+
+def test_the_cli_never_imports_qt() -> None:
+    code = (
+        "import sys, mynacheck, mynacheck.cli, mynacheck.gui; "
+        "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))], 'Qt loaded'"
+    )
+    done = run([sys.executable, "-c", code])
+    assert done.returncode == 0, done.stderr
