@@ -64,7 +64,7 @@ def test_smoke_test_shows_the_window_and_exits_0(args: list[str]) -> None:
         (["--simulate", "nope"], "シナリオ 'nope' はありません"),
         (["--simulate", "valid,expired"], "シナリオ"),
         (["--simulate", "valid", "--reader", "0"], "--simulate、--replay、--reader"),
-        (["--log", "/proc/no/such/dir/tally.db"], "集計の鍵ファイル"),
+        (["--log", "/proc/no/such/dir/tally.db"], "フォルダー /proc/no/such/dir がありません"),
     ],
 )
 def test_bad_options_are_said_in_the_users_language_with_exit_2(
