@@ -116,3 +116,19 @@ def test_pin_status_simulated_says_so_in_json() -> None:
     )
     payload = json.loads(result.stdout)
     assert payload["simulated"] is True and payload["schema"] == 1
+
+
+def test_simulate_list_names_a_private_root_that_exists_from_anywhere(tmp_path: object) -> None:
+    listing = subprocess.run(
+        [*MYNACHECK, "check", "--simulate", "list"], capture_output=True, text=True, check=True,
+        cwd=str(tmp_path),
+    )  # fmt: skip
+    line = next(line for line in listing.stdout.splitlines() if line.startswith("valid_private"))
+    root = line.split("Its root: ", 1)[1].strip()
+    assert os.path.isabs(root) and os.path.isfile(root)
+    result = subprocess.run(
+        [*MYNACHECK, "check", "--simulate", "valid_private_root", "--no-pin", "--json",
+         "--trust-anchor", root],
+        capture_output=True, text=True, cwd=str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout

@@ -175,10 +175,17 @@ def user_trust_anchors() -> Iterable[Path]:
 
 
 def simulated_scenarios() -> dict[str, str]:
-    """The simulated card's scenarios: name -> one line of English."""
-    from ..simcard.scenarios import SCENARIOS
+    """The simulated card's scenarios: name -> one line of English. A scenario whose
+    root must be given as a trust anchor names the file where it really is."""
+    from ..simcard.scenarios import SCENARIOS, data_file
 
-    return {name: scenario.description for name, scenario in SCENARIOS.items()}
+    described = {}
+    for name, scenario in SCENARIOS.items():
+        text = scenario.description
+        if scenario.trust_anchor:
+            text += f" Its root: {data_file(scenario.trust_anchor)}"
+        described[name] = text
+    return described
 
 
 #: The demo PIN of every simulated card.
