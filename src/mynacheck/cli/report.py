@@ -77,9 +77,9 @@ def report(
         if summary.mixed_keys:
             output.warn(text(TALLY, "mixed_keys", output.lang))
         if json_output:
-            from mynacheck.present.json_tally import summary_json
+            from mynacheck.present.json import tally_summary_json
 
-            output.print_json(summary_json(summary))
+            output.print_json(tally_summary_json(summary))
         elif csv_output:
             from mynacheck.present.tally_text import summary_csv
 

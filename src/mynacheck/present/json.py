@@ -17,6 +17,7 @@ from .watchview import verdict_lines, verdict_word
 if TYPE_CHECKING:
     from ..evaluate import CertificateInfo
     from ..report import CheckReport
+    from ..tally.summary import TallySummary
 
 JSON_SCHEMA_VERSION = 1
 
@@ -202,4 +203,46 @@ def watch_summary_json(counts: dict[str, int]) -> dict[str, Any]:
         "event": "summary",
         "checks": sum(counts.values()),
         "by_status": counts,
+    }
+
+
+#: ``report --json`` has its own shape version (1), kept apart from the check's.
+REPORT_JSON_SCHEMA = 1
+
+
+def _iso_or_none(value: datetime | None) -> str | None:
+    return iso_utc(value) if value else None
+
+
+def tally_summary_json(summary: TallySummary) -> dict[str, Any]:
+    """The ``report --json`` object (README "The tally")."""
+    groups = (
+        None
+        if summary.groups is None
+        else [
+            {"key": group.key, "checks": group.checks, "cards": group.cards}
+            for group in summary.groups
+        ]
+    )
+    return {
+        "schema": REPORT_JSON_SCHEMA,
+        "databases": [str(path) for path in summary.sources],
+        "from": _iso_or_none(summary.since),
+        "to": _iso_or_none(summary.until),
+        "at": summary.at.isoformat() if summary.at else None,
+        "first_check": _iso_or_none(summary.first),
+        "last_check": _iso_or_none(summary.last),
+        "checks": summary.checks,
+        "checks_by_status": summary.checks_by_status,
+        "cards": summary.cards,
+        "cards_by_status": summary.cards_by_status,
+        "cards_renewal_open": summary.cards_renewal_open,
+        "checks_without_certificate": summary.checks_without_certificate,
+        "mixed_keys": summary.mixed_keys,
+        "by": summary.by,
+        "latest": summary.latest,
+        "groups": groups,
+        "renewal_forecast": [
+            {"month": month.month, "cards": month.cards} for month in summary.renewal_forecast
+        ],
     }
