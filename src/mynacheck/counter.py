@@ -37,13 +37,13 @@ from .errors import (
     PcscUnavailableError,
 )
 from .report import CheckReport
-from .status import CERTIFICATE_STATUSES, Status
+from .status import Status
+
+# Checks that reached the card and said something about it go to the tally.
+from .tally.store import TALLIED_STATUSES as TALLIED_STATUSES
 
 if TYPE_CHECKING:
     from .tally.store import Tally
-
-#: Checks that reached the card and said something about it: these go to the tally.
-TALLIED_STATUSES = CERTIFICATE_STATUSES | {Status.NOT_MYNUMBER_CARD, Status.CARD_ERROR}
 
 EventKind = Literal[
     "waiting", "reading", "result", "remove_card", "reader_problem", "tally_problem"

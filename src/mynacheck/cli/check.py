@@ -108,7 +108,13 @@ def _append(output: Output, tally: object, report: mynacheck.CheckReport) -> myn
     try:
         tally.append(report, at=datetime.now(timezone.utc))  # type: ignore[attr-defined]
     except (mynacheck.MynacheckError, OSError) as error:
-        reason = getattr(error, "strerror", None) or getattr(error, "key", None) or str(error)
+        info = getattr(error, "info", {})
+        reason = (
+            info.get("reason")
+            or getattr(error, "strerror", None)
+            or getattr(error, "key", None)
+            or str(error)
+        )
         output.warn(text(LABELS, "tally_not_written", output.lang, reason=reason))
         return replace(
             report,
