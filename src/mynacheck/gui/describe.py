@@ -15,7 +15,7 @@ from mynacheck import Status
 from mynacheck.present.gui_messages import GUI, NEXT_STEPS_GUI
 from mynacheck.present.json import iso_utc
 from mynacheck.present.messages import DETAILS, LABELS, NEXT_STEPS, WATCH, Lang, text
-from mynacheck.present.text import headline, next_step_key
+from mynacheck.present.text import headline, key_line, next_step_key, pin_line
 from mynacheck.present.watchview import verdict_lines, verdict_word
 
 if TYPE_CHECKING:
@@ -89,8 +89,8 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
     if cert is not None:
         rows += _certificate_rows(report, lang)
     if with_pin:
-        rows.append(Row(text(LABELS, "pin", lang), _pin_value(report, lang), _few_tries(report)))
-        rows.append(Row(text(LABELS, "key", lang), _key_value(report, lang)))
+        rows.append(Row(text(LABELS, "pin", lang), pin_line(report, lang), _few_tries(report)))
+        rows.append(Row(text(LABELS, "key", lang), key_line(report, lang)))
     if cert is not None:
         rows.append(Row(text(LABELS, "revocation", lang), text(LABELS, "revocation.value", lang)))
     notes = [text(DETAILS, d.value, lang) for d in report.details if d.value not in _SAID_ELSEWHERE]
@@ -172,24 +172,3 @@ def tries_text(tries_left: int | None, lang: Lang) -> str:
 def _few_tries(report: CheckReport) -> bool:
     tries = report.pin.tries_left
     return report.pin.blocked or (tries is not None and tries < 3 and not report.pin.verified)
-
-
-def _pin_value(report: CheckReport, lang: Lang) -> str:
-    pin = report.pin
-    if pin.blocked:
-        return text(LABELS, "pin.blocked", lang)
-    if not pin.checked:
-        return text(LABELS, "pin.not_checked", lang)
-    parts = []
-    if pin.verified:
-        parts.append(text(LABELS, "pin.verified", lang))
-    if pin.tries_left is not None:
-        parts.append(text(LABELS, "pin.tries", lang, tries=pin.tries_left))
-    return ("、" if lang == "ja" else ", ").join(parts) or text(LABELS, "pin.not_checked", lang)
-
-
-def _key_value(report: CheckReport, lang: Lang) -> str:
-    proof = report.key_proof
-    if not proof.performed:
-        return text(LABELS, "key.not", lang)
-    return text(LABELS, "key.ok" if proof.ok else "key.bad", lang)

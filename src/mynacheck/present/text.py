@@ -45,8 +45,8 @@ def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) ->
     if cert is not None:
         lines += _certificate_lines(report, lang)
     if check_lines:
-        lines.append(f"  {text(LABELS, 'pin', lang)}: {_pin_line(report, lang)}")
-        lines.append(f"  {text(LABELS, 'key', lang)}: {_key_line(report, lang)}")
+        lines.append(f"  {text(LABELS, 'pin', lang)}: {pin_line(report, lang)}")
+        lines.append(f"  {text(LABELS, 'key', lang)}: {key_line(report, lang)}")
         revocation = text(LABELS, "revocation.value", lang)
         lines.append(f"  {text(LABELS, 'revocation', lang)}: {revocation}")
     notes = [text(DETAILS, d.value, lang) for d in report.details if d not in _SAID_ELSEWHERE]
@@ -129,7 +129,8 @@ def _jst_minute(moment: datetime) -> str:
     )
 
 
-def _pin_line(report: CheckReport, lang: Lang) -> str:
+def pin_line(report: CheckReport, lang: Lang) -> str:
+    """What the PIN line says: blocked, not checked, verified, tries left."""
     pin = report.pin
     if pin.blocked:
         return text(LABELS, "pin.blocked", lang)
@@ -143,7 +144,8 @@ def _pin_line(report: CheckReport, lang: Lang) -> str:
     return ("、" if lang == "ja" else ", ").join(parts) or text(LABELS, "pin.not_checked", lang)
 
 
-def _key_line(report: CheckReport, lang: Lang) -> str:
+def key_line(report: CheckReport, lang: Lang) -> str:
+    """What the key line says: not proven, proven, or does not match."""
     proof = report.key_proof
     if not proof.performed:
         return text(LABELS, "key.not", lang)
