@@ -43,6 +43,16 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path: Path) -> None:
     assert result.returncode != 0
 
 
+def test_the_window_is_a_declared_part() -> None:
+    """The bundle and the workflow rely on these: the gui package, its entry, its extra."""
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    assert re.search(r'^gui = \["PySide6-Essentials', pyproject, re.M)
+    assert re.search(r'^mynacheck-gui = "mynacheck.gui:main"', pyproject, re.M)
+    assert (ROOT / "src" / "mynacheck" / "gui" / "__init__.py").is_file()
+    assert (ROOT / "packaging" / "gui_entry.py").read_text("utf-8").count("mynacheck.gui") == 1
+    assert 'pip install -e ".[test,gui]"' in WORKFLOW.read_text("utf-8")
+
+
 def test_windows_workflow_builds_and_smoke_tests_the_same_bundle() -> None:
     text = WORKFLOW.read_text("utf-8")
     assert "python scripts/build_bundle.py" in text

@@ -134,6 +134,14 @@ def test_wheel_carries_what_runs_and_no_tests(built: tuple[Path, Path]) -> None:
     assert f"Version: {version}\n" in metadata
     assert "License-Expression: MIT" in metadata
     assert "mynacheck = mynacheck.cli:run" in entry_points
+    gui_scripts = entry_points.split("[gui_scripts]", 1)[1].split("\n[", 1)[0]
+    assert "mynacheck-gui = mynacheck.gui:main" in gui_scripts
+    assert "Provides-Extra: gui\n" in metadata
+    requires = metadata.lower().replace("'", '"').splitlines()
+    assert any(
+        line.startswith("requires-dist: pyside6-essentials") and 'extra == "gui"' in line
+        for line in requires
+    ), "the [gui] extra does not bring PySide6-Essentials"
 
 
 def test_wheel_installs_offline_and_runs_outside_the_repo(

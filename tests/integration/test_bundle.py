@@ -19,7 +19,6 @@ from ..helpers import ANCHOR  # through pcscd, the simulator's root must be name
 from ..packaging_helpers import ROOT, WINDOWS, missing, run, source_version
 from .conftest import InsertCard, reader_name
 
-HAS_GUI = (ROOT / "src" / "mynacheck" / "gui" / "__init__.py").is_file()
 BUNDLE = Path(os.environ.get("MYNACHECK_BUNDLE") or ROOT / "dist" / "mynacheck")
 
 
@@ -100,24 +99,22 @@ def test_bundle_contents(bundle: Path) -> None:
     assert (internal / "THIRD_PARTY_NOTICES.md").is_file()
     for shipped in ("pyscard", "cryptography", "click"):
         assert any((internal / "licenses" / shipped).iterdir()), f"no license text for {shipped}"
-    if HAS_GUI:
-        assert _exe("mynacheck-gui").is_file()
-        for qt_part in ("PySide6_Essentials", "shiboken6"):  # LGPL-3.0 and the GPL-3.0
-            texts = {p.name for p in (internal / "licenses" / qt_part).iterdir()}
-            assert {"LGPL-3.0.txt", "GPL-3.0.txt"} <= texts, qt_part
-        qt = internal / "PySide6" if WINDOWS else internal / "PySide6" / "Qt"
-        platforms = {p.name for p in (qt / "plugins" / "platforms").iterdir()}
-        native = "qwindows.dll" if WINDOWS else "libqxcb.so"
-        offscreen = "qoffscreen.dll" if WINDOWS else "libqoffscreen.so"
-        assert {native, offscreen} <= platforms, f"Qt's platform plugins: {platforms}"
-        translations = {p.name for p in (qt / "translations").glob("*.qm")}
-        assert "qtbase_ja.qm" in translations and "qtbase_de.qm" not in translations
+    assert _exe("mynacheck-gui").is_file()
+    for qt_part in ("PySide6_Essentials", "shiboken6"):  # LGPL-3.0 and the GPL-3.0
+        texts = {p.name for p in (internal / "licenses" / qt_part).iterdir()}
+        assert {"LGPL-3.0.txt", "GPL-3.0.txt"} <= texts, qt_part
+    qt = internal / "PySide6" if WINDOWS else internal / "PySide6" / "Qt"
+    platforms = {p.name for p in (qt / "plugins" / "platforms").iterdir()}
+    native = "qwindows.dll" if WINDOWS else "libqxcb.so"
+    offscreen = "qoffscreen.dll" if WINDOWS else "libqoffscreen.so"
+    assert {native, offscreen} <= platforms, f"Qt's platform plugins: {platforms}"
+    translations = {p.name for p in (qt / "translations").glob("*.qm")}
+    assert "qtbase_ja.qm" in translations and "qtbase_de.qm" not in translations
     if sys.platform.startswith("linux"):
         # The PC/SC client library must be the system's, matching its pcscd.
         assert not [p.name for p in bundle.rglob("libpcsclite*")]
 
 
-@pytest.mark.skipif(not HAS_GUI, reason="src/mynacheck/gui does not exist yet: no window to bundle")
 def test_gui_smoke_test_offscreen(bundle: Path, elsewhere: Path) -> None:
     result = run(
         [_exe("mynacheck-gui"), "--smoke-test"],
