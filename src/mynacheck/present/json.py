@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import iso_utc as iso_utc  # re-exported: report.py, the API
 from .messages import Lang
-from .watchview import verdict_lines, verdict_word
 
 if TYPE_CHECKING:
     from ..evaluate import CertificateInfo
@@ -86,6 +85,8 @@ WATCH_CERTIFICATE_FIELDS = (
 
 def watch_check_json(report: CheckReport, lang: Lang) -> dict[str, Any]:
     """One ``watch --json`` line: the verdict, dates and reasons; no serial, no subject."""
+    from .watchview import verdict_lines, verdict_word  # watch's own: off check's path
+
     cert = report.certificate
     certificate = None
     if cert is not None:

@@ -7,7 +7,7 @@ characters that a Windows console (cp932) cannot show; a test checks it.
 from __future__ import annotations
 
 import os
-import string
+import re
 import sys
 from typing import Any, Literal
 
@@ -31,23 +31,18 @@ def text(table: dict[str, tuple[str, str]], key: str, lang: Lang, **values: Any)
         return key
     template = pair[0] if lang == "ja" else pair[1]
     try:
-        return _FORMATTER.format(template, **values)
+        return _PLURAL.sub(lambda m: _plural(m, values), template).format(**values)
     except (KeyError, IndexError, ValueError):
         return template
 
 
-class _PluralFormatter(string.Formatter):
-    """``{n:check|checks}`` picks the singular for 1 and the plural otherwise, so
-    English never says "1 tries left"; every other field formats as usual."""
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if "|" in format_spec:
-            singular, plural = format_spec.split("|", 1)
-            return singular if value == 1 else plural
-        return str(super().format_field(value, format_spec))
+#: ``{n:check|checks}``: the singular for 1, the plural otherwise, so English never
+#: says "1 tries left"; every other field formats as usual.
+_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}]*)\}")
 
 
-_FORMATTER = _PluralFormatter()
+def _plural(match: re.Match[str], values: dict[str, Any]) -> str:
+    return match.group(2) if values.get(match.group(1)) == 1 else match.group(3)
 
 
 def usage_text(key: str, lang: Lang, info: dict[str, Any]) -> str:
