@@ -132,3 +132,13 @@ def test_simulate_list_names_a_private_root_that_exists_from_anywhere(tmp_path: 
         capture_output=True, text=True, cwd=str(tmp_path),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout
+
+
+def test_json_into_a_pipe_is_utf8_whatever_the_code_page() -> None:
+    """Windows gives a pipe the system code page (cp932, cp1252); JSON is UTF-8."""
+    result = subprocess.run(
+        [*MYNACHECK, "check", "--simulate", "expired", "--no-pin", "--json", "--lang", "ja"],
+        capture_output=True, env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+    )  # fmt: skip
+    payload = json.loads(result.stdout.decode("utf-8"))
+    assert payload["message"].startswith("期限切れ")

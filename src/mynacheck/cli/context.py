@@ -107,8 +107,10 @@ def make_output(
     lang: str | None, json_output: bool, verbose: bool, *, check_lines: bool = True
 ) -> Output:
     make_streams_safe()
+    if json_output:
+        _json_is_utf8()
     chosen: Lang = "en" if lang == "en" else "ja" if lang == "ja" else detect_language()
-    if chosen == "ja" and not (_can_show_japanese(sys.stdout) and _can_show_japanese(sys.stderr)):
+    if lang is None and chosen == "ja" and not _can_show_japanese(sys.stdout):
         chosen = "en"  # an ASCII-only console would print '?' and break watch's frame
     _say_library_warnings(chosen)
     return Output(chosen, json_output, verbose, check_lines)
@@ -145,6 +147,20 @@ def _can_show_japanese(stream: Any) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+def _json_is_utf8() -> None:
+    """JSON is UTF-8 (README): a pipe or file on Windows would otherwise get the
+    system code page (cp932, cp1252). A console keeps its own encoding."""
+    stream = sys.stdout
+    try:
+        if stream is None or stream.isatty():
+            return
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(encoding="utf-8")
+    except (ValueError, OSError):
+        pass
 
 
 def make_streams_safe() -> None:
