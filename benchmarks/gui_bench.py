@@ -187,7 +187,9 @@ def through_pcsc(runs: int, latency: float, scenario: str = "expired") -> tuple[
     from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
 
     name = "Virtual PCD 00 00"
-    window = SelfCheckWindow(reader=name, at=AT, lang="ja")
+    # Through pcscd the simulated card is a real card: its root is trusted as an anchor.
+    anchors = [ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"]
+    window = SelfCheckWindow(reader=name, at=AT, lang="ja", trust_anchors=anchors)
     window.show()
     gui, api = [], []
     for _ in range(runs):
@@ -212,7 +214,7 @@ def through_pcsc(runs: int, latency: float, scenario: str = "expired") -> tuple[
         _settle(lambda: True)
         started = time.perf_counter()
         with mynacheck.open_card(name) as card:
-            mynacheck.check_card(card, at=AT)
+            mynacheck.check_card(card, at=AT, trust_anchors=anchors)
         api.append(time.perf_counter() - started)
         virtual.remove()
     wait_for_removal(name, 5)
