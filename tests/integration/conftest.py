@@ -212,6 +212,30 @@ def remove_and_wait(virtual: VirtualCard, reader_index: int) -> None:
 InsertCard = Callable[..., VirtualCard]
 
 
+@pytest.fixture(autouse=True)
+def _readers_start_empty(request: pytest.FixtureRequest) -> None:
+    """Every test on the virtual readers starts with both empty.
+
+    The lock keeps other test sessions out, but not a program that ignores it (a
+    benchmark, the demo, a stray ``mynacheck-sim``): its card would meet this
+    test's commands and fail them in puzzling ways (a ``--wait`` that returns at
+    once, a check on the wrong card). Say so instead.
+    """
+    if "pcscd" not in request.fixturenames:
+        return
+    request.getfixturevalue("pcscd")
+    for name in VPCD_READERS:
+        try:
+            wait_for_removal(name, _SETTLE_TIMEOUT)
+        except TimeoutError:
+            pytest.fail(
+                f"a card this test session did not insert is in {name}: another program "
+                f"uses the virtual readers without taking {_LOCK_FILE} (a benchmark, the "
+                "demo, mynacheck-sim?)",
+                pytrace=False,
+            )
+
+
 @pytest.fixture
 def virtual_card(pcscd: None) -> Iterator[InsertCard]:
     """Factory: ``virtual_card(scenario, reader_index=0, **VirtualCard kwargs)``."""
