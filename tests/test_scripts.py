@@ -56,14 +56,20 @@ def test_demo_with_a_mistyped_scenario_names_them_and_stops_at_once() -> None:
 _FAKE_PCSCD = """\
 #!/bin/bash
 # Stand-in pcscd: stays up until TERM; shows the virtual readers if the vpcd driver
-# was installed when it started. The trap comes first: a TERM that arrives as soon
-# as it is registered is still said. Renamed at once, so this machine's own tools
-# (`pgrep -x pcscd` in another session's set-up) never take it for pcscd.
+# was installed when it started (FAKE_DRIVER=1/0 when the test starts one itself, so
+# no timing decides it; else the marker file). Renamed at once, so this machine's own tools
+# (`pgrep -x pcscd` in another session's set-up) never take it for pcscd. It lists
+# itself in pcscd.pids last: once there, its TERM trap is set (a TERM right away is
+# still said) and it has looked for the driver (the test may install it next).
 printf 'standin-pcscd' >"/proc/$$/comm"
 trap 'echo "pcscd $$ stopped" >>"$FAKE/calls"; exit 0' TERM
 echo "pcscd $*" >>"$FAKE/calls"
+if [[ -n "${FAKE_DRIVER:-}" ]]; then driver=$FAKE_DRIVER
+elif [[ -e "$FAKE/driver-installed" ]]; then driver=1
+else driver=0; fi
+unset FAKE_DRIVER  # not for what it starts
+[[ $driver == 1 ]] && echo $$ >>"$FAKE/vpcd.pids"
 echo $$ >>"$FAKE/pcscd.pids"
-[[ -e "$FAKE/driver-installed" ]] && echo $$ >>"$FAKE/vpcd.pids"
 while :; do sleep 0.05; done
 """
 
@@ -134,12 +140,9 @@ class Stand:
 
     def start_pcscd(self, *args: str, driver: bool) -> int:
         """A pcscd running before the set-up (with or without the vpcd driver)."""
-        marker = self.root / "driver-installed"
-        if driver:
-            marker.touch()
         process = subprocess.Popen(
             [str(self.root / "bin" / "pcscd"), *args],
-            env={**os.environ, "FAKE": str(self.root)},
+            env={**os.environ, "FAKE": str(self.root), "FAKE_DRIVER": "1" if driver else "0"},
             start_new_session=True,
             stdin=subprocess.DEVNULL,
         )
@@ -147,7 +150,6 @@ class Stand:
         # for the pid to vanish, and a zombie would not.
         threading.Thread(target=process.wait, daemon=True).start()
         _wait_for(lambda: str(process.pid) in self._pids())
-        marker.unlink(missing_ok=True)
         self._spawned.append(process)
         return process.pid
 
@@ -244,6 +246,7 @@ def test_a_systemd_pcscd_is_stopped_for_the_driver_and_started_again(stand: Stan
     result = stand.run_stack_pcscd()
     assert result.returncode == 0, result.stderr
     calls = stand.calls
+    assert "systemctl stop pcscd.service pcscd.socket" in calls, (calls, result.stderr)
     stop = calls.index("systemctl stop pcscd.service pcscd.socket")
     ours = calls.index("pcscd --foreground")
     ready = next(i for i, c in enumerate(calls) if c.startswith("ready: 0 Virtual PCD 00 00"))
