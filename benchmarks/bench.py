@@ -222,8 +222,10 @@ def importtime(scenario: str, latency: float, floor: Path) -> None:
         reader.start()
         child.wait(60)
         reader.join()
-        # The first moment of each kind after the spawn.
-        timeline = dict(reversed([(k, t) for k, t in virtual.timeline if t >= started]))
+        # The first moment of each kind after the spawn, and the last answer.
+        seen = [(k, t) for k, t in virtual.timeline if t >= started]
+        timeline = dict(reversed(seen))
+        last_answer = max((t for k, t in seen if k == "answered"), default=math.inf)
     finally:
         virtual.remove()
         wait_for_removal(READER, 5)
@@ -234,13 +236,15 @@ def importtime(scenario: str, latency: float, floor: Path) -> None:
         "importtime slows every import, so only the order and the self times count)"
     )
     print(
-        f"power-on {(power_on - started) * 1000:.0f} ms, "
-        f"first APDU {(first_apdu - started) * 1000:.0f} ms after the spawn"
+        f"power-on {(power_on - started) * 1000:.0f} ms, first APDU "
+        f"{(first_apdu - started) * 1000:.0f} ms, last answer "
+        f"{(last_answer - started) * 1000:.0f} ms after the spawn"
     )
     phases = (
         ("before the power-on", -math.inf, power_on),
         ("power-on to the first APDU", power_on, first_apdu),
-        ("after the first APDU (the card answering)", first_apdu, math.inf),
+        ("the first APDU to the last answer (the card answering)", first_apdu, last_answer),
+        ("after the last answer", last_answer, math.inf),
     )
     for title, start, end in phases:
         rows = [(us, name) for t, us, name in stamped if start <= t < end]

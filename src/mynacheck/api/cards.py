@@ -291,9 +291,13 @@ def _connect(
         except (OSError, ValueError) as error:
             raise InputError("bad_transcript", reason=str(error)) from error
         return replaying, replaying, None
-    from ..card import pcsc
+    from ..card import early, pcsc
 
     selector = str(reader) if reader is not None else None
+    held_early = early.take(selector)  # the command line's head start, if any
+    if held_early is not None:
+        name = held_early.reader
+        return held_early, None, lambda stop: pcsc.wait_for_removal(name, cancel=stop)
     if wait is None:
         chosen = pcsc.choose_reader(selector, pcsc.list_readers())
     else:
