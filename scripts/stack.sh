@@ -22,6 +22,7 @@ APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc
 # The window's tests (PySide6 on Qt's offscreen platform): the libraries Qt's
 # widgets, fonts and offscreen plugin load.
 APT_PACKAGES+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+APT_PACKAGES+=(chromium)  # report --html's tests: the page drawn and printed by headless Chromium
 VPCD_READER="Virtual PCD 00 00"
 
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-stack}" "$*" >&2; }
