@@ -34,6 +34,8 @@ def pad_left(value: str, width: int) -> str:
 
 def _word(status: str, lang: Lang) -> str:
     """The verdict word; a verdict of a newer version shows as its name."""
+    if f"status.{status}" in TALLY:
+        return text(TALLY, f"status.{status}", lang)
     key = f"word.{status}"
     return text(WATCH, key, lang) if key in WATCH else status
 

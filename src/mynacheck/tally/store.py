@@ -54,9 +54,15 @@ _INSERT_ROW = (
 )
 TAG_MAX_LENGTH = 64
 #: Checks that reached the card and said something about its certificate (or that it
-#: is not a My Number Card, or could not be read): these are tallied. A PIN outcome
-#: or a busy reader says nothing about the certificate and writes no row.
-TALLIED_STATUSES = CERTIFICATE_STATUSES | {Status.NOT_MYNUMBER_CARD, Status.CARD_ERROR}
+#: is not a My Number Card, a phone, an unknown card, or could not be read): these are
+#: tallied, the last four with no card hash. A PIN outcome or a busy reader says
+#: nothing about the certificate and writes no row.
+TALLIED_STATUSES = CERTIFICATE_STATUSES | {
+    Status.NOT_MYNUMBER_CARD,
+    Status.SMARTPHONE,
+    Status.UNKNOWN_CARD,
+    Status.CARD_ERROR,
+}
 
 
 # -- paths -----------------------------------------------------------------------------
