@@ -20,8 +20,9 @@ tally reads those lines where they lie (:attr:`FileFacts.lines`). Over a period,
 or a version-1 tally, the rows are reduced instead; same answers (tested).
 
 Every row read is checked: a time that is not text of mynacheck's shape, a
-verdict that is not text (on the rows); a card hash, expiry or tag that cannot
-be read (on each card's latest check). Such a row makes the report a usage
+verdict that is not one mynacheck writes (on the rows, found on the index of
+verdicts); a card hash that is not 64 hex digits, an expiry that is not a date,
+a tag that cannot be read (on each card's latest check). Such a row makes the report a usage
 error naming the file and the row.
 """
 
@@ -37,25 +38,32 @@ from typing import TypeVar
 from . import schema
 from .groups import count_on_index, group_spans, group_sql, statuses_on_index
 from .keys import TallyError
-from .store import TAG_MAX_LENGTH, format_time
+from .store import ROW_STATUSES, TAG_MAX_LENGTH, format_time
 
 _T = TypeVar("_T")
 #: A card's latest check (a line of ``cards`` or ``latest``) with a value that cannot be read.
+#: A verdict mynacheck writes (any other text is refused, never counted).
+KNOWN_STATUSES_SQL = ", ".join(f"'{status}'" for status in sorted(ROW_STATUSES))
+#: An expiry that is a date (``YYYY-MM-DD``), a card hash of the right shape (64 hex digits).
+_ODD_EXPIRY = (
+    "(expiry IS NOT NULL AND (typeof(expiry) != 'text' OR length(expiry) != 10"
+    " OR date(expiry, '+0 days') IS NOT expiry))"
+)
+_ODD_HASH = "(length(card_hash) != 64 OR card_hash GLOB '*[^0-9a-f]*')"
+_ODD_TAG = (
+    "(tag IS NOT NULL AND (typeof(tag) != 'text' OR length(tag) = 0"
+    f" OR length(tag) > {TAG_MAX_LENGTH}))"
+)
 _ODD_LINE = (
-    "(typeof(card_hash) != 'text' OR length(card_hash) != 64 OR typeof(time) != 'text'"
-    " OR length(time) != 27 OR typeof(status) != 'text' OR length(status) = 0"
-    " OR (expiry IS NOT NULL AND (typeof(expiry) != 'text' OR date(expiry) IS NOT expiry))"
-    " OR (tag IS NOT NULL AND (typeof(tag) != 'text' OR length(tag) = 0"
-    f" OR length(tag) > {TAG_MAX_LENGTH})))"
+    f"(typeof(card_hash) != 'text' OR {_ODD_HASH} OR typeof(time) != 'text'"
+    " OR length(time) != 27 OR typeof(status) != 'text'"
+    f" OR status NOT IN ({KNOWN_STATUSES_SQL}) OR {_ODD_EXPIRY} OR {_ODD_TAG})"
 )
 #: The same for a row (card hash and expiry may be NULL), to name it.
 _ODD_ROW = (
     "(typeof(time) != 'text' OR length(time) != 27 OR typeof(status) != 'text'"
-    " OR length(status) = 0 OR typeof(card_hash) NOT IN ('null', 'text')"
-    " OR length(card_hash) != 64"
-    " OR (expiry IS NOT NULL AND (typeof(expiry) != 'text' OR date(expiry) IS NOT expiry))"
-    " OR (tag IS NOT NULL AND (typeof(tag) != 'text' OR length(tag) = 0"
-    f" OR length(tag) > {TAG_MAX_LENGTH})))"
+    f" OR status NOT IN ({KNOWN_STATUSES_SQL}) OR typeof(card_hash) NOT IN ('null', 'text')"
+    f" OR {_ODD_HASH} OR {_ODD_EXPIRY} OR {_ODD_TAG})"
 )
 _TEMP_TABLES = """
 CREATE TEMP TABLE counts (file INTEGER, grp TEXT, status TEXT, n INTEGER);
@@ -343,7 +351,7 @@ def _count_checks(
         )
     for (status,) in connection.execute(
         "SELECT status FROM temp.counts WHERE file = :file"
-        " AND (typeof(status) != 'text' OR length(status) = 0)",
+        f" AND (typeof(status) != 'text' OR status NOT IN ({KNOWN_STATUSES_SQL}))",
         span,
     ).fetchall():
         _refuse_row(connection, path, "status IS ?", (status,))

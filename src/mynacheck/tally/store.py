@@ -63,6 +63,9 @@ TALLIED_STATUSES = CERTIFICATE_STATUSES | {
     Status.UNKNOWN_CARD,
     Status.CARD_ERROR,
 }
+#: The verdicts a row may hold (as text): any other is refused, by writers and readers.
+ROW_STATUSES = frozenset(status.value for status in TALLIED_STATUSES)
+_HEX = frozenset("0123456789abcdef")
 
 
 # -- paths -----------------------------------------------------------------------------
@@ -125,6 +128,32 @@ def row_from_report(
     )
 
 
+def row_problem(row: TallyRow) -> str | None:
+    """The first field of ``row`` that a tally must not hold, or None: a status that is
+    no verdict mynacheck writes, an expiry that is no date, a card hash that is not 64
+    lower-case hex digits, a tag that :func:`check_tag` refuses, a time without a zone."""
+    if not isinstance(row.status, str) or row.status not in ROW_STATUSES:
+        return "status"
+    if not isinstance(row.time, datetime) or row.time.tzinfo is None:
+        return "time"
+    if row.expiry is not None and (
+        not isinstance(row.expiry, date) or isinstance(row.expiry, datetime)
+    ):
+        return "expiry"
+    if row.card_hash is not None and (
+        not isinstance(row.card_hash, str)
+        or len(row.card_hash) != 64
+        or not set(row.card_hash) <= _HEX
+    ):
+        return "card_hash"
+    if row.tag is not None:
+        try:
+            check_tag(row.tag)
+        except TallyError:
+            return "tag"
+    return None
+
+
 def format_time(moment: datetime) -> str:
     """A row's ``time``: UTC, fixed width, so text order is time order."""
     return moment.astimezone(timezone.utc).strftime(TIME_FORMAT)
@@ -174,6 +203,15 @@ class Tally:
         try:
             with _transaction(self._connection):
                 for row in rows:
+                    problem = row_problem(row)
+                    if problem is not None:
+                        raise TallyError(
+                            "tally_row_refused",
+                            path=str(self.path),
+                            row=written + 1,
+                            field=problem,
+                            value=str(getattr(row, problem))[:80],
+                        )
                     values = {
                         "time": format_time(row.time),
                         "status": row.status,
