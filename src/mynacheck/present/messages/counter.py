@@ -49,7 +49,7 @@ WATCH: dict[str, tuple[str, str]] = {
         "Not a My Number Card (no JPKI application).",
     ),
     "line.smartphone": (
-        "スマートフォンの電子証明書です (マイナンバーカードではありません)。",
+        "スマートフォンの電子証明書です (カードではありません)。",
         "This is a smartphone's certificate, not the My Number Card.",
     ),
     "line.unknown_card": (
