@@ -38,18 +38,27 @@ def summarize_tallies(
     latest: bool = False,
     at: date | None = None,
     cumulative: bool = False,
+    tags: Iterable[str] | None = None,
 ) -> TallySummary:
     """``mynacheck report``'s counts over one or more tallies (read only, never written):
     checks and distinct cards by verdict, per ``by`` group (``day``, ``week``,
     ``month``, ``tag``), with each card only in its latest group when ``latest``, and
-    the renewal forecast from ``at`` (default today, JST). ``first_day`` and
-    ``last_day`` (JST, inclusive) bound the period; reversed is an ``InputError``."""
+    the renewal forecast from ``at`` (default today, JST), overall and per group.
+    ``first_day`` and ``last_day`` (JST, inclusive) bound the period; reversed is an
+    ``InputError``. ``tags`` limits the report to the rows of those tags (sections)."""
     from ..tally import day_range
     from ..tally import summarize_tallies as summarize
 
     since, until = day_range(first_day, last_day)
     return summarize(
-        databases, since=since, until=until, by=by, latest=latest, at=at, cumulative=cumulative
+        databases,
+        since=since,
+        until=until,
+        by=by,
+        latest=latest,
+        at=at,
+        cumulative=cumulative,
+        tags=tags,
     )
 
 

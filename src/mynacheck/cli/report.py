@@ -23,6 +23,13 @@ from .context import JST, common_options, guard, make_output, parse_moment
     help="Counts per day, week (from Monday), month (JST) or tag.",
 )
 @click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only the checks with this tag (a section); repeat for several.",
+)
+@click.option(
     "--latest",
     is_flag=True,
     help="With --by: each card only in the group of its latest check in the period.",
@@ -42,6 +49,7 @@ def report(
     from_text: str | None,
     to_text: str | None,
     by: str | None,
+    tags: tuple[str, ...],
     latest: bool,
     at_text: str | None,
     chart: Path | None,
@@ -52,7 +60,8 @@ def report(
 ) -> None:
     """Counts from one or more tallies: checks and distinct cards by verdict (per day,
     week, month or tag with --by), cards in the renewal window, and how many valid
-    certificates expire in each of the next 12 months.
+    certificates expire in each of the next 12 months (overall and per group).
+    --tag limits the report to sections.
 
     With no DB reads the default tally (the one `--log default` writes).
     """
@@ -73,6 +82,7 @@ def report(
             latest=latest,
             at=at,
             cumulative=chart is not None,
+            tags=tags,
         )
         if summary.mixed_keys:
             output.warn(text(TALLY, "mixed_keys", output.lang))
@@ -83,7 +93,7 @@ def report(
         elif csv_output:
             from mynacheck.present.tally_text import summary_csv
 
-            output.echo(summary_csv(summary), nl=False)
+            output.echo(summary_csv(summary, output.lang), nl=False)
         else:
             from mynacheck.present.tally_text import render_summary_text
 
