@@ -73,7 +73,7 @@ def test_valid_card_asks_the_pin_after_showing_tries_then_proves_the_key(
     assert find(w, "triesLeft").isVisible()
     assert "3" in find(w, "triesLeft").text()
     assert not find(w, "pinSubmit").isEnabled()
-    qtbot.keyClicks(field, mynacheck.DEMO_PIN)
+    qtbot.keyClicks(field, mynacheck.SimulatedReader.DEMO_PIN)
     assert find(w, "pinSubmit").isEnabled()
     qtbot.keyClick(field, Qt.Key.Key_Return)
     until(qtbot, lambda: status(w) == "valid")

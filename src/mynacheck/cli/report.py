@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 import mynacheck
+from mynacheck.clock import JST
 from mynacheck.present.messages import TALLY, text
 
-from .context import JST, common_options, guard, make_output, parse_moment
+from .context import common_options, guard, make_output, parse_moment
 
 
 @click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")

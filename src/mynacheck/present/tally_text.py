@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..clock import JST
-from ..status import CERTIFICATE_STATUSES, Status
+from ..status import CARD_HASH_STATUSES, Status
 from .messages import TALLY, WATCH, Lang, text
 from .watchview import display_width
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..tally.summary import Group, TallySummary
 
 #: Verdicts that come with a certificate, hence a card hash (others show no card count).
-_CARD_STATUSES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is not Status.MISSING)
+_CARD_STATUSES = frozenset(s.value for s in CARD_HASH_STATUSES)
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -23,7 +23,6 @@ All the reducing happens in SQL (:mod:`.gather`); Python sees only the sums.
 
 from __future__ import annotations
 
-import calendar
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from ..clock import JST
+from ..clock import JST, RENEWAL_WINDOW_MONTHS, months_before
 from ..status import CERTIFICATE_STATUSES, Status
 from .gather import FileFacts, Request, gather, open_gathering
 from .groups import count_on_index, group_spans, group_sql, statuses_on_index
@@ -39,14 +38,11 @@ from .keys import TallyError
 from .store import check_tag, resolve_db_path
 
 FORECAST_MONTHS = 12
-RENEWAL_WINDOW_MONTHS = 3  # as evaluate.RENEWAL_WINDOW_MONTHS (3 months before expiry)
 
 #: Display order: certificate verdicts first, then what prevented one.
 STATUS_ORDER: tuple[str, ...] = tuple(
     status.value for status in Status if status in CERTIFICATE_STATUSES
 ) + tuple(status.value for status in Status if status not in CERTIFICATE_STATUSES)
-#: Verdicts that come with a certificate, hence a card hash.
-CARD_STATUSES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is not Status.MISSING)
 
 
 @dataclass(frozen=True)
@@ -107,14 +103,6 @@ def ordered(counts: dict[str, int]) -> dict[str, int]:
     known = [s for s in STATUS_ORDER if counts.get(s)]
     unknown = sorted(s for s in counts if s not in STATUS_ORDER and counts[s])
     return {s: counts[s] for s in known + unknown}
-
-
-def months_before(day: date, months: int) -> date:
-    """The same calendar day ``months`` earlier, clamped to the month's end
-    (the renewal rule of ``evaluate.months_before``)."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def forecast_months(at: date) -> list[str]:
