@@ -14,7 +14,7 @@ from .context import JST, common_options, guard, make_output, parse_moment
 
 
 @click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")
-@click.argument("databases", nargs=-1, metavar="[DB ...]")
+@click.argument("databases", nargs=-1, metavar="[DB ... | URI]")
 @click.option("--from", "from_text", metavar="DATE", help="First day (JST), inclusive.")
 @click.option("--to", "to_text", metavar="DATE", help="Last day (JST), inclusive.")
 @click.option(
@@ -54,7 +54,9 @@ def report(
     week, month or tag with --by), cards in the renewal window, and how many valid
     certificates expire in each of the next 12 months.
 
-    With no DB reads the default tally (the one `--log default` writes).
+    With no DB reads the default tally (the one `--log default` writes). A server tally
+    (postgresql://... or service=NAME) is counted on the server; no password on the
+    command line: ~/.pgpass (PGPASSFILE), or a prompt.
     """
     output = make_output(lang, json_output, verbose)
     with guard(output):
@@ -65,14 +67,20 @@ def report(
         at = parse_moment(at_text).astimezone(JST).date() if at_text else None
         if chart is not None:
             mynacheck.check_chart_target(chart)
-        summary = mynacheck.summarize_tallies(
-            databases or ("default",),
-            first_day=start,
-            last_day=end,
-            by=by,
-            latest=latest,
-            at=at,
-            cumulative=chart is not None,
+        from .tally import with_server_password
+
+        summary = with_server_password(
+            output,
+            lambda password: mynacheck.summarize_tallies(
+                databases or ("default",),
+                first_day=start,
+                last_day=end,
+                by=by,
+                latest=latest,
+                at=at,
+                cumulative=chart is not None,
+                password=password,
+            ),
         )
         if summary.mixed_keys:
             output.warn(text(TALLY, "mixed_keys", output.lang))

@@ -67,7 +67,8 @@ class ForecastMonth:
 class TallySummary:
     """What ``mynacheck report`` says about one or more tallies (see the module)."""
 
-    sources: tuple[Path, ...]
+    #: The tally files read, or the server tally (its URI / ``service=``).
+    sources: tuple[Path | str, ...]
     since: datetime | None
     until: datetime | None
     first: datetime | None
