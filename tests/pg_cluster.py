@@ -33,7 +33,9 @@ NOBODY = 65534
 
 
 def _bindir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     if not found:
         pytest.fail(
             "PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)",
@@ -208,7 +210,9 @@ class Cluster:
 
     def uri(self, role: str, dbname: str, **params: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        return f"postgresql://{role}@127.0.0.1:{self.port}/{dbname}" + (f"?{query}" if query else "")
+        return f"postgresql://{role}@127.0.0.1:{self.port}/{dbname}" + (
+            f"?{query}" if query else ""
+        )
 
 
 @contextlib.contextmanager

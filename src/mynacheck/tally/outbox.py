@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,6 +92,8 @@ class ServerTally:
         self._reader = schema.connect_writer(outbox.path)
         self._local_id = _outbox_id(self._reader, fingerprint)
         self._state = DeliveryState("waiting", self._count_waiting(None))
+        self._appended = 0  # rows appended by this process
+        self._seen = 0  # of those, how many the delivery thread had seen at its last look
         self._thread = threading.Thread(target=self._run, name="mynacheck-delivery", daemon=True)
         self._thread.start()
 
@@ -100,30 +102,39 @@ class ServerTally:
     def append(self, report: CheckReport, *, at: datetime | None = None) -> TallyRow | None:
         row = self.outbox.append(report, at=at)
         if row is not None:
-            self._wake.set()
+            self._added(1)
         return row
 
     def append_rows(self, rows: Iterable[TallyRow]) -> int:
         written = self.outbox.append_rows(rows)
-        self._wake.set()
+        self._added(written)
         return written
+
+    def _added(self, count: int) -> None:
+        with self._lock:
+            self._appended += count
+            state = self._state
+            if state.state == "delivered":  # until the thread has looked again
+                state = replace(state, state="waiting", waiting=count)
+            else:
+                state = replace(state, waiting=state.waiting + count)
+        self._set(state)
+        self._wake.set()
 
     def state(self) -> DeliveryState:
         with self._lock:
             return self._state
 
     def flush(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for every row to be delivered."""
+        """Wait up to ``timeout`` seconds for every row appended so far to be delivered."""
         deadline = time.monotonic() + timeout
         self._wake.set()
         while time.monotonic() < deadline:
-            state = self.state()
-            if state.state == "delivered":
-                return True
-            if state.state in ("unreachable", "refused") and state.since is not None:
-                pass
-            time.sleep(0.05)
-        return self.state().state == "delivered"
+            with self._lock:
+                if self._state.state == "delivered" and self._seen >= self._appended:
+                    return True
+            time.sleep(0.02)
+        return False
 
     def close(self, timeout: float = 3.0) -> DeliveryState:
         """Deliver what can go within ``timeout`` seconds, stop, close. Idempotent."""
@@ -207,14 +218,16 @@ class ServerTally:
 
     def _deliver_batch(self) -> bool:
         """Send the next batch; True when more rows wait."""
-        if self._count_waiting(self._meta) == 0 and self._meta is not None:
-            self._set(DeliveryState("delivered", 0))
+        with self._lock:
+            appended = self._appended  # rows committed to the outbox before this look
+        if self._meta is not None and self._count_waiting(self._meta) == 0:
+            self._delivered(appended)
             return False
         connection, meta = self._server()
         done = _delivered_upto(self._reader, meta.tally_id)
         records = self._reader.execute(_SELECT_ROWS, (done, BATCH)).fetchall()
         if not records:
-            self._set(DeliveryState("delivered", 0))
+            self._delivered(appended)
             return False
         rows = server.rows_from_sqlite(records)
         for item in rows:
@@ -233,8 +246,18 @@ class ServerTally:
         # this batch again, and the server keeps each row once.
         _set_delivered_upto(self._reader, meta.tally_id, rows[-1].seq)
         waiting = self._count_waiting(meta)
-        self._set(DeliveryState("delivered" if waiting == 0 else "waiting", waiting))
+        if waiting == 0:
+            self._delivered(appended)
+        else:
+            self._set(DeliveryState("waiting", waiting))
         return waiting > 0
+
+    def _delivered(self, appended: int) -> None:
+        with self._lock:
+            self._seen = max(self._seen, appended)
+            fresh = self._appended > appended  # appended meanwhile: still on their way
+        if not fresh:
+            self._set(DeliveryState("delivered", 0))
 
     def _count_waiting(self, meta: server.ServerMeta | None) -> int:
         done = _delivered_upto(self._reader, meta.tally_id) if meta is not None else None
