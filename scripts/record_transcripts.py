@@ -18,7 +18,8 @@ from mynacheck.card.replay import RecordingConnection, format_transcript
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.pin import StdinPinSource
 from mynacheck.simcard.connection import SimulatedConnection
-from mynacheck.simcard.scenarios import DEMO_PIN, make_card
+from mynacheck.simcard import DEMO_PIN
+from mynacheck.simcard.scenarios import make_card
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
 AT = datetime(2026, 11, 27, 0, 0, tzinfo=timezone.utc)

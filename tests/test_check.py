@@ -10,13 +10,14 @@ import pytest
 
 from mynacheck.card.profile import JPKI_AID, PinReference
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.errors import UsageError
+from mynacheck.errors import InputError
 from mynacheck.pin import FixedPin
 from mynacheck.report import CheckReport
+from mynacheck.simcard import DEMO_PIN
 from mynacheck.simcard.card import SimulatedCard
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.simcard.model import PinFile
-from mynacheck.simcard.scenarios import DEMO_PIN, SCENARIOS, make_card
+from mynacheck.simcard.scenarios import SCENARIOS, make_card
 from mynacheck.status import Detail, Status
 from mynacheck.trust import load_certificates_file
 
@@ -269,9 +270,9 @@ def test_malformed_pin_from_stdin_is_never_sent() -> None:
     connection = SimulatedConnection(card, "valid")
     options = CheckOptions(at=NOW, use_pin=True)
     for bad in ("123\n", "12345\n", "12a4\n", "\n", ""):
-        with pytest.raises(UsageError):
+        with pytest.raises(InputError):
             run_check(connection, options, FixedPin(bad))
-        with pytest.raises(UsageError):  # a source that returns a malformed PIN
+        with pytest.raises(InputError):  # a source that returns a malformed PIN
             run_check(connection, options, FakePins(pins=[bad]))
     assert verifies_with_data(card) == 0
     assert auth_tries(card) == 3
@@ -331,9 +332,9 @@ class _DropsOnVerify(SimulatedConnection):
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
         if apdu[1] == 0x20 and len(apdu) > 5:
-            from mynacheck.errors import CardCommunicationError
+            from mynacheck.errors import CardError
 
-            raise CardCommunicationError(Detail.CARD_REMOVED)
+            raise CardError(Detail.CARD_REMOVED)
         return super().send_and_receive(apdu)
 
 

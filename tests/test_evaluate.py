@@ -10,7 +10,8 @@ from functools import partial
 import pytest
 from cryptography import x509
 
-from mynacheck.evaluate import JST, evaluate, months_before
+from mynacheck.clock import JST, months_before
+from mynacheck.evaluate import evaluate
 from mynacheck.present.text import render_text
 from mynacheck.report import CheckReport, certificate_json
 from mynacheck.status import Detail, Status

@@ -43,12 +43,12 @@ class FuzzedConnection(ScriptedConnection):
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
         from mynacheck.card import split_response
-        from mynacheck.errors import CardCommunicationError
+        from mynacheck.errors import CardError
         from mynacheck.status import Detail
 
         self.sent.append(apdu)
         if not self.answers:
-            raise CardCommunicationError(Detail.CARD_REMOVED)
+            raise CardError(Detail.CARD_REMOVED)
         answer = self.answers.pop(0)
         self.received.append(answer)
         return split_response(answer)

@@ -85,6 +85,11 @@ OPTIONS = [
     ["--by", "tag", "--from", "2026-06-01"],
     ["--by", "week", "--latest", "--from", "2026-04-01", "--to", "2026-04-30"],
     ["--from", "2027-01-01"],  # nothing in the period
+    ["--tag", "人事課"],
+    ["--tag", "総務課", "--by", "month", "--at", "2026-11-27"],
+    ["--tag", "総務課", "--tag", "人事課", "--by", "tag", "--latest"],
+    ["--tag", "人事課", "--from", "2026-06-01", "--by", "week"],
+    ["--tag", "窓口9"],  # a tag no row has
 ]
 
 

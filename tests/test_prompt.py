@@ -10,7 +10,7 @@ import pytest
 from mynacheck.card.profile import JPKI_AUTH_PIN
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.cli.prompt import PromptPinSource
-from mynacheck.errors import UsageError
+from mynacheck.errors import InputError
 from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.simcard.scenarios import make_card
 from mynacheck.status import Status
@@ -46,7 +46,7 @@ def test_prompt_reasks_until_well_formed() -> None:
 
 def test_prompt_eof_is_a_usage_error() -> None:
     source = PromptPinSource(FakeTerminal([None]), "ja")
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         source.read_pin(JPKI_AUTH_PIN, 3)
 
 
@@ -81,5 +81,5 @@ def test_last_try_warns_and_asks(answer: bool, expected: Status) -> None:
 
 def test_enter_alone_at_the_prompt_gives_up_without_sending() -> None:
     source = PromptPinSource(FakeTerminal(["12", ""]), "en")
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         source.read_pin(JPKI_AUTH_PIN, 3)

@@ -306,7 +306,7 @@ def test_json_by_month_latest(survey: tuple[Path, Path]) -> None:
     payload = json.loads(result.stdout)
     assert payload["schema"] == 1
     assert payload["by"] == "month" and payload["latest"] is True and payload["at"] == AT
-    assert payload["groups"] == [
+    assert [{k: g[k] for k in ("key", "checks", "cards")} for g in payload["groups"]] == [
         {
             "key": "2026-04",
             "checks": {"valid": 1, "missing": 1, "expired": 1},
@@ -315,6 +315,20 @@ def test_json_by_month_latest(survey: tuple[Path, Path]) -> None:
         {"key": "2026-05", "checks": {"valid": 3}, "cards": {"valid": 2}},
         {"key": "2026-06", "checks": {"valid": 1, "card_error": 1}, "cards": {"valid": 1}},
     ]
+    # each group's own renewal figures: R (renewal window, expires 2027-01) was last
+    # checked in May; the groups add up to the whole (each card in one group)
+    may = payload["groups"][1]
+    assert may["cards_renewal_open"] == 1 and may["renewal_forecast"][2] == {
+        "month": "2027-01",
+        "cards": 1,
+    }
+    assert [g["cards_renewal_open"] for g in payload["groups"]] == [0, 1, 0]
+    for index in range(12):
+        assert (
+            sum(g["renewal_forecast"][index]["cards"] for g in payload["groups"])
+            == (payload["renewal_forecast"][index]["cards"])
+        )
+    assert payload["tags"] is None
     assert len(payload["renewal_forecast"]) == 12
     assert payload["renewal_forecast"][0] == {"month": "2026-11", "cards": 0}
     assert payload["renewal_forecast"][2] == {"month": "2027-01", "cards": 1}
@@ -333,7 +347,8 @@ def test_csv_by_tag_and_plain(survey: tuple[Path, Path]) -> None:
     result = CliRunner().invoke(main, ["report", *map(str, survey), "--by", "tag", "--csv"])
     assert result.exit_code == 0, result.output
     table = list(csv.reader(io.StringIO(result.stdout)))
-    assert table == [
+    verdicts = [row[:4] for row in table if not row[1].startswith(("renewal_", "expires_"))]
+    assert verdicts == [
         ["group", "status", "checks", "cards"],
         ["人事課", "valid", "2", "2"],
         ["人事課", "card_error", "1", ""],
@@ -341,11 +356,23 @@ def test_csv_by_tag_and_plain(survey: tuple[Path, Path]) -> None:
         ["総務課", "missing", "1", ""],
         ["総務課", "expired", "1", "1"],
     ]
-    result = CliRunner().invoke(main, ["report", *map(str, survey), "--csv"])
+    assert table[0][4] == "status_label"
+    # each group: its renewal window, then 12 forecast months
+    soumu = [row for row in table if row[0] == "総務課" and row[2] == ""]
+    assert [row[1] for row in soumu[:2]] == ["renewal_open", "expires_" + soumu[1][1][8:]]
+    assert len(soumu) == 13
+    result = CliRunner().invoke(main, ["report", *map(str, survey), "--csv", "--lang", "en"])
     table = list(csv.reader(io.StringIO(result.stdout)))
-    assert table[0] == ["status", "checks", "cards"]
-    assert ["missing", "1", ""] in table
-    assert table[-2:] == [["total", "8", "4"], ["renewal_open", "", "1"]]
+    assert table[0] == ["status", "checks", "cards", "status_label"]
+    assert ["missing", "1", "", "MISSING"] in table
+    assert ["expired", "1", "1", "Expired (may include certificates already replaced)"] in table
+    totals = [row[:3] for row in table if row[0] in ("total", "renewal_open")]
+    assert totals == [["total", "8", "4"], ["renewal_open", "", "1"]]
+    assert [row[0] for row in table[-12:]] == [f"expires_{m}" for m in _months(table)]
+
+
+def _months(table: list[list[str]]) -> list[str]:
+    return [row[0].removeprefix("expires_") for row in table if row[0].startswith("expires_")]
 
 
 def test_csv_of_an_untagged_tally_has_an_empty_group(tmp_path: Path) -> None:
@@ -353,7 +380,7 @@ def test_csv_of_an_untagged_tally_has_an_empty_group(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["report", str(tmp_path / "t.sqlite3"), "--by", "tag", "--csv"]
     )
-    assert result.stdout.splitlines()[1] == ",valid,1,1"
+    assert result.stdout.splitlines()[1].startswith(",valid,1,1,")
 
 
 def test_text_by_month_in_japanese_lines_up(survey: tuple[Path, Path]) -> None:
@@ -362,9 +389,11 @@ def test_text_by_month_in_japanese_lines_up(survey: tuple[Path, Path]) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "集計 (月別)" in out and "期間全体" in out
-    assert "更新受付期間中のカード (2026-11-27 時点): 1" in out
+    assert "更新受付期間中のカード (有効期限まで 3 か月以内、2026-11-27 時点): 1" in out
     assert "    2027-01     1" in out
-    table = out.split("\n\n")[2].splitlines()  # the per-month table
+    assert "有効な証明書を確認できたカード: 3 枚 (カードは 4 枚)" in out
+    assert "期限切れ *" in out and "* 期限切れのカードには" in out
+    table = out.split("\n\n")[3].splitlines()  # the per-month table
     assert table[0].split()[:2] == ["月", "判定"]
     assert len({display_width(line) for line in table}) == 1  # numbers right-aligned
 

@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from mynacheck.card.apdu import ApduProtocol
 from mynacheck.card.jpki import JpkiSession, PinState
 from mynacheck.card.profile import JPKI_AID, JPKI_AUTH_PIN, KENKAKU_HOJO_AID, KENMEN_AID
-from mynacheck.errors import CardCommunicationError, NotMyNumberCardError
+from mynacheck.errors import CardError, NotMyNumberCardError
 from mynacheck.simcard import (
     DEMO_PIN,
     SCENARIOS,
@@ -747,7 +747,7 @@ def test_session_not_mynumber_card() -> None:
 def test_session_card_errors(name: str, detail: Detail) -> None:
     jpki, _ = session(name)
     jpki.select_application()
-    with pytest.raises(CardCommunicationError) as caught:
+    with pytest.raises(CardError) as caught:
         jpki.read_auth_certificate()
         jpki.read_auth_ca_certificate()
     assert caught.value.details == (detail,)
@@ -791,7 +791,7 @@ def test_session_sign_after_verify() -> None:
 def test_connection_maps_card_errors() -> None:
     connection = SimulatedConnection.for_scenario("short_apdu_reset")
     connection.send_and_receive(bytes([0x00, 0xA4, 0x04, 0x0C, 0x0A]) + JPKI_AID)
-    with pytest.raises(CardCommunicationError) as caught:
+    with pytest.raises(CardError) as caught:
         connection.send_and_receive(bytes.fromhex("00B08A00000000"))
     assert caught.value.details == (Detail.CARD_UNRESPONSIVE,)
     connection.reset()
@@ -803,8 +803,8 @@ def test_connection_maps_card_errors() -> None:
     assert not connection.card.powered
     removed = SimulatedConnection.for_scenario("valid")
     removed.card.remove()
-    with pytest.raises(CardCommunicationError) as caught:
+    with pytest.raises(CardError) as caught:
         removed.send_and_receive(bytes.fromhex("00A4040C00"))
     assert caught.value.details == (Detail.CARD_REMOVED,)
-    with pytest.raises(CardCommunicationError):
+    with pytest.raises(CardError):
         removed.reset()

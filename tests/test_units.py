@@ -19,7 +19,7 @@ from mynacheck.card.replay import (
     redact,
 )
 from mynacheck.cli.prompt import StdinPinSource
-from mynacheck.errors import CardCommunicationError, UsageError
+from mynacheck.errors import CardError, InputError
 from mynacheck.pin import PinShape, normalize_pin, pin_shape
 from mynacheck.present.messages import (
     DETAILS,
@@ -67,7 +67,7 @@ def test_first_6f00_after_power_up_is_retried_once_only() -> None:
 
 def test_endless_61xx_is_a_card_error() -> None:
     conn = ScriptedConnection([bytes.fromhex("6101")] * 600)
-    with pytest.raises(CardCommunicationError):
+    with pytest.raises(CardError):
         ApduProtocol(conn).transmit(bytes.fromhex("00B08A0000"))
 
 
@@ -117,10 +117,10 @@ def test_stdin_pin_source_refuses_malformed_pin() -> None:
     assert StdinPinSource(io.StringIO("１２３４\n")).read_pin(JPKI_AUTH_PIN, 3) == bytearray(
         b"1234"
     )
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(InputError) as caught:
         StdinPinSource(io.StringIO("12345\n"))
     assert caught.value.key == "pin_wrong_length"
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         StdinPinSource(io.StringIO(""))
 
 
@@ -138,7 +138,7 @@ def test_transcript_round_trip_redacts_pin() -> None:
     replay = ReplayConnection(parsed)
     assert replay.send_and_receive(bytes.fromhex("00A4040C0AD392F000260100000001")) == (b"", 0x9000)
     assert replay.send_and_receive(bytes.fromhex("0020008004") + b"9999") == (b"", 0x63C2)
-    with pytest.raises(CardCommunicationError) as caught:
+    with pytest.raises(CardError) as caught:
         replay.send_and_receive(bytes.fromhex("00B08A00000000"))
     assert Detail.CARD_REMOVED in caught.value.details
 

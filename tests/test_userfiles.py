@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mynacheck.errors import UsageError
+from mynacheck.errors import InputError
 from mynacheck.userfiles import (
     LIMITS,
     TRANSCRIPT_HEADER,
@@ -39,7 +39,7 @@ TRANSCRIPT = f"# pin: none\n{TRANSCRIPT_HEADER}\n> 00 A4 04 0C\n< 90 00\n"
 
 def _usage_key(call: object) -> str:
     assert callable(call)
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(InputError) as caught:
         call()
     return caught.value.key
 
@@ -85,7 +85,7 @@ def test_a_huge_sparse_file_is_refused_at_once(tmp_path: Path, kind: str) -> Non
     with open(huge, "wb") as handle:
         handle.truncate(8 * 1024**3)  # 8 GiB that take no disk
     started = time.monotonic()
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(InputError) as caught:
         read_user_file(huge, kind)  # type: ignore[arg-type]
     assert time.monotonic() - started < 1
     assert caught.value.key == "file_too_large"
@@ -100,7 +100,7 @@ def test_a_file_whose_size_the_system_does_not_report_is_still_bounded() -> None
 
 
 def test_missing_file_says_so_with_its_errno(tmp_path: Path) -> None:
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(InputError) as caught:
         read_user_file(tmp_path / "nope.pem", "certificate")
     assert caught.value.key == "file_unreadable"
     assert caught.value.info["errno"] == errno.ENOENT
@@ -278,9 +278,9 @@ def unprivileged_copy() -> Iterator[tuple[Path, list[str]]]:
 
 def _record_check_as_nobody(prefix: list[str], target: Path) -> str:
     code = (
-        "import sys\nfrom mynacheck.errors import UsageError\n"
+        "import sys\nfrom mynacheck.errors import InputError\n"
         "from mynacheck.userfiles import check_record_target\n"
-        "try:\n    check_record_target(sys.argv[1])\nexcept UsageError as e:\n"
+        "try:\n    check_record_target(sys.argv[1])\nexcept InputError as e:\n"
         "    print(e.key)\nelse:\n    print('ok')\n"
     )
     result = subprocess.run(

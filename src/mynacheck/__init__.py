@@ -40,12 +40,10 @@ _EXPORTS: dict[str, str] = {
     "load_trust_anchors": "api",
     "SimulatedReader": "api",
     "simulated_scenarios": "api",
-    "DEMO_PIN": "api",
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
     "SessionCounts": "counter",
-    "TALLIED_STATUSES": "counter",
     # results
     "CheckReport": "report",
     "PinReport": "report",
@@ -86,9 +84,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .api import (
-        DEMO_PIN as DEMO_PIN,
-    )
     from .api import (
         Card as Card,
     )
@@ -145,9 +140,6 @@ if TYPE_CHECKING:
     )
     from .api import (
         wait_for_removal as wait_for_removal,
-    )
-    from .counter import (
-        TALLIED_STATUSES as TALLIED_STATUSES,
     )
     from .counter import (
         CounterEvent as CounterEvent,

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .card import Connection
-from .card.apdu import ApduError, ApduProtocol, sw_name
+from .card.apdu import ApduProtocol
 from .card.jpki import JpkiSession, PinState, PinStatus
-from .errors import Cancelled, CardCommunicationError, CheckError, UsageError
+from .errors import Cancelled, InputError, MynacheckError, SignatureRefusedError
 from .pin import PinSource, well_formed_pin
 from .report import CheckReport, KeyProof, PinReport
 from .status import Detail, Status
@@ -46,8 +46,8 @@ class CheckOptions:
 def run_check(
     connection: Connection, options: CheckOptions, pin_source: PinSource | None = None
 ) -> CheckReport:
-    """Run the whole check on an open connection. Never raises CheckError: it becomes
-    the report's status, except UsageError (a malformed PIN, never sent to the card).
+    """Run the whole check on an open connection. Never raises MynacheckError: it becomes
+    the report's status, except InputError (a malformed PIN, never sent to the card).
     The caller closes (and so unpowers) the connection."""
     base = CheckReport(
         status=Status.INTERNAL_ERROR,
@@ -59,15 +59,9 @@ def run_check(
     progress = _Progress(base)
     try:
         report = _run(connection, options, pin_source, progress)
-    except (UsageError, Cancelled):
+    except (InputError, Cancelled):
         raise  # a malformed PIN or a prompt given up: nothing was sent
-    except ApduError as error:
-        # A status word no step expected (SELECT of a PIN file refused, ...).
-        error_as_card = CardCommunicationError(
-            Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(error.sw)}
-        )
-        report = _failed(progress.report, error_as_card)
-    except CheckError as error:
+    except MynacheckError as error:
         report = _failed(progress.report, error)
     always = [Detail.SIMULATED] if connection.simulated else []
     if report.certificate is not None:
@@ -75,7 +69,7 @@ def run_check(
     return replace(_add(report, *always), apdu_count=connection.apdu_count)
 
 
-def _failed(report: CheckReport, error: CheckError) -> CheckReport:
+def _failed(report: CheckReport, error: MynacheckError) -> CheckReport:
     return replace(
         report,
         status=error.status,
@@ -108,9 +102,9 @@ def _run(
     )
     if session.protocol.extended_supported is False:
         report = _add(report, Detail.EXTENDED_APDU_UNSUPPORTED)
-    missing_sw = session.last_auth_read.sw if session.last_auth_read else None
-    if missing_sw is not None:  # what the card answered instead of a certificate
-        report = replace(report, info={**report.info, "sw": sw_name(missing_sw)})
+    answered = session.last_auth_read.sw_text if session.last_auth_read else None
+    if answered is not None:  # what the card answered instead of a certificate
+        report = replace(report, info={**report.info, "sw": answered})
     progress.report = report
     if not options.use_pin:
         return _add(report, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN)
@@ -194,11 +188,9 @@ def _pin_and_key(
             return _add(replace(report, status=Status.PIN_INCORRECT), Detail.KEY_NOT_PROVEN)
     try:
         proof = prove_key(session, options.challenge_digest)
-    except ApduError as error:
+    except SignatureRefusedError as error:
         failed = replace(report, status=Status.INVALID, key_proof=KeyProof(True, False))
-        return replace(
-            _add(failed, Detail.KEY_PROOF_FAILED), info={**report.info, "sw": sw_name(error.sw)}
-        )
+        return replace(_add(failed, Detail.KEY_PROOF_FAILED), info={**report.info, **error.info})
     if proof is None:
         return _add(report, Detail.KEY_ALGORITHM_UNSUPPORTED, Detail.KEY_NOT_PROVEN)
     report = replace(report, key_proof=proof)
@@ -210,9 +202,10 @@ def _pin_and_key(
 def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof | None:
     """Sign a fresh random challenge with the auth key; verify with the certificate read.
 
-    Card state: auth PIN verified in this power cycle. Raises ApduError when
-    the card refuses to sign. None (nothing sent) when the certificate's key is
-    not RSA: this card generation signs RSA PKCS#1 v1.5 only (profile.py).
+    Card state: auth PIN verified in this power cycle. Raises
+    :class:`SignatureRefusedError` when the card refuses to sign. None (nothing
+    sent) when the certificate's key is not RSA: this card generation signs RSA
+    PKCS#1 v1.5 only (profile.py).
     """
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import calendar
+from datetime import date, datetime, timedelta, timezone
 
 JST = timezone(timedelta(hours=9), "JST")
+#: The renewal window opens this many months before the expiry date (JST calendar).
+RENEWAL_WINDOW_MONTHS = 3
+
+
+def months_before(day: date, months: int) -> date:
+    """The same calendar day ``months`` earlier, clamped to the month's end (the
+    renewal rule: a certificate expiring on 31 May opens renewal on 28/29 February).
+    Raises ``ValueError`` before year 1."""
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def iso_utc(moment: datetime) -> str:

@@ -37,10 +37,7 @@ from .errors import (
     PcscUnavailableError,
 )
 from .report import CheckReport
-from .status import Status
-
-# Checks that reached the card and said something about it go to the tally.
-from .tally.store import TALLIED_STATUSES as TALLIED_STATUSES
+from .status import Detail, Status
 
 if TYPE_CHECKING:
     from .tally.store import Tally
@@ -213,15 +210,7 @@ class CounterLoop:
                 raise
             except MynacheckError as error:
                 # Pulled out before the connect, busy, mute: a result, then go on.
-                report = CheckReport(
-                    status=error.status,
-                    reader=error.info.get("reader")
-                    if isinstance(error.info.get("reader"), str)
-                    else None,
-                    details=error.details,
-                    info=error.info,
-                    evaluated_at=datetime.now(timezone.utc),
-                )
+                report = CheckReport.from_error(error, at=datetime.now(timezone.utc))
                 self._result(report, on_event, counts)
                 if self.once:
                     return
@@ -254,27 +243,19 @@ class CounterLoop:
         """The PIN-less check; a bug becomes ``internal_error`` and the loop goes on."""
         try:
             return check_card(card, trust_anchors=self.trust_anchors)
-        except MynacheckError as error:
-            return CheckReport(status=error.status, reader=card.reader, details=error.details)
-        except Exception as error:  # a bug: keep the counter running, say what it was
-            return CheckReport(
-                status=Status.INTERNAL_ERROR,
-                reader=card.reader,
-                evaluated_at=datetime.now(timezone.utc),
-                info={"error": type(error).__name__},
-            )
+        except Exception as error:  # a bug too: keep the counter running, say what it was
+            return CheckReport.from_error(error, reader=card.reader, at=datetime.now(timezone.utc))
 
     def _result(
         self, report: CheckReport, on_event: Callable[[CounterEvent], None], counts: SessionCounts
     ) -> None:
         counts.add(report.status)
         on_event(CounterEvent("result", report.reader, report))
-        if self.tally is not None and report.status in TALLIED_STATUSES:
-            try:
-                self.tally.append(report)
-            except (MynacheckError, OSError) as error:
-                reason = getattr(error, "info", {}).get("reason") or getattr(error, "key", None)
-                on_event(CounterEvent("tally_problem", report.reader, problem=str(reason or error)))
+        if self.tally is not None:
+            recorded = self.tally.record(report)
+            if Detail.TALLY_NOT_WRITTEN in recorded.details:
+                why = str(recorded.info.get("tally_error"))
+                on_event(CounterEvent("tally_problem", report.reader, problem=why))
 
     def _wait_for_removal(self, card: Any, stop: threading.Event) -> None:
         try:

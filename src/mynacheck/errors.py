@@ -9,9 +9,12 @@ error map, the window). Anything else that escapes is a bug.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .status import Detail, Status
+
+if TYPE_CHECKING:
+    import threading
 
 
 class MynacheckError(Exception):
@@ -69,9 +72,57 @@ class CardBusyError(MynacheckError):
 
 
 class CardError(MynacheckError):
-    """The card stopped answering: pulled out, reader unplugged, or garbage."""
+    """The card stopped answering: pulled out, reader unplugged, or garbage.
+
+    The subclasses below say which; catch them, never compare ``details``."""
 
     status = Status.CARD_ERROR
+    #: The reason code a subclass stands for (used when none is given).
+    reason: Detail | None = None
+
+    def __init__(self, *details: Detail, info: dict[str, Any] | None = None) -> None:
+        if not details and self.reason is not None:
+            details = (self.reason,)
+        super().__init__(*details, info=info)
+
+
+class CardRemovedError(CardError):
+    """The card left the reader (or the reader went away) during the exchange."""
+
+    reason = Detail.CARD_REMOVED
+
+
+class CardUnresponsiveError(CardError):
+    """The card is there but gave no answer (mute, reset, a failed transfer)."""
+
+    reason = Detail.CARD_UNRESPONSIVE
+
+
+class MalformedResponseError(CardError):
+    """The answer was not a response APDU (too short, or "more data" without end)."""
+
+    reason = Detail.MALFORMED_RESPONSE
+
+
+class UnexpectedStatusError(CardError):
+    """The JPKI session met a status word no step expects; ``info["sw"]`` names it.
+
+    Raised by the session (``card/jpki.py``) only: above it nobody reads status words.
+    """
+
+    reason = Detail.UNEXPECTED_STATUS_WORD
+
+
+class PinTriesUnreadableError(UnexpectedStatusError):
+    """The PIN status query's answer says nothing about the tries: send no PIN."""
+
+    reason = Detail.PIN_TRIES_UNREADABLE
+
+
+class SignatureRefusedError(UnexpectedStatusError):
+    """The card refused to sign with the auth key (after the PIN was verified)."""
+
+    reason = Detail.KEY_PROOF_FAILED
 
 
 class NotMyNumberCardError(MynacheckError):
@@ -88,8 +139,8 @@ class Cancelled(MynacheckError):
     def __init__(self, *details: Detail, info: dict[str, Any] | None = None) -> None:
         super().__init__(*(details or (Detail.INTERRUPTED,)), info=info)
 
-
-# The names the card and policy layers grew up with.
-CheckError = MynacheckError
-UsageError = InputError
-CardCommunicationError = CardError
+    @classmethod
+    def raise_if_set(cls, cancel: threading.Event | None) -> None:
+        """Raise :class:`Cancelled` when ``cancel`` is given and set (for wait loops)."""
+        if cancel is not None and cancel.is_set():
+            raise cls()

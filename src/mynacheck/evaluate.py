@@ -6,7 +6,6 @@ the evaluation time; no card access. "Now" is always passed in.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
@@ -14,11 +13,10 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from .clock import JST as JST
+from .clock import JST, RENEWAL_WINDOW_MONTHS, months_before
 from .status import Detail, Status
 from .trust import Trust, classify_ca, fingerprint, load_der_certificate
 
-RENEWAL_WINDOW_MONTHS = 3
 #: RFC 5280 4.1.2.5: a notAfter of 99991231235959Z means "no well-defined expiration date".
 NO_WELL_DEFINED_EXPIRY = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
@@ -192,11 +190,3 @@ def _months_before_or_none(day: date, months: int) -> date | None:
 
 def _with_trust(info: CertificateInfo, trust: Trust, generation: int | None) -> CertificateInfo:
     return replace(info, trust=trust, ca_generation=generation)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same calendar day ``months`` earlier, clamped to the month's end."""
-    month_index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(month_index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))

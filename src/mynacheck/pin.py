@@ -95,3 +95,8 @@ class FixedPin:
 
     def __repr__(self) -> str:  # never the PIN
         return "FixedPin(****)"
+
+
+#: The auth PIN (4 digits) of every simulated card (``SimulatedReader.DEMO_PIN``);
+#: defined here, in a module without imports of weight, for the faces and the simulator.
+DEMO_PIN = "1234"

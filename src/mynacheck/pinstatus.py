@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .card.apdu import ApduError
 from .card.jpki import JpkiSession, PinState
 from .card.profile import CardProfile, PinReference
-from .errors import CardCommunicationError, NotMyNumberCardError
-from .status import Detail
+from .errors import NotMyNumberCardError, UnexpectedStatusError
 
 
 @dataclass(frozen=True)
@@ -31,14 +29,9 @@ def all_pin_statuses(session: JpkiSession, profile: CardProfile) -> list[PinRow]
     for reference in (profile.auth_pin, *profile.other_pins):
         try:
             status = session.pin_status(reference)
-        except (ApduError, NotMyNumberCardError):
-            rows.append(PinRow(reference, available=False))
-            continue
-        except CardCommunicationError as error:
-            if not {Detail.UNEXPECTED_STATUS_WORD, Detail.PIN_TRIES_UNREADABLE} & set(
-                error.details
-            ):
-                raise  # the card went away: not a fact about this PIN
+        except (UnexpectedStatusError, NotMyNumberCardError):
+            # Not on this card, or its answer says nothing about the tries. A card
+            # that went away raises on: that is not a fact about this PIN.
             rows.append(PinRow(reference, available=False))
             continue
         rows.append(

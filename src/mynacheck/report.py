@@ -46,6 +46,35 @@ class CheckReport:
     apdu_count: int | None = None
     contactless: bool = False
 
+    @classmethod
+    def from_error(
+        cls, error: BaseException, *, reader: str | None = None, at: datetime | None = None
+    ) -> CheckReport:
+        """The report an error stands for, the one map every face uses.
+
+        A :class:`~mynacheck.errors.MynacheckError` gives its status, reasons and
+        facts (and the reader: ``reader``, else the one its ``info`` names); anything
+        else is a bug: ``internal_error`` naming the exception's type, never its text.
+        ``at`` is the report's ``evaluated_at`` (None: not evaluated).
+        """
+        from .errors import MynacheckError
+
+        if not isinstance(error, MynacheckError):
+            return cls(
+                status=Status.INTERNAL_ERROR,
+                reader=reader,
+                info={"error": type(error).__name__},
+                evaluated_at=at,
+            )
+        named = error.info.get("reader")
+        return cls(
+            status=error.status,
+            reader=reader or (named if isinstance(named, str) else None),
+            details=error.details,
+            info=dict(error.info),
+            evaluated_at=at,
+        )
+
     @property
     def exit_code(self) -> int:
         """The CLI's exit code for this status (README "Statuses and exit codes")."""

@@ -67,6 +67,12 @@ CERTIFICATE_STATUSES = frozenset(
         Status.UNTRUSTED,
     }
 )
+#: Certificate verdicts that come with a certificate, hence a card hash in the tally.
+CARD_HASH_STATUSES = CERTIFICATE_STATUSES - {Status.MISSING}
+#: Checks that reached the card and said something about its certificate (or that it
+#: is not a My Number Card, or could not be read): the tally keeps these. A PIN
+#: outcome or a busy reader says nothing about the certificate and writes no row.
+TALLIED_STATUSES = CERTIFICATE_STATUSES | {Status.NOT_MYNUMBER_CARD, Status.CARD_ERROR}
 
 
 class Detail(str, enum.Enum):

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
-from .errors import UsageError
+from .errors import InputError
 from .status import Detail
 from .userfiles import read_user_file
 
@@ -217,13 +217,13 @@ def anchors_folder() -> Path:
 
 
 def load_certificates_file(path: Path) -> list[bytes]:
-    """DER of every certificate in a PEM or DER file; UsageError if there is none."""
-    raw = read_user_file(path, "certificate")  # bounded; UsageError if not a readable file
+    """DER of every certificate in a PEM or DER file; InputError if there is none."""
+    raw = read_user_file(path, "certificate")  # bounded; InputError if not a readable file
     return certificates_in(raw, str(path))
 
 
 def certificates_in(raw: bytes, source: str) -> list[bytes]:
-    """DER of every certificate in PEM or DER ``raw``; UsageError naming ``source``
+    """DER of every certificate in PEM or DER ``raw``; InputError naming ``source``
     if there is none."""
     _quiet_negative_serials()
     try:
@@ -232,7 +232,7 @@ def certificates_in(raw: bytes, source: str) -> list[bytes]:
         else:
             certs = [load_der_certificate(raw)]
     except ValueError as error:
-        raise UsageError("not_a_certificate", path=source) from error
+        raise InputError("not_a_certificate", path=source) from error
     return [cert.public_bytes(_DER) for cert in certs]
 
 

@@ -12,7 +12,7 @@ touched) and :func:`write_transcript_atomically` (after): a new file, or the
 replacement of a regular file that already holds a mynacheck transcript;
 never through a symbolic link, never over a tally or any other file.
 
-Every problem is a :class:`~mynacheck.errors.UsageError` whose message names
+Every problem is a :class:`~mynacheck.errors.InputError` whose message names
 the path (control characters escaped) and never quotes the file's content.
 This module sits at the bottom of the layers: it imports only ``errors``.
 """
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from .errors import UsageError
+from .errors import InputError
 
 FileKind = Literal["certificate", "key", "transcript"]
 
@@ -105,7 +105,7 @@ def read_user_file(
     With ``allow_stdin`` (only where the command documents ``-``), ``"-"``
     reads standard input, bounded the same way; otherwise ``-`` is a file name.
 
-    Raises :class:`UsageError`: ``file_too_large`` (``path``, ``limit`` as text),
+    Raises :class:`InputError`: ``file_too_large`` (``path``, ``limit`` as text),
     ``not_a_regular_file`` (a folder, FIFO, device, socket) or
     ``file_unreadable`` (``path``, ``reason``; ``info["errno"]`` is the OS
     error number, ``errno.ENOENT`` for a missing file).
@@ -133,18 +133,18 @@ def _with_checked_file(
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError("not_a_regular_file", path=shown)
+            raise InputError("not_a_regular_file", path=shown)
         if info.st_size > limit:
-            raise UsageError("file_too_large", path=shown, limit=size_text(limit))
+            raise InputError("file_too_large", path=shown, limit=size_text(limit))
         data = read(fd)
     except OSError as error:
-        raise UsageError(
+        raise InputError(
             "file_unreadable", path=shown, reason=_reason(error), errno=error.errno
         ) from None
     finally:
         os.close(fd)
     if len(data) > limit:  # grew while we looked, or a size the OS does not report
-        raise UsageError("file_too_large", path=shown, limit=size_text(limit))
+        raise InputError("file_too_large", path=shown, limit=size_text(limit))
     return data
 
 
@@ -153,7 +153,7 @@ def read_user_stdin(kind: FileKind, stdin: BinaryIO | None = None) -> bytes:
     if stdin is None:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:
-            raise UsageError("file_unreadable", path=STDIN_PATH, reason="no standard input")
+            raise InputError("file_unreadable", path=STDIN_PATH, reason="no standard input")
         stdin = stream
     return _read_stream(stdin, LIMITS[kind])
 
@@ -170,9 +170,9 @@ def _read_stream(stream: BinaryIO, limit: int) -> bytes:
             size += len(chunk)
     except (OSError, ValueError) as error:  # ValueError: the stream is closed
         reason = _reason(error) if isinstance(error, OSError) else "closed"
-        raise UsageError("file_unreadable", path=STDIN_PATH, reason=reason) from None
+        raise InputError("file_unreadable", path=STDIN_PATH, reason=reason) from None
     if size > limit:
-        raise UsageError("file_too_large", path=STDIN_PATH, limit=size_text(limit))
+        raise InputError("file_too_large", path=STDIN_PATH, limit=size_text(limit))
     return b"".join(chunks)
 
 
@@ -191,13 +191,13 @@ def _read_at_most(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _open_error(path: str | os.PathLike[str], shown: str, error: OSError) -> UsageError:
+def _open_error(path: str | os.PathLike[str], shown: str, error: OSError) -> InputError:
     # Windows cannot open a folder as a file (EACCES); a UNIX socket gives ENXIO.
     if isinstance(error, IsADirectoryError) or error.errno == errno.ENXIO:
-        return UsageError("not_a_regular_file", path=shown)
+        return InputError("not_a_regular_file", path=shown)
     if isinstance(error, PermissionError) and os.path.isdir(path):
-        return UsageError("not_a_regular_file", path=shown)
-    return UsageError("file_unreadable", path=shown, reason=_reason(error), errno=error.errno)
+        return InputError("not_a_regular_file", path=shown)
+    return InputError("file_unreadable", path=shown, reason=_reason(error), errno=error.errno)
 
 
 # -- --record ---------------------------------------------------------------------
@@ -212,7 +212,7 @@ def check_record_target(path: str | os.PathLike[str]) -> None:
 
     Yes for a new file in a folder we can create files in, or for a regular file
     (not a symbolic link) that already holds a mynacheck transcript and that we
-    may write. Anything else is a :class:`UsageError`: ``record_symlink``,
+    may write. Anything else is a :class:`InputError`: ``record_symlink``,
     ``not_a_regular_file``, ``record_not_transcript`` or ``record_unwritable``
     (``reason``). The folder is probed by creating and removing a temporary file
     in it, so a read-only folder or file system, a folder owned by someone else
@@ -222,11 +222,11 @@ def check_record_target(path: str | os.PathLike[str]) -> None:
     shown = display_path(target)
     existing = _existing_target(target, shown)
     if existing and not os.access(target, os.W_OK):
-        raise UsageError("record_unwritable", path=shown, reason=os.strerror(errno.EACCES))
+        raise InputError("record_unwritable", path=shown, reason=os.strerror(errno.EACCES))
     try:
         fd, probe = tempfile.mkstemp(prefix=".mynacheck-", suffix=".tmp", dir=_folder(target))
     except OSError as error:
-        raise UsageError("record_unwritable", path=shown, reason=_reason(error)) from None
+        raise InputError("record_unwritable", path=shown, reason=_reason(error)) from None
     os.close(fd)
     try:
         os.unlink(probe)
@@ -236,23 +236,23 @@ def check_record_target(path: str | os.PathLike[str]) -> None:
 
 def _existing_target(target: Path, shown: str) -> bool:
     """True when ``target`` is a transcript we may replace, False when it does not
-    exist; a :class:`UsageError` for anything else there."""
+    exist; a :class:`InputError` for anything else there."""
     try:
         info = os.lstat(target)
     except FileNotFoundError:
         return False
     except OSError as error:  # a parent that is a file, a loop, a name too long
-        raise UsageError("record_unwritable", path=shown, reason=_reason(error)) from None
+        raise InputError("record_unwritable", path=shown, reason=_reason(error)) from None
     if stat.S_ISLNK(info.st_mode):
-        raise UsageError("record_symlink", path=shown)
+        raise InputError("record_symlink", path=shown)
     if not stat.S_ISREG(info.st_mode):
-        raise UsageError("not_a_regular_file", path=shown)
+        raise InputError("not_a_regular_file", path=shown)
     try:
         head = _read_head(target)
     except OSError as error:
-        raise UsageError("record_unwritable", path=shown, reason=_reason(error)) from None
+        raise InputError("record_unwritable", path=shown, reason=_reason(error)) from None
     if not _holds_transcript(head):
-        raise UsageError("record_not_transcript", path=shown)
+        raise InputError("record_not_transcript", path=shown)
     return True
 
 
@@ -289,7 +289,7 @@ def write_transcript_atomically(path: str | os.PathLike[str], text: str) -> None
     target = Path(path)
     try:
         existing = _existing_target(target, display_path(target))
-    except UsageError as error:
+    except InputError as error:
         raise FileExistsError(errno.EEXIST, f"not replaced ({error.key})") from None
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=_folder(target))
     try:

@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 
 from mynacheck.card.pcsc import list_readers, wait_for_card, wait_for_removal
-from mynacheck.errors import CheckError
+from mynacheck.errors import MynacheckError
 from mynacheck.simcard.vpcd import DEFAULT_PORT, Card, VirtualCard
 
 VPCD_READERS = ("Virtual PCD 00 00", "Virtual PCD 00 01")
@@ -84,7 +84,7 @@ def _vpcd_readers() -> tuple[list[str], str | None]:
     """(reader names, None) or ([], why pcscd is not usable)."""
     try:
         names = [reader.name for reader in list_readers()]
-    except CheckError as error:
+    except MynacheckError as error:
         return [], f"{error.status.value} {error.info}"
     return names, None
 
@@ -190,7 +190,7 @@ def insert_and_wait(virtual: VirtualCard, reader_index: int) -> VirtualCard:
     virtual.insert()
     try:
         wait_for_card(name, _SETTLE_TIMEOUT)
-    except CheckError as error:
+    except MynacheckError as error:
         virtual.remove()
         pytest.fail(
             f"pcscd did not see the card inserted into {name} ({error!r}); card side: "

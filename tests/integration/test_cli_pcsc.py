@@ -11,7 +11,7 @@ import time
 import pytest
 
 from mynacheck.card.pcsc import PcscConnection, list_readers
-from mynacheck.simcard.scenarios import DEMO_PIN
+from mynacheck.simcard import DEMO_PIN
 from mynacheck.status import Status
 
 from ..helpers import ANCHOR, EXPECTED, MYNACHECK, mynacheck

@@ -53,7 +53,7 @@ def test_valid_with_the_pin_through_pcscd(
     assert picker.isVisible() and picker.count() == 3  # automatic + the two virtual readers
     assert reader_name(0) in find(window, "readerLabel").text()
     assert "3" in find(window, "triesLeft").text()
-    qtbot.keyClicks(field, mynacheck.DEMO_PIN)
+    qtbot.keyClicks(field, mynacheck.SimulatedReader.DEMO_PIN)
     qtbot.keyClick(field, Qt.Key.Key_Return)
     until(qtbot, lambda: status(window) == "valid")
     assert pin_verifies(virtual) == [b"1234"]

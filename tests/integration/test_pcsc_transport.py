@@ -28,10 +28,10 @@ from mynacheck.card.pcsc import (
 )
 from mynacheck.errors import (
     CardBusyError,
-    CardCommunicationError,
+    CardError,
+    InputError,
     NoCardError,
     NoReaderError,
-    UsageError,
 )
 from mynacheck.status import Detail
 
@@ -105,14 +105,14 @@ def test_choose_reader_rules() -> None:
         choose_reader("pasori", readers)
     with pytest.raises(NoCardError):
         choose_reader("0", readers)
-    with pytest.raises(UsageError) as no_such:
+    with pytest.raises(InputError) as no_such:
         choose_reader("7", readers)
     assert no_such.value.key == "no_such_reader"
     assert no_such.value.info["readers"] == [r.name for r in readers]
     with pytest.raises(NoReaderError):
         choose_reader(None, [])
     both = [_reader(0, "A", True), _reader(1, "B", True)]
-    with pytest.raises(UsageError) as several:
+    with pytest.raises(InputError) as several:
         choose_reader(None, both)
     assert several.value.key == "several_cards"
     assert several.value.info["readers"] == ["A", "B"]
@@ -172,11 +172,11 @@ def test_card_present_state_and_choice(virtual_card: InsertCard) -> None:
     assert not readers["Virtual PCD 00 00"].card_present
     assert choose_reader(None, list(readers.values())).name == "Virtual PCD 00 01"
     assert choose_reader("pcd 00 01", list(readers.values())).name == "Virtual PCD 00 01"
-    with pytest.raises(UsageError):
+    with pytest.raises(InputError):
         choose_reader("no such reader", list(readers.values()))
 
     virtual_card(EchoCard(), reader_index=0)
-    with pytest.raises(UsageError) as several:
+    with pytest.raises(InputError) as several:
         choose_reader(None, list_readers())
     assert several.value.key == "several_cards"
     assert inserted.apdu_count == 0  # listing never talks to the card
@@ -236,11 +236,11 @@ def test_removal_between_commands_is_card_removed(virtual_card: InsertCard) -> N
     try:
         assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
         remove_and_wait(inserted, 0)
-        with pytest.raises(CardCommunicationError) as removed:
+        with pytest.raises(CardError) as removed:
             conn.send_and_receive(SELECT_JPKI)
         assert removed.value.details == (Detail.CARD_REMOVED,)
         assert removed.value.info["pcsc_error"] == "SCARD_W_REMOVED_CARD"
-        with pytest.raises(CardCommunicationError):
+        with pytest.raises(CardError):
             conn.reset()
     finally:
         conn.close()
@@ -255,11 +255,11 @@ def test_removal_during_command(virtual_card: InsertCard) -> None:
         assert conn.send_and_receive(bytes.fromhex("00B08A0004"))[1] == SW_OK
         # vpcd passes the dropped line up as an empty "successful" transfer;
         # a real reader says NOT_TRANSACTED. Either way: a communication error.
-        with pytest.raises(CardCommunicationError):
+        with pytest.raises(CardError):
             conn.send_and_receive(bytes.fromhex("00B08A0004"))
         assert inserted.finished.wait(2) and inserted.end_reason == "removed"
         wait_for_removal(conn.reader, 5)
-        with pytest.raises(CardCommunicationError) as removed:
+        with pytest.raises(CardError) as removed:
             conn.send_and_receive(SELECT_JPKI)
         assert removed.value.details == (Detail.CARD_REMOVED,)
     finally:
@@ -322,7 +322,7 @@ def test_reset_by_another_program_makes_the_session_reselect(virtual_card: Inser
     ):
         assert ours.send_and_receive(SELECT_JPKI)[1] == SW_OK
         other.reset()
-        with pytest.raises(CardCommunicationError) as was_reset:
+        with pytest.raises(CardError) as was_reset:
             ours.send_and_receive(SELECT_JPKI)
         assert was_reset.value.details == (Detail.CARD_UNRESPONSIVE,)
         assert was_reset.value.info["pcsc_error"] == "SCARD_W_RESET_CARD"
@@ -334,7 +334,7 @@ def test_card_reset_by_reader_fails_the_transfer(virtual_card: InsertCard) -> No
     inserted = virtual_card("short_apdu_reset")
     with PcscConnection.open(choose_reader("0", list_readers()), exclusive=True) as conn:
         assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
-        with pytest.raises(CardCommunicationError) as failed:
+        with pytest.raises(CardError) as failed:
             conn.send_and_receive(bytes.fromhex("00B08A00000000"))
         assert failed.value.details == (Detail.CARD_UNRESPONSIVE,)
         assert failed.value.info["pcsc_error"] == "SCARD_E_NOT_TRANSACTED"
@@ -355,7 +355,7 @@ def test_reset_after_a_reader_reset_does_not_depend_on_the_card_side(
     inserted = virtual_card("short_apdu_reset", relink_delay=0.3)
     with PcscConnection.open(choose_reader("0", list_readers()), exclusive=True) as conn:
         assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
-        with pytest.raises(CardCommunicationError):
+        with pytest.raises(CardError):
             conn.send_and_receive(bytes.fromhex("00B08A00000000"))
         conn.reset()
         assert conn.send_and_receive(SELECT_JPKI)[1] == SW_OK
@@ -403,7 +403,7 @@ def test_wait_for_card_sees_insertion(pcscd: None) -> None:
 
 
 def test_wait_for_card_with_unknown_selector(pcscd: None) -> None:
-    with pytest.raises(UsageError) as no_such:
+    with pytest.raises(InputError) as no_such:
         wait_for_card("no such reader", 0.3)
     assert no_such.value.key == "no_such_reader"
 

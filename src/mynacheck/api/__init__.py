@@ -16,7 +16,6 @@ from .cards import SimulatedReader as SimulatedReader
 from .cards import list_readers as list_readers
 from .cards import open_card as open_card
 from .cards import wait_for_removal as wait_for_removal
-from .checks import DEMO_PIN as DEMO_PIN
 from .checks import PinInfo as PinInfo
 from .checks import check_card as check_card
 from .checks import inspect_certificate as inspect_certificate

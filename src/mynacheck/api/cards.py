@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
-from ..errors import InputError, MynacheckError, NotMyNumberCardError
+from ..errors import Cancelled, InputError, MynacheckError, NoCardError, NotMyNumberCardError
+from ..pin import DEMO_PIN
 from ._types import PathLike
 
 if TYPE_CHECKING:
@@ -83,7 +84,10 @@ def _has_jpki_application(info: PcscReaderInfo) -> bool | None:
 class SimulatedReader:
     """A reader of simulated cards that a program or a test fills and empties:
     ``insert("valid")``, ``remove()``. Pass it as ``simulate=`` to
-    :func:`open_card`, :class:`CounterLoop` or the window. Thread-safe."""
+    :func:`open_card`, :class:`CounterLoop` or the window. Thread-safe.
+    ``DEMO_PIN`` is the auth PIN of every simulated card."""
+
+    DEMO_PIN: ClassVar[str] = DEMO_PIN
 
     def __init__(self, name: str = _SIMULATED_READER_NAME) -> None:
         self.name = name
@@ -120,12 +124,10 @@ class SimulatedReader:
     def _wait_for_card(
         self, timeout: float | None, cancel: threading.Event | None
     ) -> tuple[SimulatedCard, str]:
-        from ..errors import NoCardError
-
         deadline = None if timeout is None else _deadline(timeout)
         with self._changed:
             while self._card is None:
-                _raise_if_cancelled(cancel)
+                Cancelled.raise_if_set(cancel)
                 if deadline is not None and _remaining(deadline) <= 0:
                     raise NoCardError(info={"reader": self.name})
                 self._changed.wait(_slice(deadline))
@@ -134,27 +136,54 @@ class SimulatedReader:
     def _wait_for_removal(self, card: object, cancel: threading.Event | None) -> None:
         with self._changed:
             while self._card is card:
-                _raise_if_cancelled(cancel)
+                Cancelled.raise_if_set(cancel)
                 self._changed.wait(0.2)
 
 
 # -- opening a card --------------------------------------------------------------------
 
 
+#: How a card waits for its own removal: blocks until it left, ``Cancelled`` on ``cancel``.
+RemovalWait = Callable[[threading.Event | None], None]
+
+
 class Card:
     """A card held open by :func:`open_card`: exclusively, and unpowered when the
-    ``with`` block ends. ``reader`` names the reader; ``simulated`` is True for the
-    simulator and for replayed transcripts; ``contactless`` guesses the reader kind."""
+    ``with`` block ends.
 
-    def __init__(self, connection: Connection, replay: ReplayConnection | None = None) -> None:
+    ``reader`` names the reader it sits in (for a simulated card or a transcript,
+    the name it was given); ``simulated`` is True for the simulator and for
+    replayed transcripts; ``contactless`` guesses the reader kind; ``apdu_count``
+    counts the commands sent so far. ``connection`` and ``replay`` are for the
+    library's own layers (the check, the PIN query)."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        replay: ReplayConnection | None = None,
+        removal: RemovalWait | None = None,
+    ) -> None:
         self._connection = connection
         self._replay = replay
+        self._removal = removal
         #: Set after the block for ``record=``: where the transcript went, or why not.
         self.transcript_path: Path | None = None
         self.transcript_error: str | None = None
 
     @property
+    def connection(self) -> Connection:
+        """The APDU connection (``send_and_receive``) the card is held by."""
+        return self._connection
+
+    @property
+    def replay(self) -> ReplayConnection | None:
+        """The transcript being replayed, when the card is one (else None)."""
+        return self._replay
+
+    @property
     def reader(self) -> str:
+        """The reader's name as PC/SC gives it ("Sony FeliCa Port/PaSoRi 4.0 0")."""
         return self._connection.reader
 
     @property
@@ -169,6 +198,13 @@ class Card:
     def apdu_count(self) -> int:
         """Commands sent to the card so far (GET RESPONSE and resends included)."""
         return self._connection.apdu_count
+
+    def wait_for_removal(self, cancel: threading.Event | None = None) -> None:
+        """Block until this card leaves its reader (at once for a transcript or a
+        scenario name). ``cancel`` ends the wait with ``Cancelled``; a PC/SC service
+        that goes away raises ``PcscUnavailableError``. Works after the ``with`` block."""
+        if self._removal is not None:
+            self._removal(cancel)
 
     def __repr__(self) -> str:
         return f"Card(reader={self.reader!r}, simulated={self.simulated})"
@@ -213,8 +249,7 @@ def open_card(
 
         recorder = RecordingConnection(connection)
         connection = recorder
-    card = Card(connection, replaying)
-    card._wait_for_removal = removal  # type: ignore[attr-defined]
+    card = Card(connection, replay=replaying, removal=removal)
     try:
         yield card
     finally:
@@ -234,7 +269,7 @@ def _connect(
     simulate: str | SimulatedReader | None,
     replay: PathLike | None,
     cancel: threading.Event | None,
-) -> tuple[Connection, ReplayConnection | None, Any]:
+) -> tuple[Connection, ReplayConnection | None, RemovalWait | None]:
     if isinstance(simulate, SimulatedReader):
         from ..simcard.connection import SimulatedConnection
 
@@ -269,10 +304,9 @@ def _connect(
 
 def wait_for_removal(card: Card, *, cancel: threading.Event | None = None) -> None:
     """Block until the card that ``card`` held leaves its reader (at once for a card
-    from a transcript or a scenario name). ``cancel`` ends the wait with ``Cancelled``."""
-    removal = getattr(card, "_wait_for_removal", None)
-    if removal is not None:
-        removal(cancel)
+    from a transcript or a scenario name). ``cancel`` ends the wait with ``Cancelled``.
+    The same as ``card.wait_for_removal(cancel)``."""
+    card.wait_for_removal(cancel)
 
 
 # -- waiting in slices ---------------------------------------------------------------
@@ -294,10 +328,3 @@ def _slice(deadline: float | None) -> float:
     if deadline is None:
         return 0.2
     return max(0.0, min(0.2, _remaining(deadline)))
-
-
-def _raise_if_cancelled(cancel: threading.Event | None) -> None:
-    from ..errors import Cancelled
-
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..clock import JST
 from ..pin import FixedPin, PinSource
@@ -16,10 +16,6 @@ from ..report import CheckReport, KeyProof, PinReport
 from ..status import Detail, Status
 from ._types import AnchorLike, PathLike
 from .cards import Card
-
-if TYPE_CHECKING:
-    pass
-
 
 # -- the check -------------------------------------------------------------------------
 
@@ -55,11 +51,11 @@ def check_card(
         use_pin=source is not None,
         allow_last_try=allow_last_try,
         anchor_loader=anchors.load,
-        challenge_digest=card._replay.recorded_digest() if card._replay is not None else None,
+        challenge_digest=card.replay.recorded_digest() if card.replay is not None else None,
     )
-    report = run_check(card._connection, options, source)
-    if card._replay is not None and report.status is not Status.INTERNAL_ERROR:
-        left = card._replay.leftover()
+    report = run_check(card.connection, options, source)
+    if card.replay is not None and report.status is not Status.INTERNAL_ERROR:
+        left = card.replay.leftover()
         if left:
             report = _with(report, Status.INTERNAL_ERROR, Detail.TRANSCRIPT_LEFTOVER, leftover=left)
     return report
@@ -89,7 +85,7 @@ def read_pin_statuses(card: Card) -> list[PinInfo]:
     from ..card.profile import MY_NUMBER_CARD
     from ..pinstatus import all_pin_statuses
 
-    rows = all_pin_statuses(JpkiSession(ApduProtocol(card._connection)), MY_NUMBER_CARD)
+    rows = all_pin_statuses(JpkiSession(ApduProtocol(card.connection)), MY_NUMBER_CARD)
     return [
         PinInfo(
             name=row.reference.key,
@@ -186,10 +182,6 @@ def simulated_scenarios() -> dict[str, str]:
             text += f" Its root: {data_file(scenario.trust_anchor)}"
         described[name] = text
     return described
-
-
-#: The demo PIN of every simulated card.
-DEMO_PIN = "1234"
 
 
 # -- helpers ---------------------------------------------------------------------------

@@ -60,12 +60,14 @@ def summarize_tallies(
     at: date | None = None,
     cumulative: bool = False,
     password: str | None = None,
+    tags: Iterable[str] | None = None,
 ) -> TallySummary:
     """``mynacheck report``'s counts over one or more tallies (read only, never written):
     checks and distinct cards by verdict, per ``by`` group (``day``, ``week``,
     ``month``, ``tag``), with each card only in its latest group when ``latest``, and
-    the renewal forecast from ``at`` (default today, JST). ``first_day`` and
-    ``last_day`` (JST, inclusive) bound the period; reversed is an ``InputError``.
+    the renewal forecast from ``at`` (default today, JST), overall and per group.
+    ``first_day`` and ``last_day`` (JST, inclusive) bound the period; reversed is an
+    ``InputError``. ``tags`` limits the report to the rows of those tags (sections).
 
     One server tally (``postgresql://...``, ``service=NAME``) instead of files: the same
     answers, computed on the server (it cannot be merged with files in one report)."""
@@ -84,10 +86,24 @@ def summarize_tallies(
 
         target = parse_target(str(servers[0]), password)
         return summarize_server(
-            target, since=since, until=until, by=by, latest=latest, at=at, cumulative=cumulative
+            target,
+            since=since,
+            until=until,
+            by=by,
+            latest=latest,
+            at=at,
+            cumulative=cumulative,
+            tags=tags,
         )
     return summarize(
-        sources, since=since, until=until, by=by, latest=latest, at=at, cumulative=cumulative
+        sources,
+        since=since,
+        until=until,
+        by=by,
+        latest=latest,
+        at=at,
+        cumulative=cumulative,
+        tags=tags,
     )
 
 

@@ -30,7 +30,7 @@ class Connection(Protocol):
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
         """Send one command APDU; return the response data and the status word.
 
-        Raises :class:`~mynacheck.errors.CardCommunicationError` when the card
+        Raises :class:`~mynacheck.errors.CardError` when the card
         does not answer (removed, reader gone, response shorter than 2 bytes).
         """
         ...
@@ -77,9 +77,8 @@ def is_contactless(reader_name: str, atr: bytes | None) -> bool:
 
 def split_response(response: bytes) -> tuple[bytes, int]:
     """Split a raw response APDU into data and status word."""
-    from ..errors import CardCommunicationError
-    from ..status import Detail
+    from ..errors import MalformedResponseError
 
     if len(response) < 2:
-        raise CardCommunicationError(Detail.MALFORMED_RESPONSE)
+        raise MalformedResponseError()
     return response[:-2], int.from_bytes(response[-2:], "big")

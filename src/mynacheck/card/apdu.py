@@ -9,8 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from ..errors import CardCommunicationError
-from ..status import Detail
+from ..errors import MalformedResponseError
 from . import Connection
 
 
@@ -133,7 +132,7 @@ class ApduProtocol:
         while sw >> 8 == 0x61:
             rounds += 1
             if rounds > 512:  # a card that never stops saying "more" is broken
-                raise CardCommunicationError(Detail.MALFORMED_RESPONSE)
+                raise MalformedResponseError()
             data, sw = self._send(build_apdu(apdu[0] & 0x03, 0xC0, 0, 0, le=(sw & 0xFF) or 256))
             collected += data
         return Response(bytes(collected), sw)

@@ -1,6 +1,8 @@
 """The JPKI application session: select, read certificates, PIN status, VERIFY, sign.
 
-Turns status words into meaning; nothing above this module sees a status word.
+Turns status words into meaning: what is not an answer (a certificate, tries left)
+leaves as a typed error (:class:`~mynacheck.errors.UnexpectedStatusError` and its
+kin), so nothing above this module reads a status word.
 Card facts cited from ``docs/card-facts.md``.
 """
 
@@ -9,7 +11,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from ..errors import CardCommunicationError, NotMyNumberCardError
+from ..errors import (
+    CardUnresponsiveError,
+    NotMyNumberCardError,
+    PinTriesUnreadableError,
+    SignatureRefusedError,
+    UnexpectedStatusError,
+)
 from ..status import Detail
 from .apdu import ApduError, ApduProtocol, Sw, sw_name
 from .profile import MY_NUMBER_CARD, CardProfile, PinReference
@@ -56,7 +64,8 @@ class FileRead:
 
     der: bytes | None
     missing: Detail | None = None
-    sw: int | None = None
+    #: The status word the card answered instead of the file, named (``sw_name``).
+    sw_text: str | None = None
 
 
 class JpkiSession:
@@ -100,8 +109,8 @@ class JpkiSession:
                     if response.sw == Sw.FILE_NOT_FOUND
                     else Detail.UNEXPECTED_STATUS_WORD
                 )
-                raise NotMyNumberCardError(detail, info={"sw": sw_name(response.sw)})
-            raise ApduError(response.data, response.sw)
+                raise NotMyNumberCardError(detail, info=_sw_info(response.sw))
+            raise UnexpectedStatusError(info=_sw_info(response.sw))
         self._selected_aid = aid
         self._current_ef = None
 
@@ -112,6 +121,13 @@ class JpkiSession:
     def _select_ef(self, fid: int) -> None:
         self.protocol.command(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big"))
         self._current_ef = fid
+
+    def _select_key_or_pin_ef(self, fid: int) -> None:
+        """SELECT a PIN or key EF; a refusal leaves as :class:`UnexpectedStatusError`."""
+        try:
+            self._select_ef(fid)
+        except ApduError as error:
+            raise UnexpectedStatusError(info=_sw_info(error.sw)) from None
 
     def restart(self) -> None:
         """Power-cycle the card and select the JPKI AP again (clears a verified PIN)."""
@@ -137,9 +153,7 @@ class JpkiSession:
         """
         try:
             return self.read_certificate_file(self.profile.auth_ca_fid)
-        except CardCommunicationError as error:
-            if error.details != (Detail.UNEXPECTED_STATUS_WORD,):
-                raise
+        except UnexpectedStatusError:
             return FileRead(None, Detail.CA_UNREADABLE)
 
     def read_certificate_file(self, fid: int) -> FileRead:
@@ -147,7 +161,7 @@ class JpkiSession:
 
         Every plausible "no certificate" answer (docs/card-facts.md) comes back as a
         FileRead with ``missing`` set; a card that stops answering raises
-        :class:`CardCommunicationError`.
+        :class:`~mynacheck.errors.CardError`.
         """
         self._ensure_application(self.profile.jpki_aid)
         try:
@@ -187,7 +201,7 @@ class JpkiSession:
                 chunk = self._read_continuation(len(data), total - len(data), fid)
             except ApduError as error:
                 if error.sw == Sw.WRONG_P1P2:  # past the end: the DER length lies
-                    return FileRead(None, Detail.CERT_LENGTH_MISMATCH, error.sw)
+                    return FileRead(None, Detail.CERT_LENGTH_MISMATCH, sw_name(error.sw))
                 return self._missing_or_raise(error)
             if not chunk:
                 return FileRead(None, Detail.CERT_LENGTH_MISMATCH)
@@ -220,10 +234,10 @@ class JpkiSession:
                 if not wrong_length or self.protocol.extended_supported:
                     raise
                 self.protocol.extended_supported = False
-            except CardCommunicationError as error:
+            except CardUnresponsiveError:
                 # Only a card that went mute (reset) says "no extended APDUs";
                 # a removed card or a garbled answer is a fault, said as such.
-                if self.protocol.extended_supported or error.details != (Detail.CARD_UNRESPONSIVE,):
+                if self.protocol.extended_supported:
                     raise
                 # Some readers fail the transfer, or reset the card, rather than
                 # answer 6700: start the card session again, short APDUs only.
@@ -242,29 +256,27 @@ class JpkiSession:
         try:
             detail = _MISSING_BY_SW[Sw(error.sw)]
         except (ValueError, KeyError):
-            raise CardCommunicationError(
-                Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(error.sw)}
-            ) from error
-        return FileRead(None, detail, error.sw)
+            raise UnexpectedStatusError(info=_sw_info(error.sw)) from None
+        return FileRead(None, detail, sw_name(error.sw))
 
     # -- PIN --------------------------------------------------------------------
 
     def pin_status(self, pin: PinReference) -> PinStatus:
         """Tries left on ``pin``, without spending one (VERIFY with no data).
 
-        Raises :class:`CardCommunicationError` with ``pin_tries_unreadable`` when
-        the answer says nothing about the tries: the caller then sends no PIN.
+        Raises :class:`~mynacheck.errors.PinTriesUnreadableError` when the answer
+        says nothing about the tries (the caller then sends no PIN), and
+        :class:`~mynacheck.errors.UnexpectedStatusError` when the PIN's application
+        or file is refused (the card has no such PIN).
         """
         self._ensure_application(pin.aid)
-        self._select_ef(pin.fid)
+        self._select_key_or_pin_ef(pin.fid)
         # Case 1, sent once: never resent with an Le (see ApduProtocol.transmit).
         response = self.protocol.transmit(bytes([0x00, 0x20, 0x00, 0x80]))
         try:
             return _pin_status_from_sw(response.sw)
-        except CardCommunicationError:
-            raise CardCommunicationError(
-                Detail.PIN_TRIES_UNREADABLE, info={"sw": sw_name(response.sw)}
-            ) from None
+        except UnexpectedStatusError:
+            raise PinTriesUnreadableError(info=_sw_info(response.sw)) from None
 
     def verify_pin(self, pin: PinReference, value: bytearray) -> PinStatus:
         """VERIFY ``value`` (ASCII bytes) against ``pin``; spends a try if wrong.
@@ -274,7 +286,7 @@ class JpkiSession:
         """
         self._ensure_application(pin.aid)
         if self._current_ef != pin.fid:
-            self._select_ef(pin.fid)
+            self._select_key_or_pin_ef(pin.fid)
         apdu = bytearray([0x00, 0x20, 0x00, 0x80, len(value)]) + value
         try:
             response = self.protocol.transmit(bytes(apdu))
@@ -290,11 +302,15 @@ class JpkiSession:
     def sign_with_auth_key(self, digest_info: bytes) -> bytes:
         """RSA PKCS#1 v1.5 signature of ``digest_info`` by the auth key.
 
-        Needs the auth PIN verified in this power cycle.
+        Needs the auth PIN verified in this power cycle. Raises
+        :class:`~mynacheck.errors.SignatureRefusedError` when the card refuses.
         """
         self._ensure_application(self.profile.jpki_aid)
-        self._select_ef(self.profile.auth_key_fid)
-        return self.protocol.command(0x80, 0x2A, 0x00, 0x80, digest_info, le=256).data
+        try:
+            self._select_ef(self.profile.auth_key_fid)
+            return self.protocol.command(0x80, 0x2A, 0x00, 0x80, digest_info, le=256).data
+        except ApduError as error:
+            raise SignatureRefusedError(info=_sw_info(error.sw)) from None
 
 
 def _pin_status_from_sw(sw: int) -> PinStatus:
@@ -305,7 +321,12 @@ def _pin_status_from_sw(sw: int) -> PinStatus:
         return PinStatus(PinState.BLOCKED, 0)
     if sw == Sw.OK:
         return PinStatus(PinState.VERIFIED, None)
-    raise CardCommunicationError(Detail.UNEXPECTED_STATUS_WORD, info={"sw": sw_name(sw)})
+    raise UnexpectedStatusError(info=_sw_info(sw))
+
+
+def _sw_info(sw: int) -> dict[str, object]:
+    """What an error says about the status word: its name, for diagnostics only."""
+    return {"sw": sw_name(sw)}
 
 
 def der_total_length(header: bytes) -> int | None:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CardCommunicationError, CheckError
+from ..errors import CardError, CardRemovedError, CardUnresponsiveError, MynacheckError
 from ..status import Detail, Status
 from ..userfiles import (
     TRANSCRIPT_HEADER,
@@ -40,17 +40,19 @@ from ..userfiles import (
 from . import Connection, is_contactless
 from .apdu import PIN_INSTRUCTIONS, carries_pin
 
-HEADER = TRANSCRIPT_HEADER
 _FORMAT_MARK = "# mynacheck transcript "
 NOTICE = (
     "# This file holds the card's user-authentication certificate (no personal data,\n"
     "# but a serial number unique to the card). PIN bytes are redacted as **."
 )
 _REDACTED = "**"
-_FAILURES = {"card_removed": Detail.CARD_REMOVED, "card_unresponsive": Detail.CARD_UNRESPONSIVE}
+_FAILURES: dict[str, type[CardError]] = {
+    "card_removed": CardRemovedError,
+    "card_unresponsive": CardUnresponsiveError,
+}
 
 
-class TranscriptError(CheckError):
+class TranscriptError(MynacheckError):
     """The check sent something the transcript did not record (or left some unused)."""
 
     status = Status.INTERNAL_ERROR
@@ -85,7 +87,7 @@ def _hex(values: Iterable[int | None]) -> str:
 
 
 def format_transcript(entries: Iterable[Entry], reader: str, atr: bytes) -> str:
-    lines = [HEADER, NOTICE, f"# reader: {excerpt(reader, 200)}", f"# atr: {_hex(atr)}"]
+    lines = [TRANSCRIPT_HEADER, NOTICE, f"# reader: {excerpt(reader, 200)}", f"# atr: {_hex(atr)}"]
     for entry in entries:
         if isinstance(entry, Reset):
             lines.append("! reset")
@@ -114,13 +116,13 @@ def parse_transcript(text: str) -> tuple[list[Entry], dict[str, str]]:
         if not line:
             continue
         if not seen_header:
-            if line == HEADER:
+            if line == TRANSCRIPT_HEADER:
                 seen_header = True
                 continue
             if line.startswith(_FORMAT_MARK):
                 raise ValueError(f"line {number}: a transcript format this version cannot read")
             if not line.startswith("#"):
-                raise ValueError(f"not a mynacheck transcript (no '{HEADER}' line)")
+                raise ValueError(f"not a mynacheck transcript (no '{TRANSCRIPT_HEADER}' line)")
         if line.startswith("#"):
             key, sep, value = line[1:].partition(":")
             if sep:
@@ -143,7 +145,7 @@ def parse_transcript(text: str) -> tuple[list[Entry], dict[str, str]]:
         else:
             raise ValueError(f"line {number}: unexpected '{excerpt(line)}'")
     if not seen_header:
-        raise ValueError(f"not a mynacheck transcript (no '{HEADER}' line)")
+        raise ValueError(f"not a mynacheck transcript (no '{TRANSCRIPT_HEADER}' line)")
     if pending is not None:
         raise ValueError(f"line {pending[1]}: command without a response")
     return entries, headers
@@ -189,7 +191,7 @@ class ReplayConnection:
     def from_file(cls, path: Path) -> ReplayConnection:
         """Read a transcript file (at most 1 MiB, a regular file).
 
-        Raises :class:`~mynacheck.errors.UsageError` for a file that cannot be
+        Raises :class:`~mynacheck.errors.InputError` for a file that cannot be
         read at all, ValueError (path and line, no content) for one that is not
         a well-formed transcript.
         """
@@ -229,7 +231,7 @@ class ReplayConnection:
                 info={"line": entry.line, "expected": expected, "got": _hex(redact(apdu))},
             )
         if entry.failure is not None:
-            raise CardCommunicationError(_FAILURES[entry.failure])
+            raise _FAILURES[entry.failure]()
         assert entry.response is not None
         return split_response(entry.response)
 
@@ -300,10 +302,8 @@ class RecordingConnection:
         command = redact(apdu)
         try:
             data, sw = self.inner.send_and_receive(apdu)
-        except CardCommunicationError as error:
-            failure = (
-                "card_removed" if Detail.CARD_REMOVED in error.details else "card_unresponsive"
-            )
+        except CardError as error:
+            failure = "card_removed" if isinstance(error, CardRemovedError) else "card_unresponsive"
             self.entries.append(Exchange(command, None, failure))
             raise
         self.entries.append(Exchange(command, data + sw.to_bytes(2, "big")))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -11,7 +10,6 @@ import click
 import mynacheck
 
 from .context import (
-    Output,
     at_option,
     card_source_options,
     common_options,
@@ -87,7 +85,12 @@ def check(
                 )
             note_transcript(output, card)
             if tally is not None:
-                report = _append(output, tally, report)
+                report = tally.record(report)
+                if mynacheck.Detail.TALLY_NOT_WRITTEN in report.details:
+                    from mynacheck.present.messages import LABELS, text
+
+                    reason = report.info.get("tally_error")
+                    output.warn(text(LABELS, "tally_not_written", output.lang, reason=reason))
             code = output.report(report)  # the verdict first: it never waits on a server
         finally:
             if tally is not None:
@@ -102,30 +105,3 @@ def _stdin_is_terminal() -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (ValueError, OSError):  # closed
         return False
-
-
-def _append(output: Output, tally: object, report: mynacheck.CheckReport) -> mynacheck.CheckReport:
-    """``check --log``: the verdict stands whatever happens to the row."""
-    from dataclasses import replace
-
-    from mynacheck.present.messages import LABELS, text
-
-    if report.status not in mynacheck.TALLIED_STATUSES:
-        return report  # PIN and reader outcomes say nothing about the certificate
-    try:
-        tally.append(report, at=datetime.now(timezone.utc))  # type: ignore[attr-defined]
-    except (mynacheck.MynacheckError, OSError) as error:
-        info = getattr(error, "info", {})
-        reason = (
-            info.get("reason")
-            or getattr(error, "strerror", None)
-            or getattr(error, "key", None)
-            or str(error)
-        )
-        output.warn(text(LABELS, "tally_not_written", output.lang, reason=reason))
-        return replace(
-            report,
-            details=(*report.details, mynacheck.Detail.TALLY_NOT_WRITTEN),
-            info={**report.info, "tally_error": str(reason)},
-        )
-    return report

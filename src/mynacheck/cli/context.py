@@ -13,19 +13,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 import mynacheck
+from mynacheck.clock import JST
 from mynacheck.present.messages import LABELS, Lang, detect_language, text, usage_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The calendar people live by (certificate dates are UTC).
-JST = timezone(timedelta(hours=9), "JST")
 
 # Exit codes beyond a verdict's own (README "Statuses and exit codes").
 EXIT_INTERNAL = 1
@@ -184,14 +183,7 @@ def guard(output: Output) -> Iterator[None]:
     except mynacheck.Cancelled:
         _interrupted(output)
     except mynacheck.MynacheckError as error:
-        reader = error.info.get("reader")
-        report = mynacheck.CheckReport(
-            status=error.status,
-            details=error.details,
-            info=error.info,
-            reader=reader if isinstance(reader, str) else None,
-        )
-        sys.exit(output.report(report))
+        sys.exit(output.report(mynacheck.CheckReport.from_error(error)))
     except KeyboardInterrupt:
         _interrupted(output)
     except (SystemExit, click.exceptions.Exit, click.ClickException):
@@ -201,10 +193,7 @@ def guard(output: Output) -> Iterator[None]:
             import traceback
 
             traceback.print_exc()
-        report = mynacheck.CheckReport(
-            status=mynacheck.Status.INTERNAL_ERROR, info={"error": type(error).__name__}
-        )
-        sys.exit(output.report(report))
+        sys.exit(output.report(mynacheck.CheckReport.from_error(error)))
 
 
 def _interrupted(output: Output) -> NoReturn:
@@ -337,7 +326,11 @@ def print_scenarios(output: Output) -> None:
     if output.json:
         from mynacheck.present.json import scenarios_json
 
-        out(json.dumps(scenarios_json(scenarios, mynacheck.DEMO_PIN), ensure_ascii=False))
+        out(
+            json.dumps(
+                scenarios_json(scenarios, mynacheck.SimulatedReader.DEMO_PIN), ensure_ascii=False
+            )
+        )
         return
     for name, description in scenarios.items():
         out(f"{name:28} {description}")

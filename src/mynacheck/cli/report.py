@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 import mynacheck
+from mynacheck.clock import JST
 from mynacheck.present.messages import TALLY, text
 
-from .context import JST, common_options, guard, make_output, parse_moment
+from .context import common_options, guard, make_output, parse_moment
 
 
 @click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")
@@ -21,6 +22,13 @@ from .context import JST, common_options, guard, make_output, parse_moment
     "--by",
     type=click.Choice(["day", "week", "month", "tag"]),
     help="Counts per day, week (from Monday), month (JST) or tag.",
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only the checks with this tag (a section); repeat for several.",
 )
 @click.option(
     "--latest",
@@ -42,6 +50,7 @@ def report(
     from_text: str | None,
     to_text: str | None,
     by: str | None,
+    tags: tuple[str, ...],
     latest: bool,
     at_text: str | None,
     chart: Path | None,
@@ -52,7 +61,8 @@ def report(
 ) -> None:
     """Counts from one or more tallies: checks and distinct cards by verdict (per day,
     week, month or tag with --by), cards in the renewal window, and how many valid
-    certificates expire in each of the next 12 months.
+    certificates expire in each of the next 12 months (overall and per group).
+    --tag limits the report to sections.
 
     With no DB reads the default tally (the one `--log default` writes). A server tally
     (postgresql://... or service=NAME) is counted on the server; no password on the
@@ -79,6 +89,7 @@ def report(
                 latest=latest,
                 at=at,
                 cumulative=chart is not None,
+                tags=tags,
                 password=password,
             ),
         )
@@ -91,7 +102,7 @@ def report(
         elif csv_output:
             from mynacheck.present.tally_text import summary_csv
 
-            output.echo(summary_csv(summary), nl=False)
+            output.echo(summary_csv(summary, output.lang), nl=False)
         else:
             from mynacheck.present.tally_text import render_summary_text
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +22,11 @@ import mynacheck
 from mynacheck import (
     Cancelled,
     CheckReport,
-    Detail,
     InputError,
     MynacheckError,
     NoCardError,
     NoReaderError,
     PcscUnavailableError,
-    Status,
 )
 
 from .pin_source import CANCELLED, CLOSED, REMOVED, WindowPinSource
@@ -130,7 +127,7 @@ class SelfCheckWorker:
                 self._round()
             except Exception as error:  # a bug: show it, keep the window alive
                 self._say()
-                self._emit(self._signals.result, _internal_error(error))
+                self._emit(self._signals.result, CheckReport.from_error(error, at=_now()))
                 self._hold(None)
 
     def _round(self) -> None:
@@ -161,7 +158,7 @@ class SelfCheckWorker:
                 except Cancelled as error:
                     outcome = str(error.info.get("reason", CANCELLED))
                 except MynacheckError as error:  # nothing was sent (a malformed PIN, ...)
-                    report = _report_from(error, card.reader)
+                    report = CheckReport.from_error(error, reader=card.reader, at=_now())
         except NoCardError:
             self._say("waiting", "" if selector is None else str(selector))
             return
@@ -180,7 +177,7 @@ class SelfCheckWorker:
             key = f"error:{error.status.value}"
             if self._said != (key,):
                 self._said = (key,)
-                self._emit(self._signals.result, _report_from(error, None))
+                self._emit(self._signals.result, CheckReport.from_error(error, at=_now()))
             abort.wait(POLL_S * 2)
             return
         # The card is unpowered and released here, before anything is shown.
@@ -260,18 +257,7 @@ class SelfCheckWorker:
     def _record(self, report: CheckReport) -> CheckReport:
         """As ``check --log``: a row for checks that said something about the
         certificate; the verdict stands whatever happens to the row."""
-        if self._tally is None or report.status not in mynacheck.TALLIED_STATUSES:
-            return report
-        try:
-            self._tally.append(report, at=datetime.now(timezone.utc))
-        except (MynacheckError, OSError) as error:
-            reason = getattr(error, "strerror", None) or getattr(error, "key", None) or str(error)
-            return replace(
-                report,
-                details=(*report.details, Detail.TALLY_NOT_WRITTEN),
-                info={**report.info, "tally_error": str(reason)},
-            )
-        return report
+        return report if self._tally is None else self._tally.record(report)
 
     def _fresh_abort(self) -> threading.Event:
         with self._lock:
@@ -289,21 +275,5 @@ class SelfCheckWorker:
             self._stop.set()
 
 
-def _report_from(error: MynacheckError, reader: str | None) -> CheckReport:
-    """The report the API's error stands for (as ``CounterLoop`` makes it)."""
-    named = error.info.get("reader")
-    return CheckReport(
-        status=error.status,
-        reader=reader or (named if isinstance(named, str) else None),
-        details=error.details,
-        info=dict(error.info),
-        evaluated_at=datetime.now(timezone.utc),
-    )
-
-
-def _internal_error(error: Exception) -> CheckReport:
-    return CheckReport(
-        status=Status.INTERNAL_ERROR,
-        info={"error": type(error).__name__},
-        evaluated_at=datetime.now(timezone.utc),
-    )
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -7,6 +7,7 @@ this wording layer sits below the policy that makes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from .messages import Lang
 if TYPE_CHECKING:
     from ..evaluate import CertificateInfo
     from ..report import CheckReport
-    from ..tally.summary import TallySummary
+    from ..tally.summary import ForecastMonth, TallySummary
 
 JSON_SCHEMA_VERSION = 1
 
@@ -221,7 +222,13 @@ def tally_summary_json(summary: TallySummary) -> dict[str, Any]:
         None
         if summary.groups is None
         else [
-            {"key": group.key, "checks": group.checks, "cards": group.cards}
+            {
+                "key": group.key,
+                "checks": group.checks,
+                "cards": group.cards,
+                "cards_renewal_open": group.cards_renewal_open,
+                "renewal_forecast": _forecast_json(group.renewal_forecast),
+            }
             for group in summary.groups
         ]
     )
@@ -243,7 +250,10 @@ def tally_summary_json(summary: TallySummary) -> dict[str, Any]:
         "by": summary.by,
         "latest": summary.latest,
         "groups": groups,
-        "renewal_forecast": [
-            {"month": month.month, "cards": month.cards} for month in summary.renewal_forecast
-        ],
+        "renewal_forecast": _forecast_json(summary.renewal_forecast),
+        "tags": list(summary.tags) or None,
     }
+
+
+def _forecast_json(forecast: Iterable[ForecastMonth]) -> list[dict[str, Any]]:
+    return [{"month": month.month, "cards": month.cards} for month in forecast]

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..clock import JST
-from ..status import CERTIFICATE_STATUSES, Status
+from ..status import CARD_HASH_STATUSES, Status
 from .messages import TALLY, WATCH, Lang, text
 from .watchview import display_width
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..tally.summary import Group, TallySummary
 
 #: Verdicts that come with a certificate, hence a card hash (others show no card count).
-_CARD_STATUSES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is not Status.MISSING)
+_CARD_STATUSES = frozenset(s.value for s in CARD_HASH_STATUSES)
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def pad_right(value: str, width: int) -> str:
@@ -33,9 +34,45 @@ def pad_left(value: str, width: int) -> str:
 
 
 def _word(status: str, lang: Lang) -> str:
-    """The verdict word; a verdict of a newer version shows as its name."""
+    """The verdict word (expired marked for its note); a newer version's verdict: its name."""
+    if status == Status.EXPIRED.value:
+        return text(TALLY, "expired.mark", lang)
     key = f"word.{status}"
     return text(WATCH, key, lang) if key in WATCH else status
+
+
+def status_label(status: str, lang: Lang) -> str:
+    """The words for a verdict, or for a CSV line of figures (``total``, ``renewal_open``,
+    ``expires_YYYY-MM``): the CSV's ``status_label``."""
+    if status == Status.EXPIRED.value:
+        return text(TALLY, "expired.label", lang)
+    if status == "total":
+        return text(TALLY, "total", lang)
+    if status == "renewal_open":
+        return text(TALLY, "renewal_open.short", lang) + " (" + _within(lang) + ")"
+    if status.startswith("expires_"):
+        return text(TALLY, "forecast.in", lang, month=status.removeprefix("expires_"))
+    key = f"word.{status}"
+    return text(WATCH, key, lang) if key in WATCH else status
+
+
+def _within(lang: Lang) -> str:
+    return "有効期限まで 3 か月以内" if lang == "ja" else "expiring within 3 months"
+
+
+def month_label(month: str, lang: Lang) -> str:
+    """``YYYY-MM`` as a short column header: 10月 / Oct."""
+    number = int(month[5:7])
+    return text(TALLY, "forecast.short", lang, m=number, name=_MONTH_NAMES[number - 1])
+
+
+def expired_shown(summary: TallySummary) -> bool:
+    """An expired count is shown somewhere in the report (and so is its note)."""
+    if summary.checks_by_status.get(Status.EXPIRED.value) or summary.cards_by_status.get(
+        Status.EXPIRED.value
+    ):
+        return True
+    return any(Status.EXPIRED.value in g.checks for g in summary.groups or ())
 
 
 def _day(moment: datetime | None) -> str:
@@ -61,11 +98,15 @@ def render_summary_text(summary: TallySummary, lang: Lang) -> str:
         title,
         f"  {text(TALLY, 'period', lang)}: {period}",
         f"  {text(TALLY, 'databases', lang)}: " + ", ".join(str(p) for p in summary.sources),
-        "",
     ]
+    if summary.tags:
+        lines.append(f"  {text(TALLY, 'tags', lang)}: " + ", ".join(summary.tags))
+    lines.append("")
     if not summary.checks:
         lines.append(text(TALLY, "empty", lang))
         return "\n".join(lines)
+    valid = summary.cards_by_status.get(Status.VALID.value, 0)
+    lines += [f"  {text(TALLY, 'headline', lang, valid=valid, cards=summary.cards)}", ""]
     if summary.groups is not None and summary.by is not None:
         note = "cards.latest" if summary.latest else "cards.per_group"
         lines += [f"  {text(TALLY, note, lang)}", ""]
@@ -78,12 +119,55 @@ def render_summary_text(summary: TallySummary, lang: Lang) -> str:
     if summary.checks_without_certificate:
         note = text(TALLY, "without_certificate", lang, n=summary.checks_without_certificate)
         lines.append(f"  {note}")
+    if expired_shown(summary):
+        lines.append(f"  {text(TALLY, 'expired.note', lang)}")
     if summary.renewal_forecast:
         lines += ["", f"  {text(TALLY, 'forecast', lang, at=at)}"]
         width = max(len(str(month.cards)) for month in summary.renewal_forecast)
         for month in summary.renewal_forecast:
             lines.append(f"    {month.month}  {pad_left(str(month.cards), max(width, 4))}")
+    if summary.groups and summary.by is not None and summary.renewal_forecast:
+        first = summary.renewal_forecast[0].month
+        lines += ["", f"  {text(TALLY, 'per_group', lang, at=at, first=first)}"]
+        lines += _per_group_renewal_table(summary, summary.groups, lang)
     return "\n".join(lines)
+
+
+def _per_group_renewal_table(
+    summary: TallySummary, groups: Sequence[Group], lang: Lang
+) -> list[str]:
+    """One line per group: its cards in the renewal window, then its 12-month forecast."""
+    assert summary.by is not None
+    months = [month_label(m.month, lang) for m in summary.renewal_forecast]
+    rows: list[tuple[str, ...]] = [
+        (text(TALLY, f"group.{summary.by}", lang), text(TALLY, "renewal_open.short", lang), *months)
+    ]
+    for group in groups:
+        rows.append(
+            (
+                group_label(summary, group.key, lang),
+                str(group.cards_renewal_open),
+                *(str(n) for _, n in forecast_of(group, summary)),
+            )
+        )
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        (
+            "  "
+            + "  ".join(
+                pad_right(cell, widths[i]) if i == 0 else pad_left(cell, widths[i])
+                for i, cell in enumerate(row)
+            )
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def forecast_of(group: Group, summary: TallySummary) -> list[tuple[str, int]]:
+    """A group's forecast as ``(month, cards)``, on the report's 12 months (zeros for a
+    group without one: a model made elsewhere that left it out)."""
+    own = {m.month: m.cards for m in group.renewal_forecast}
+    return [(m.month, own.get(m.month, 0)) for m in summary.renewal_forecast]
 
 
 def _columns(lang: Lang) -> tuple[str, str, str]:
@@ -138,30 +222,42 @@ def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     return out
 
 
-def summary_csv(summary: TallySummary) -> str:
+def summary_csv(summary: TallySummary, lang: Lang = "en") -> str:
     """``report --csv``.
 
-    Without ``--by``: ``status,checks,cards`` rows, then ``total`` and
-    ``renewal_open``. With ``--by``: ``group,status,checks,cards``, one row per group
-    and verdict (an untagged group's key is empty). ``cards`` is empty for verdicts
-    without a certificate (they cannot be told apart).
+    Without ``--by``: ``status,checks,cards,status_label`` rows, then ``total``,
+    ``renewal_open`` and ``expires_YYYY-MM`` (the 12-month forecast). With ``--by``:
+    ``group,status,checks,cards,status_label``, per group its verdicts, then its own
+    ``renewal_open`` and ``expires_YYYY-MM`` (an untagged group's key is empty).
+    ``cards`` is empty for verdicts without a certificate (they cannot be told apart).
+    ``status`` keeps the codes; ``status_label`` says them in ``lang``.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if summary.groups is not None:
-        writer.writerow(["group", "status", "checks", "cards"])
+        writer.writerow(["group", "status", "checks", "cards", "status_label"])
         for group in summary.groups:
+            key = "" if group.key is None else group.key
             for status, checks, cards in _rows(group.checks, group.cards):
-                writer.writerow(
-                    ["" if group.key is None else group.key, status, checks, _csv(cards)]
-                )
+                writer.writerow([key, status, checks, _csv(cards), status_label(status, lang)])
+            for status, cards_n in _renewal_rows(
+                group.cards_renewal_open, forecast_of(group, summary)
+            ):
+                writer.writerow([key, status, "", cards_n, status_label(status, lang)])
         return buffer.getvalue()
-    writer.writerow(["status", "checks", "cards"])
+    writer.writerow(["status", "checks", "cards", "status_label"])
     for status, checks, cards in _rows(summary.checks_by_status, summary.cards_by_status):
-        writer.writerow([status, checks, _csv(cards)])
-    writer.writerow(["total", summary.checks, summary.cards])
-    writer.writerow(["renewal_open", "", summary.cards_renewal_open])
+        writer.writerow([status, checks, _csv(cards), status_label(status, lang)])
+    writer.writerow(["total", summary.checks, summary.cards, status_label("total", lang)])
+    for status, cards_n in _renewal_rows(
+        summary.cards_renewal_open, [(m.month, m.cards) for m in summary.renewal_forecast]
+    ):
+        writer.writerow([status, "", cards_n, status_label(status, lang)])
     return buffer.getvalue()
+
+
+def _renewal_rows(renewal_open: int, forecast: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    return [("renewal_open", renewal_open)] + [(f"expires_{month}", n) for month, n in forecast]
 
 
 def _csv(cards: str) -> str:

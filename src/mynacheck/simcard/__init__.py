@@ -9,10 +9,11 @@ All certificates and keys are synthetic (``data/README.md``).
 
 from __future__ import annotations
 
+from ..pin import DEMO_PIN
 from .card import SimulatedCard
 from .connection import SimulatedConnection
 from .model import CardRemoved, CardReset, CardUnresponsive, Quirks
-from .scenarios import DEMO_PIN, SCENARIOS, Scenario, data_file, make_card
+from .scenarios import SCENARIOS, Scenario, data_file, make_card
 
 __all__ = [
     "DEMO_PIN",

@@ -17,23 +17,9 @@ from collections.abc import Iterable
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from ..card.apdu import Sw
 from .model import (
     DEFAULT_ATR,
-    SW_CLA_NOT_SUPPORTED,
-    SW_COMMAND_NOT_ALLOWED,
-    SW_CONDITIONS_NOT_SATISFIED,
-    SW_EOF,
-    SW_FILE_NOT_FOUND,
-    SW_INCOMPATIBLE_FILE,
-    SW_INCORRECT_P1P2,
-    SW_INS_NOT_SUPPORTED,
-    SW_NO_PRECISE_DIAGNOSIS,
-    SW_OK,
-    SW_REFERENCE_NOT_FOUND,
-    SW_SECURITY_NOT_SATISFIED,
-    SW_WRONG_DATA,
-    SW_WRONG_LENGTH,
-    SW_WRONG_P1P2,
     Application,
     BinaryFile,
     CardRemoved,
@@ -77,7 +63,7 @@ class SimulatedCard:
         self._app: Application | None = None
         self._current_ef: int | None = None
         self._pending_data = b""
-        self._pending_sw = SW_OK
+        self._pending_sw: int = Sw.OK
         self._first_apdu = True
         self._mute = False
         self._boot(clear_pins=False)
@@ -150,13 +136,13 @@ class SimulatedCard:
             raise CardUnresponsive
         first, self._first_apdu = self._first_apdu, False
         if first and self.quirks.first_apdu_6f00:
-            return _sw(SW_NO_PRECISE_DIAGNOSIS)
+            return _sw(Sw.NO_PRECISE_DIAGNOSIS)
         try:
             command = parse_command(apdu)
         except _MalformedApdu:
-            return _sw(SW_WRONG_LENGTH)
+            return _sw(Sw.WRONG_LENGTH)
         if command.extended and self.quirks.extended_apdu == "wrong_length":
-            return _sw(SW_WRONG_LENGTH)
+            return _sw(Sw.WRONG_LENGTH)
         if command.extended and self.quirks.extended_apdu == "reset":
             self._mute = True
             self._clear_pins()
@@ -180,7 +166,7 @@ class SimulatedCard:
 
     def _dispatch(self, command: Command) -> tuple[bytes, int]:
         if command.cla not in (0x00, 0x80):
-            return b"", SW_CLA_NOT_SUPPORTED
+            return b"", Sw.CLA_NOT_SUPPORTED
         handlers = {
             (0x00, 0xA4): self._select,
             (0x00, 0xB0): self._read_binary,
@@ -189,12 +175,12 @@ class SimulatedCard:
         }
         handler = handlers.get((command.cla, command.ins))
         if handler is None:
-            return b"", SW_INS_NOT_SUPPORTED
+            return b"", Sw.INS_NOT_SUPPORTED
         return handler(command)
 
     def _get_response(self, command: Command) -> bytes:
         if not self._pending_data:
-            return _sw(SW_CONDITIONS_NOT_SATISFIED)
+            return _sw(Sw.CONDITIONS_NOT_SATISFIED)
         le = command.le or 256
         chunk, self._pending_data = self._pending_data[:le], self._pending_data[le:]
         if self._pending_data:
@@ -205,26 +191,26 @@ class SimulatedCard:
     # (docs/card-facts.md "Applications", "Elementary files").
     def _select(self, command: Command) -> tuple[bytes, int]:
         if command.p2 not in (0x0C, 0x00):
-            return b"", SW_INCORRECT_P1P2
+            return b"", Sw.INCORRECT_P1P2
         if command.p1 == 0x04:
             app = self.applications.get(command.data)
             if app is None:
-                return b"", SW_FILE_NOT_FOUND
+                return b"", Sw.FILE_NOT_FOUND
             self._app = app
             self._current_ef = None
-            return b"", SW_OK
+            return b"", Sw.OK
         if command.p1 == 0x02:
             if len(command.data) != 2:
-                return b"", SW_WRONG_LENGTH
+                return b"", Sw.WRONG_LENGTH
             fid = int.from_bytes(command.data, "big")
             ef = self._app.files.get(fid) if self._app else None
             if ef is None:
-                return b"", SW_FILE_NOT_FOUND
-            if isinstance(ef, BinaryFile) and ef.select_sw != SW_OK:
+                return b"", Sw.FILE_NOT_FOUND
+            if isinstance(ef, BinaryFile) and ef.select_sw != Sw.OK:
                 return b"", ef.select_sw
             self._current_ef = fid
-            return b"", SW_OK
-        return b"", SW_INCORRECT_P1P2
+            return b"", Sw.OK
+        return b"", Sw.INCORRECT_P1P2
 
     def _ef_by_sfi(self, sfi: int) -> int | None:
         if self._app is None:
@@ -239,32 +225,32 @@ class SimulatedCard:
     def _read_binary(self, command: Command) -> tuple[bytes, int]:
         if command.p1 & 0x80:
             if not self.quirks.sfi_supported:
-                return b"", SW_INCORRECT_P1P2
+                return b"", Sw.INCORRECT_P1P2
             if command.p1 & 0x60:
-                return b"", SW_INCORRECT_P1P2
+                return b"", Sw.INCORRECT_P1P2
             fid = self._ef_by_sfi(command.p1 & 0x1F)
             if fid is None:
-                return b"", SW_FILE_NOT_FOUND
+                return b"", Sw.FILE_NOT_FOUND
             self._current_ef = fid if self.quirks.sfi_sets_current_ef else None
             offset = command.p2
         else:
             if self._current_ef is None or self._app is None:
-                return b"", SW_COMMAND_NOT_ALLOWED
+                return b"", Sw.COMMAND_NOT_ALLOWED
             fid = self._current_ef
             offset = (command.p1 << 8) | command.p2
         assert self._app is not None
         ef = self._app.files[fid]
         if not isinstance(ef, BinaryFile):
-            return b"", SW_INCOMPATIBLE_FILE
-        if ef.select_sw != SW_OK:  # the file "is not there" for reads by SFI either
+            return b"", Sw.INCOMPATIBLE_FILE_STRUCTURE
+        if ef.select_sw != Sw.OK:  # the file "is not there" for reads by SFI either
             return b"", ef.select_sw
-        if ef.read_sw != SW_OK:
+        if ef.read_sw != Sw.OK:
             return b"", ef.read_sw
         if ef.read_pin is not None and not self._pin_verified(ef.read_pin):
-            return b"", SW_SECURITY_NOT_SATISFIED
+            return b"", Sw.SECURITY_STATUS_NOT_SATISFIED
         content = ef.content
         if offset >= len(content):
-            return b"", SW_WRONG_P1P2
+            return b"", Sw.WRONG_P1P2
         le = command.le if command.le is not None else 256
         remaining = len(content) - offset
         if self.quirks.exact_le and not command.extended:
@@ -273,8 +259,8 @@ class SimulatedCard:
                 return b"", 0x6C00 | (expected & 0xFF)
         data = content[offset : offset + le]
         if len(data) < le and self.quirks.eof_6282:
-            return data, SW_EOF
-        return data, SW_OK
+            return data, Sw.END_OF_FILE_REACHED
+        return data, Sw.OK
 
     def _pin_verified(self, fid: int) -> bool:
         pin = self._app.files.get(fid) if self._app else None
@@ -284,21 +270,21 @@ class SimulatedCard:
     # verified this power cycle); any wrong value, of any length, costs a try.
     def _verify(self, command: Command) -> tuple[bytes, int]:
         if command.p1 != 0x00:
-            return b"", SW_INCORRECT_P1P2
+            return b"", Sw.INCORRECT_P1P2
         if self._app is None:
-            return b"", SW_REFERENCE_NOT_FOUND
+            return b"", Sw.REFERENCE_NOT_FOUND
         if command.p2 == 0x80:
             fid = self._current_ef
         elif command.p2 & 0x80 and not command.p2 & 0x60:
             fid = command.p2 & 0x1F  # P2 = 0x80 | SFI of the PIN EF (0x98, 0x9B)
         else:
-            return b"", SW_INCORRECT_P1P2
+            return b"", Sw.INCORRECT_P1P2
         pin = self._app.files.get(fid) if fid is not None else None
         if not isinstance(pin, PinFile):
-            return b"", SW_REFERENCE_NOT_FOUND
+            return b"", Sw.REFERENCE_NOT_FOUND
         if not command.data:
             if pin.verified:
-                return b"", SW_OK
+                return b"", Sw.OK
             if pin.tries_left == 0:
                 return b"", self.quirks.pin_blocked_status_sw
             return b"", 0x63C0 | pin.tries_left
@@ -307,7 +293,7 @@ class SimulatedCard:
         if command.data == pin.value:
             pin.tries_left = pin.max_tries
             pin.verified = True
-            return b"", SW_OK
+            return b"", Sw.OK
         pin.tries_left -= 1
         pin.verified = False
         return b"", 0x63C0 | pin.tries_left
@@ -316,22 +302,22 @@ class SimulatedCard:
     # of the key (docs/card-facts.md "Key use after VERIFY"): raw RSA PKCS#1 v1.5.
     def _compute_signature(self, command: Command) -> tuple[bytes, int]:
         if (command.p1, command.p2) != (0x00, 0x80):
-            return b"", SW_INCORRECT_P1P2
+            return b"", Sw.INCORRECT_P1P2
         key_file = (
             self._app.files.get(self._current_ef)
             if self._app is not None and self._current_ef is not None
             else None
         )
         if not isinstance(key_file, KeyFile):
-            return b"", SW_COMMAND_NOT_ALLOWED
+            return b"", Sw.COMMAND_NOT_ALLOWED
         if not self._pin_verified(key_file.pin):
-            return b"", SW_SECURITY_NOT_SATISFIED
+            return b"", Sw.SECURITY_STATUS_NOT_SATISFIED
         if not command.data:
-            return b"", SW_WRONG_LENGTH
+            return b"", Sw.WRONG_LENGTH
         signature = pkcs1_v15_sign_raw(key_file.private_key, command.data)
         if signature is None:
-            return b"", SW_WRONG_DATA
-        return signature, SW_OK
+            return b"", Sw.WRONG_DATA
+        return signature, Sw.OK
 
 
 def pkcs1_v15_sign_raw(key: rsa.RSAPrivateKey, digest_info: bytes) -> bytes | None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ..card import is_contactless, split_response
-from ..errors import CardCommunicationError
-from ..status import Detail
+from ..errors import CardRemovedError, CardUnresponsiveError
 from .card import SimulatedCard
 from .model import CardRemoved, CardUnresponsive
 from .scenarios import make_card
@@ -14,7 +13,7 @@ class SimulatedConnection:
     """A simulated card in a simulated reader.
 
     Behaves like the PC/SC connection: a card pulled out raises
-    :class:`CardCommunicationError` with ``CARD_REMOVED``; a card that resets
+    :class:`CardError` with ``CARD_REMOVED``; a card that resets
     itself or does not answer, ``CARD_UNRESPONSIVE``. ``apdu_count`` counts
     every command sent (GET RESPONSE and resends included).
     """
@@ -44,9 +43,9 @@ class SimulatedConnection:
         try:
             response = self.card.process(apdu)
         except CardRemoved as error:
-            raise CardCommunicationError(Detail.CARD_REMOVED) from error
+            raise CardRemovedError() from error
         except CardUnresponsive as error:
-            raise CardCommunicationError(Detail.CARD_UNRESPONSIVE) from error
+            raise CardUnresponsiveError() from error
         return split_response(response)
 
     def reset(self) -> None:
@@ -55,7 +54,7 @@ class SimulatedConnection:
             self.card.power_off()
             self.card.power_on()
         except CardRemoved as error:
-            raise CardCommunicationError(Detail.CARD_REMOVED) from error
+            raise CardRemovedError() from error
 
     def close(self) -> None:
         """Unpower the card, as ``SCARD_UNPOWER_CARD`` would."""

@@ -8,29 +8,12 @@ from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from ..card.apdu import Sw
+
 #: A contact My Number Card-like ATR, T=1 (docs/card-facts.md "Transport"); TCK checks out.
 DEFAULT_ATR = bytes.fromhex("3BE000FF8131FE4514")
 #: What a PC/SC contactless reader builds for an ISO 14443 Type B card.
 CONTACTLESS_ATR = bytes.fromhex("3B888001000000000000000009")
-
-# Status words the card answers (ISO 7816-4 names).
-SW_OK = 0x9000
-SW_EOF = 0x6282
-SW_WRONG_LENGTH = 0x6700
-SW_INCOMPATIBLE_FILE = 0x6981
-SW_SECURITY_NOT_SATISFIED = 0x6982
-SW_AUTH_BLOCKED = 0x6983
-SW_REFERENCE_NOT_USABLE = 0x6984
-SW_CONDITIONS_NOT_SATISFIED = 0x6985
-SW_COMMAND_NOT_ALLOWED = 0x6986
-SW_WRONG_DATA = 0x6A80
-SW_FILE_NOT_FOUND = 0x6A82
-SW_INCORRECT_P1P2 = 0x6A86
-SW_REFERENCE_NOT_FOUND = 0x6A88
-SW_WRONG_P1P2 = 0x6B00
-SW_INS_NOT_SUPPORTED = 0x6D00
-SW_CLA_NOT_SUPPORTED = 0x6E00
-SW_NO_PRECISE_DIAGNOSIS = 0x6F00
 
 
 class CardRemoved(Exception):
@@ -61,8 +44,8 @@ class BinaryFile:
     """
 
     content: bytes
-    select_sw: int = SW_OK
-    read_sw: int = SW_OK
+    select_sw: int = Sw.OK
+    read_sw: int = Sw.OK
     #: A PIN (FID in the same application) that must be verified to read.
     read_pin: int | None = None
 
@@ -126,7 +109,7 @@ class Quirks:
     #: card clears it on warm reset). A cold power-on always clears it.
     keeps_verified_on_warm_reset: bool = False
     #: VERIFY with a PIN on a blocked reference (6984 per soltia48; ISO allows 6983).
-    pin_blocked_sw: int = SW_REFERENCE_NOT_USABLE
+    pin_blocked_sw: int = Sw.REFERENCE_DATA_NOT_USABLE
     #: Status query (VERIFY, no data) on a blocked reference.
     pin_blocked_status_sw: int = 0x63C0
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..card.apdu import Sw
 from ..card.profile import JPKI_AID, KENKAKU_HOJO_AID, KENMEN_AID
+from ..pin import DEMO_PIN
 from .card import SimulatedCard
 from .model import (
     CONTACTLESS_ATR,
     DEFAULT_ATR,
-    SW_COMMAND_NOT_ALLOWED,
-    SW_INCOMPATIBLE_FILE,
-    SW_SECURITY_NOT_SATISFIED,
     Application,
     BinaryFile,
     ElementaryFile,
@@ -31,8 +30,7 @@ from .model import (
     Quirks,
 )
 
-#: The auth PIN (4 digits) of every simulated card; also the 券面事項入力補助AP PIN.
-DEMO_PIN = "1234"
+# DEMO_PIN, the auth PIN of every card, is also the 券面事項入力補助AP PIN.
 #: The signature PIN (6-16 of A-Z 0-9) of every simulated card.
 DEMO_SIGN_PIN = "MYNA2026"
 #: 券面事項入力補助AP / 券面AP PIN A (12 digits) and PIN B (6 digits): synthetic.
@@ -226,17 +224,17 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
     Scenario(
         "missing_access_denied",
         "EF 000A selects but READ BINARY answers 6986.",
-        auth_read_sw=SW_COMMAND_NOT_ALLOWED,
+        auth_read_sw=Sw.COMMAND_NOT_ALLOWED,
     ),
     Scenario(
         "missing_access_denied_6981",
         "EF 000A selects but READ BINARY answers 6981.",
-        auth_read_sw=SW_INCOMPATIBLE_FILE,
+        auth_read_sw=Sw.INCOMPATIBLE_FILE_STRUCTURE,
     ),
     Scenario(
         "missing_security_6982",
         "EF 000A selects but READ BINARY answers 6982.",
-        auth_read_sw=SW_SECURITY_NOT_SATISFIED,
+        auth_read_sw=Sw.SECURITY_STATUS_NOT_SATISFIED,
     ),
     Scenario("missing_blank_ff", "EF 000A is all FF.", auth_file_content=b"\xff" * AUTH_FILE_SIZE),
     Scenario("missing_blank_00", "EF 000A is all 00.", auth_file_content=b"\x00" * AUTH_FILE_SIZE),

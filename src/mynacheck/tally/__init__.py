@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from .keys import KeyFileExposed, TallyError, card_hash, key_fingerprint, key_path_for
 from .store import (
-    TALLIED_STATUSES,
     Tally,
     TallyRow,
     default_db_path,
@@ -24,7 +23,6 @@ from .store import (
 from .summary import ForecastMonth, Group, TallySummary, day_range, summarize_tallies
 
 __all__ = [
-    "TALLIED_STATUSES",
     "ForecastMonth",
     "Group",
     "KeyFileExposed",

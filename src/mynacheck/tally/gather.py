@@ -12,7 +12,12 @@ Each tally is attached to one in-memory database in turn (see
   card's latest check within each group (``gcounts (file, grp, status, n)``: the
   same counted, for a report over one tally);
 - ``firstvalid (file, card_hash, time)``: for the chart, each card's first check
-  that found its certificate valid.
+  that found its certificate valid;
+- ``wanted (tag)``: with ``--tag``, the tags the report is limited to (only their
+  rows are read, as if the tally held nothing else).
+
+Within a group, a card's latest check keeps its ``expiry`` when it found the
+certificate valid (``gcards``, ``gcounts``): each group's own renewal figures.
 
 Over a whole version-2 tally, each card's latest check is the writers' ``cards``
 line (one per card: no row is read for it, none sorted); a report over one such
@@ -69,9 +74,11 @@ _TEMP_TABLES = """
 CREATE TEMP TABLE counts (file INTEGER, grp TEXT, status TEXT, n INTEGER);
 CREATE TEMP TABLE latest (file INTEGER, card_hash TEXT, time TEXT, status TEXT, expiry TEXT,
                           tag TEXT, bad INTEGER, n INTEGER);
-CREATE TEMP TABLE gcards (file INTEGER, grp TEXT, card_hash TEXT, time TEXT, status TEXT);
-CREATE TEMP TABLE gcounts (file INTEGER, grp TEXT, status TEXT, n INTEGER);
+CREATE TEMP TABLE gcards (file INTEGER, grp TEXT, card_hash TEXT, time TEXT, status TEXT,
+                          expiry TEXT);
+CREATE TEMP TABLE gcounts (file INTEGER, grp TEXT, status TEXT, expiry TEXT, n INTEGER);
 CREATE TEMP TABLE firstvalid (file INTEGER, card_hash TEXT, time TEXT);
+CREATE TEMP TABLE wanted (tag TEXT PRIMARY KEY);
 """
 
 
@@ -84,6 +91,8 @@ class Request:
     by: str | None = None
     latest: bool = False
     first_valid: bool = False
+    #: ``--tag``: only these tags' rows (empty: every row).
+    tags: tuple[str, ...] = ()
 
     @property
     def low(self) -> str:
@@ -95,7 +104,13 @@ class Request:
 
     @property
     def whole(self) -> bool:
-        return self.since is None and self.until is None
+        """Every row of the tally: no period and no tag filter."""
+        return self.since is None and self.until is None and not self.tags
+
+    def tag_filter(self, tag: str) -> str:
+        """SQL to append to a row's condition: its tag (the expression ``tag``; ``NULL``
+        in a tally without tags) is one of ``--tag`` (``temp.wanted``), if asked."""
+        return f" AND {tag} IN temp.wanted" if self.tags else ""
 
     @property
     def in_period(self) -> str:
@@ -117,13 +132,16 @@ class FileFacts:
     lines: str = "temp.latest"
 
 
-def open_gathering() -> sqlite3.Connection:
-    """The in-memory database the tallies are gathered into."""
+def open_gathering(request: Request) -> sqlite3.Connection:
+    """The in-memory database the tallies are gathered into (for ``request``)."""
     connection = schema.connect_memory()
     connection.execute("PRAGMA cache_size = -65536")
     for statement in _TEMP_TABLES.split(";"):
         if statement.strip():
             connection.execute(statement)
+    connection.executemany(
+        "INSERT OR IGNORE INTO temp.wanted (tag) VALUES (?)", [(t,) for t in request.tags]
+    )
     return connection
 
 
@@ -165,7 +183,8 @@ def _read_file(
         _refuse_row(connection, path, odd, fail_on_none=False)
     first, last = (
         connection.execute(
-            f"SELECT {aggregate}(time) FROM src.checks WHERE time >= :low AND time < :high",
+            f"SELECT {aggregate}(time) FROM src.checks WHERE time >= :low AND time < :high"
+            + request.tag_filter(tag),
             span,
         ).fetchone()[0]
         for aggregate in ("min", "max")
@@ -212,28 +231,33 @@ def _cards_per_group(
     elif tag == "NULL":  # a version-1 tally: no tags
         chunks = [(None, "time >= ? AND time < ?", (request.low, request.high))]
     else:
-        tags: list[str | None] = [*tags_on_index(connection), None]
+        tags: list[str | None] = (
+            list(request.tags) if request.tags else [*tags_on_index(connection), None]
+        )
         chunks = [
             (value, "tag IS ? AND time >= ? AND time < ?", (value, request.low, request.high))
             if not request.whole
             else (value, "tag IS ?", (value,))
             for value in tags
         ]
+    valid_expiry = "CASE WHEN status = 'valid' THEN expiry END"
     for key, where, values in chunks:
         latest = (
-            "SELECT card_hash, max(time) AS time, status FROM src.checks"
-            f" WHERE card_hash IS NOT NULL AND {where} GROUP BY card_hash"
+            "SELECT card_hash, max(time) AS time, status, expiry FROM src.checks"
+            f" WHERE card_hash IS NOT NULL AND {where}{request.tag_filter(tag)}"
+            " GROUP BY card_hash"
         )
         if alone:
             connection.execute(
-                "INSERT INTO temp.gcounts (file, grp, status, n)"
-                f" SELECT ?, ?, status, count(*) FROM ({latest}) GROUP BY status",
+                "INSERT INTO temp.gcounts (file, grp, status, expiry, n)"
+                f" SELECT ?, ?, status, {valid_expiry}, count(*) FROM ({latest})"
+                f" GROUP BY status, {valid_expiry}",
                 (number, key, *values),
             )
         else:
             connection.execute(
-                "INSERT INTO temp.gcards (file, grp, card_hash, time, status)"
-                f" SELECT ?, ?, card_hash, time, status FROM ({latest})",
+                "INSERT INTO temp.gcards (file, grp, card_hash, time, status, expiry)"
+                f" SELECT ?, ?, card_hash, time, status, {valid_expiry} FROM ({latest})",
                 (number, key, *values),
             )
 
@@ -288,7 +312,8 @@ def _latest_from_rows(
     connection.execute(
         "INSERT INTO temp.latest (file, card_hash, time, status, expiry, tag, bad, n)"
         f" SELECT :file, card_hash, max(time), status, expiry, {tag}, sum(length(time) != 27),"
-        f" count(*) FROM src.checks WHERE {request.in_period} GROUP BY card_hash",
+        f" count(*) FROM src.checks WHERE {request.in_period}{request.tag_filter(tag)}"
+        " GROUP BY card_hash",
         span,
     )
     if request.first_valid:
@@ -296,7 +321,7 @@ def _latest_from_rows(
             "INSERT INTO temp.firstvalid (file, card_hash, time)"
             " SELECT :file, card_hash, min(time) FROM src.checks"
             " WHERE card_hash IS NOT NULL AND status = 'valid'"
-            " AND time >= :low AND time < :high GROUP BY card_hash",
+            f" AND time >= :low AND time < :high{request.tag_filter(tag)} GROUP BY card_hash",
             span,
         )
 
@@ -331,13 +356,13 @@ def _count_checks(
     readable text refuses the tally."""
     span = {"file": number, "low": request.low, "high": request.high}
     by = request.by
-    if by in (None, "tag") or not indexed or first is None or last is None:
+    if by in (None, "tag") or not indexed or request.tags or first is None or last is None:
         key = "NULL" if by is None else group_sql(by, tag_column=tag)
         grouping = "status" if by is None else f"{key}, status"  # on checks_status / _tag
         connection.execute(
             "INSERT INTO temp.counts (file, grp, status, n)"
             f" SELECT :file, {key}, status, count(*) FROM src.checks"
-            f" WHERE {request.in_period} GROUP BY {grouping}",
+            f" WHERE {request.in_period}{request.tag_filter(tag)} GROUP BY {grouping}",
             span,
         )
     else:  # on checks_status, one group and verdict at a time: no row sorted

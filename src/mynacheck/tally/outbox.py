@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema, server
 from .keys import TallyError, key_fingerprint
-from .store import Tally, TallyRow, check_tag, default_db_path, open_tally, row_problem
+from .store import (
+    Tally,
+    TallyRow,
+    check_tag,
+    default_db_path,
+    open_tally,
+    record_report,
+    row_problem,
+)
 
 if TYPE_CHECKING:
     from ..report import CheckReport
@@ -104,6 +112,10 @@ class ServerTally:
         if row is not None:
             self._added(1)
         return row
+
+    def record(self, report: CheckReport, *, at: datetime | None = None) -> CheckReport:
+        """As :meth:`Tally.record`: the verdict stands whatever happens to the row."""
+        return record_report(self, report, at=at)
 
     def append_rows(self, rows: Iterable[TallyRow]) -> int:
         written = self.outbox.append_rows(rows)

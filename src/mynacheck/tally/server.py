@@ -208,6 +208,7 @@ CREATE TABLE IF NOT EXISTS mynacheck.checks (
 );
 CREATE INDEX IF NOT EXISTS checks_time ON mynacheck.checks (time);
 CREATE INDEX IF NOT EXISTS checks_card ON mynacheck.checks (card_hash, time);
+CREATE INDEX IF NOT EXISTS checks_tag ON mynacheck.checks (tag, time);
 
 -- Kept by the trigger below, in the same transaction as each new row.
 CREATE TABLE IF NOT EXISTS mynacheck.cards (

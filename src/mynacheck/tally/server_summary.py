@@ -16,15 +16,7 @@ from typing import Any
 
 from ..clock import JST
 from .server import ServerTarget, connect, import_psycopg, read_meta, server_error
-from .summary import (
-    RENEWAL_WINDOW_MONTHS,
-    ForecastMonth,
-    Group,
-    TallySummary,
-    forecast_months,
-    months_before,
-    ordered,
-)
+from .summary import Group, TallySummary, check_tags, ordered, renewal_figures
 
 _JST = "((%s) AT TIME ZONE 'UTC' + interval '9 hours')"
 #: A row's group key from its time (or tag), as SQLite's groups.group_sql gives it.
@@ -67,8 +59,11 @@ def summarize_server(
     latest: bool = False,
     at: date | None = None,
     cumulative: bool = False,
+    tags: Any = None,
 ) -> TallySummary:
-    """The report over the server tally ``target`` (read only)."""
+    """The report over the server tally ``target`` (read only); ``tags``: only the rows
+    of those tags, as if the tally held nothing else."""
+    wanted = check_tags(tags)
     psycopg = import_psycopg()
     today = at if at is not None else datetime.now(JST).date()
     with connect(target) as connection:
@@ -77,7 +72,9 @@ def summarize_server(
         read_meta(connection, target)
         try:
             with connection.transaction():
-                return _summarize(connection, target, since, until, by, latest, today, cumulative)
+                return _summarize(
+                    connection, target, since, until, by, latest, today, cumulative, wanted
+                )
         except psycopg.Error as error:
             raise server_error(error, target) from None
 
@@ -91,18 +88,22 @@ def _summarize(
     latest: bool,
     at: date,
     cumulative: bool,
+    tags: tuple[str, ...],
 ) -> TallySummary:
     def rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params or {})
             return list(cursor.fetchall())
 
-    whole = since is None and until is None
-    span = {
+    whole = since is None and until is None and not tags
+    span: dict[str, Any] = {
         "low": since or datetime(1, 1, 2, tzinfo=timezone.utc),
         "high": until or datetime(9999, 12, 30, tzinfo=timezone.utc),
+        "tags": list(tags),
     }
-    in_period = "TRUE" if whole else "time >= %(low)s AND time < %(high)s"
+    in_period = "time >= %(low)s AND time < %(high)s"
+    if tags:
+        in_period += " AND tag = ANY(%(tags)s)"
     ((first, last),) = rows(
         f"SELECT min(time), max(time) FROM mynacheck.checks WHERE {in_period}", span
     )
@@ -111,8 +112,14 @@ def _summarize(
     low_day, high_day = _whole_days(since), _whole_days(until)
     by_days = (since is None or low_day is not None) and (until is None or high_day is not None)
     if by_days:
-        days = {"lowday": low_day or date(1, 1, 2), "highday": high_day or date(9999, 12, 30)}
+        days = {
+            "lowday": low_day or date(1, 1, 2),
+            "highday": high_day or date(9999, 12, 30),
+            "tags": list(tags),
+        }
         day_filter = "day >= %(lowday)s AND day < %(highday)s"
+        if tags:
+            day_filter += " AND tag = ANY(%(tags)s)"
         key = "NULL" if by is None else _GROUP_OF_DAY[by]
         counted = rows(
             f"SELECT {key}, status, sum(checks), sum(without) FROM mynacheck.daily"
@@ -146,41 +153,54 @@ def _summarize(
     cards_by_status = {
         s: int(n) for s, n in rows(f"SELECT status, count(*) FROM {lines} GROUP BY 1", span)
     }
-    months = forecast_months(at)
-    forecast = dict.fromkeys(months, 0)
-    renewal_open = 0
-    for expiry, n in rows(
-        f"SELECT expiry, count(*) FROM {lines} WHERE status = 'valid' AND expiry IS NOT NULL"
-        " GROUP BY 1",
-        span,
-    ):
-        month = expiry.isoformat()[:7]
-        if month in forecast:
-            forecast[month] += int(n)
-        if months_before(expiry, RENEWAL_WINDOW_MONTHS) <= at <= expiry:
-            renewal_open += int(n)
+    renewal_open, forecast = renewal_figures(
+        [
+            (expiry.isoformat(), int(n))
+            for expiry, n in rows(
+                f"SELECT expiry, count(*) FROM {lines}"
+                " WHERE status = 'valid' AND expiry IS NOT NULL GROUP BY 1",
+                span,
+            )
+        ],
+        at,
+    )
 
     groups: tuple[Group, ...] | None = None
     if by is not None:
         group_cards: dict[str | None, dict[str, int]] = {}
+        expiries: dict[str | None, list[tuple[str, int]]] = {}
         if latest:
-            source = f"SELECT {_group_of_time(by)} AS grp, status FROM {lines}"
-        else:
+            source = f"SELECT {_group_of_time(by)} AS grp, status, expiry FROM {lines}"
+        else:  # each card's latest check within each group
             source = (
-                f"SELECT DISTINCT ON (grp, card_hash) grp, status FROM (SELECT"
-                f" {_group_of_time(by)} AS grp, card_hash, time, received, status"
+                "SELECT DISTINCT ON (grp, card_hash) grp, status, expiry FROM (SELECT"
+                f" {_group_of_time(by)} AS grp, card_hash, time, received, status, expiry"
                 f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}) AS g"
                 " ORDER BY grp, card_hash, time DESC, received DESC"
             )
-        for group, status, n in rows(
-            f"SELECT grp, status, count(*) FROM ({source}) AS s GROUP BY 1, 2", span
+        for group, status, expiry, n in rows(
+            f"SELECT grp, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
+            f" FROM ({source}) AS s GROUP BY 1, 2, 3",
+            span,
         ):
-            group_cards.setdefault(group, {})[status] = int(n)
+            counts = group_cards.setdefault(group, {})
+            counts[status] = counts.get(status, 0) + int(n)
+            if status == "valid" and expiry is not None:
+                expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
         keys = sorted(set(group_checks) | set(group_cards), key=lambda k: (k is None, k or ""))
-        groups = tuple(
-            Group(k, ordered(group_checks.get(k, {})), ordered(group_cards.get(k, {})))
-            for k in keys
-        )
+        built = []
+        for k in keys:
+            group_open, group_forecast = renewal_figures(expiries.get(k, ()), at)
+            built.append(
+                Group(
+                    k,
+                    ordered(group_checks.get(k, {})),
+                    ordered(group_cards.get(k, {})),
+                    group_open,
+                    group_forecast,
+                )
+            )
+        groups = tuple(built)
 
     series: tuple[tuple[date, int], ...] = ()
     if cumulative:
@@ -222,6 +242,7 @@ def _summarize(
         by=by,
         latest=latest,
         groups=groups,
-        renewal_forecast=tuple(ForecastMonth(m, forecast[m]) for m in months),
+        renewal_forecast=forecast,
         valid_cards_cumulative=series,
+        tags=tags,
     )

@@ -27,12 +27,13 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from ..status import CERTIFICATE_STATUSES, Status
+from ..errors import MynacheckError
+from ..status import TALLIED_STATUSES, Detail
 from . import schema
 from .keys import (
     TallyError,
@@ -53,10 +54,6 @@ _INSERT_ROW = (
     " VALUES (:time, :status, :expiry, :renewal_open, :reader, :card_hash, :tag)"
 )
 TAG_MAX_LENGTH = 64
-#: Checks that reached the card and said something about its certificate (or that it
-#: is not a My Number Card, or could not be read): these are tallied. A PIN outcome
-#: or a busy reader says nothing about the certificate and writes no row.
-TALLIED_STATUSES = CERTIFICATE_STATUSES | {Status.NOT_MYNUMBER_CARD, Status.CARD_ERROR}
 #: The verdicts a row may hold (as text): any other is refused, by writers and readers.
 ROW_STATUSES = frozenset(status.value for status in TALLIED_STATUSES)
 _HEX = frozenset("0123456789abcdef")
@@ -182,6 +179,12 @@ class Tally:
         self.append_rows([row])
         return row
 
+    def record(self, report: CheckReport, *, at: datetime | None = None) -> CheckReport:
+        """As :meth:`append`, for a face that shows the verdict: the verdict stands
+        whatever happens to the row. Returns ``report``, or on a failed write a copy
+        with ``tally_not_written`` and ``info["tally_error"]`` (why, in a few words)."""
+        return record_report(self, report, at=at)
+
     def append_rows(self, rows: Iterable[TallyRow]) -> int:
         """Write ``rows`` in one transaction, committed (durable) when this returns.
 
@@ -235,6 +238,33 @@ class Tally:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Appends(Protocol):
+    def append(self, report: CheckReport, *, at: datetime | None = None) -> object: ...
+
+
+def record_report(
+    tally: _Appends, report: CheckReport, *, at: datetime | None = None
+) -> CheckReport:
+    """Append ``report`` to ``tally`` (any tally with ``append``); the one place
+    that turns a failed write into ``tally_not_written`` (see :meth:`Tally.record`)."""
+    try:
+        tally.append(report, at=at if at is not None else datetime.now(timezone.utc))
+    except (MynacheckError, OSError) as error:
+        info = getattr(error, "info", None) or {}
+        reason = (
+            info.get("reason")
+            or getattr(error, "strerror", None)
+            or getattr(error, "key", None)
+            or str(error)
+        )
+        return replace(
+            report,
+            details=(*report.details, Detail.TALLY_NOT_WRITTEN),
+            info={**report.info, "tally_error": str(reason)},
+        )
+    return report
 
 
 @contextlib.contextmanager

@@ -12,7 +12,10 @@ apart and are counted as checks only.
   counts in every group where it was checked (by its latest check there); with
   ``latest`` only in the group of its latest check in the period.
 - The renewal forecast and ``cards_renewal_open`` look at each card whose latest
-  check found its certificate valid, as of ``at`` (default today, JST).
+  check found its certificate valid, as of ``at`` (default today, JST); each group
+  has its own, from each card's latest check as that group counts it.
+- ``tags`` (``--tag``, repeatable) limits the report to those tags' rows, as if
+  the tallies held nothing else.
 
 Merging tallies written with one shared key counts a card once across them.
 All the reducing happens in SQL (:mod:`.gather`); Python sees only the sums.
@@ -20,7 +23,6 @@ All the reducing happens in SQL (:mod:`.gather`); Python sees only the sums.
 
 from __future__ import annotations
 
-import calendar
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -28,31 +30,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from ..clock import JST
+from ..clock import JST, RENEWAL_WINDOW_MONTHS, months_before
 from ..status import CERTIFICATE_STATUSES, Status
 from .gather import FileFacts, Request, gather, open_gathering
 from .groups import count_on_index, group_spans, group_sql, statuses_on_index
 from .keys import TallyError
-from .store import resolve_db_path
+from .store import check_tag, resolve_db_path
 
 FORECAST_MONTHS = 12
-RENEWAL_WINDOW_MONTHS = 3  # as evaluate.RENEWAL_WINDOW_MONTHS (3 months before expiry)
 
 #: Display order: certificate verdicts first, then what prevented one.
 STATUS_ORDER: tuple[str, ...] = tuple(
     status.value for status in Status if status in CERTIFICATE_STATUSES
 ) + tuple(status.value for status in Status if status not in CERTIFICATE_STATUSES)
-#: Verdicts that come with a certificate, hence a card hash.
-CARD_STATUSES = frozenset(s.value for s in CERTIFICATE_STATUSES if s is not Status.MISSING)
-
-
-@dataclass(frozen=True)
-class Group:
-    """One group of ``report --by``: its key and its counts."""
-
-    key: str | None
-    checks: dict[str, int]
-    cards: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -61,6 +51,18 @@ class ForecastMonth:
 
     month: str
     cards: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of ``report --by``: its key, its counts, and its own renewal figures
+    (its cards whose latest check in the group found the certificate valid)."""
+
+    key: str | None
+    checks: dict[str, int]
+    cards: dict[str, int]
+    cards_renewal_open: int = 0
+    renewal_forecast: tuple[ForecastMonth, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class TallySummary:
     #: ``(day, n)``: distinct cards seen with a valid certificate up to that day (JST),
     #: one entry per day with a first valid check; only when asked for (the chart).
     valid_cards_cumulative: tuple[tuple[date, int], ...] = field(default=())
+    #: ``--tag``: the tags the report was limited to (empty: every row).
+    tags: tuple[str, ...] = ()
 
     @property
     def mixed_keys(self) -> bool:
@@ -102,18 +106,33 @@ def ordered(counts: dict[str, int]) -> dict[str, int]:
     return {s: counts[s] for s in known + unknown}
 
 
-def months_before(day: date, months: int) -> date:
-    """The same calendar day ``months`` earlier, clamped to the month's end
-    (the renewal rule of ``evaluate.months_before``)."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def forecast_months(at: date) -> list[str]:
     """The 12 months of the forecast, from the month of ``at``."""
     index = at.year * 12 + at.month - 1
     return [f"{(index + i) // 12:04d}-{(index + i) % 12 + 1:02d}" for i in range(FORECAST_MONTHS)]
+
+
+def renewal_figures(
+    expiries: Iterable[tuple[str, int]], at: date
+) -> tuple[int, tuple[ForecastMonth, ...]]:
+    """``(cards_renewal_open, forecast)`` from ``(expiry, cards)`` of valid certificates
+    (``expiry`` an ISO date): the window open on ``at`` (from 3 months before expiry to
+    expiry), and the 12 months from ``at``'s month."""
+    months = forecast_months(at)
+    forecast = dict.fromkeys(months, 0)
+    renewal_open = 0
+    for expiry_text, n in expiries:
+        expiry = date.fromisoformat(expiry_text)
+        if expiry_text[:7] in forecast:
+            forecast[expiry_text[:7]] += n
+        if months_before(expiry, RENEWAL_WINDOW_MONTHS) <= at <= expiry:
+            renewal_open += n
+    return renewal_open, tuple(ForecastMonth(m, forecast[m]) for m in months)
+
+
+def check_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
+    """``--tag`` values, each checked as a tally's tag is (``bad_tag``), once each, sorted."""
+    return tuple(sorted({checked for tag in tags or () if (checked := check_tag(tag))}))
 
 
 def summarize_tallies(
@@ -125,9 +144,11 @@ def summarize_tallies(
     latest: bool = False,
     at: date | None = None,
     cumulative: bool = False,
+    tags: Iterable[str] | None = None,
 ) -> TallySummary:
-    """Read every database (each once, never writing) and count them together."""
-    request = Request(since, until, by, latest, cumulative)
+    """Read every database (each once, never writing) and count them together; with
+    ``tags``, only the rows of those tags."""
+    request = Request(since, until, by, latest, cumulative, check_tags(tags))
     today = at if at is not None else datetime.now(JST).date()
     paths: list[Path] = []
     seen: set[Path] = set()
@@ -137,7 +158,7 @@ def summarize_tallies(
         if resolved not in seen:
             seen.add(resolved)
             paths.append(path)
-    connection = open_gathering()
+    connection = open_gathering(request)
     try:
         if len(paths) == 1:  # summed up while the tally is attached: its indexes serve
             return gather(
@@ -178,18 +199,13 @@ def _summarize(
     checks_by_status = dict(q("SELECT status, sum(n) FROM temp.counts GROUP BY status"))
     cards_by_status = dict(q(f"SELECT status, count(*) FROM {lines} GROUP BY status"))
     (without,) = q("SELECT coalesce(sum(n), 0) FROM temp.latest WHERE card_hash IS NULL").fetchone()
-    months = forecast_months(at)
-    forecast = dict.fromkeys(months, 0)
-    renewal_open = 0
-    for expiry_text, n in q(
-        f"SELECT expiry, count(*) FROM {lines}"
-        " WHERE status = 'valid' AND expiry IS NOT NULL GROUP BY expiry"
-    ).fetchall():
-        expiry = date.fromisoformat(expiry_text)  # checked: date(expiry) IS expiry
-        if expiry_text[:7] in forecast:
-            forecast[expiry_text[:7]] += n
-        if months_before(expiry, RENEWAL_WINDOW_MONTHS) <= at <= expiry:
-            renewal_open += n
+    renewal_open, forecast = renewal_figures(  # checked: date(expiry) IS expiry
+        q(
+            f"SELECT expiry, count(*) FROM {lines}"
+            " WHERE status = 'valid' AND expiry IS NOT NULL GROUP BY expiry"
+        ).fetchall(),
+        at,
+    )
     firsts = [f.first for f in facts if f.first]
     lasts = [f.last for f in facts if f.last]
     first, last = (min(firsts), max(lasts)) if firsts and lasts else (None, None)
@@ -209,11 +225,12 @@ def _summarize(
         at=at,
         by=request.by,
         latest=request.latest,
-        groups=_groups(connection, request, lines, len(facts), first, last),
-        renewal_forecast=tuple(ForecastMonth(m, forecast[m]) for m in months),
+        groups=_groups(connection, request, lines, len(facts), first, last, at),
+        renewal_forecast=forecast,
         valid_cards_cumulative=_cumulative(connection, lines, len(facts))
         if request.first_valid
         else (),
+        tags=request.tags,
     )
 
 
@@ -224,37 +241,63 @@ def _groups(
     files: int,
     first: str | None,
     last: str | None,
+    at: date,
 ) -> tuple[Group, ...] | None:
     by = request.by
     if by is None:
         return None
     checks: dict[str | None, dict[str, int]] = {}
     cards: dict[str | None, dict[str, int]] = {}
+    expiries: dict[str | None, list[tuple[str, int]]] = {}
     for key, status, n in connection.execute(
         "SELECT grp, status, sum(n) FROM temp.counts GROUP BY grp, status"
     ):
         checks.setdefault(key, {})[status] = n
-    if request.latest and lines == "src.cards" and by != "tag" and first and last:
-        statuses = statuses_on_index(connection, lines)
-        spans = group_spans(by, first, last)
-        counted = count_on_index(connection, lines, statuses, spans, request.low, request.high)
-    elif request.latest:
-        counted = connection.execute(
-            f"SELECT {group_sql(by)}, status, count(*) FROM {lines} GROUP BY 1, 2"
-        ).fetchall()
+    # ``valid``: each group's cards whose latest check there found a valid certificate,
+    # by expiry (read only where it is a date; every card's own latest line is checked).
+    readable = "status = 'valid' AND expiry IS NOT NULL AND date(expiry) IS expiry"
+    if request.latest:
+        if lines == "src.cards" and by != "tag" and first and last:
+            statuses = statuses_on_index(connection, lines)
+            spans = group_spans(by, first, last)
+            counted = count_on_index(connection, lines, statuses, spans, request.low, request.high)
+        else:
+            counted = connection.execute(
+                f"SELECT {group_sql(by)}, status, count(*) FROM {lines} GROUP BY 1, 2"
+            ).fetchall()
+        valid = f"SELECT {group_sql(by)}, expiry, count(*) FROM {lines} WHERE {readable}"
     elif files > 1:
         counted = connection.execute(
             "SELECT grp, status, count(*) FROM (SELECT grp, card_hash, max(time), status"
             " FROM temp.gcards GROUP BY grp, card_hash) GROUP BY grp, status"
         ).fetchall()
+        valid = (
+            "SELECT grp, expiry, count(*) FROM (SELECT grp, card_hash, max(time), status, expiry"
+            f" FROM temp.gcards GROUP BY grp, card_hash) WHERE {readable}"
+        )
     else:
-        counted = connection.execute("SELECT grp, status, n FROM temp.gcounts").fetchall()
+        counted = connection.execute(
+            "SELECT grp, status, sum(n) FROM temp.gcounts GROUP BY grp, status"
+        ).fetchall()
+        valid = f"SELECT grp, expiry, sum(n) FROM temp.gcounts WHERE {readable}"
     for key, status, n in counted:
         cards.setdefault(key, {})[status] = n
+    for key, expiry, n in connection.execute(f"{valid} GROUP BY 1, 2"):
+        expiries.setdefault(key, []).append((expiry, n))
     keys = sorted(set(checks) | set(cards), key=lambda k: (k is None, k or ""))
-    return tuple(
-        Group(key, ordered(checks.get(key, {})), ordered(cards.get(key, {}))) for key in keys
-    )
+    groups = []
+    for key in keys:
+        renewal_open, forecast = renewal_figures(expiries.get(key, ()), at)
+        groups.append(
+            Group(
+                key,
+                ordered(checks.get(key, {})),
+                ordered(cards.get(key, {})),
+                renewal_open,
+                forecast,
+            )
+        )
+    return tuple(groups)
 
 
 def _cumulative(

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from ...errors import (
-    CheckError,
+    MynacheckError,
     NoReaderError,
     PcscUnavailableError,
 )
@@ -77,7 +77,7 @@ def _info(code: int, **extra: Any) -> dict[str, Any]:
     return {"pcsc_error": error_name(code), **extra}
 
 
-def _service_error(code: int) -> CheckError:
+def _service_error(code: int) -> MynacheckError:
     """The PC/SC service is not there.
 
     On Windows the Smart Card service stops when the last reader is unplugged,

@@ -9,13 +9,13 @@ from typing import Any, NoReturn
 
 from ...errors import (
     CardBusyError,
-    CardCommunicationError,
-    CheckError,
+    CardRemovedError,
+    CardUnresponsiveError,
+    MynacheckError,
     NoCardError,
     NoReaderError,
     PcscUnavailableError,
 )
-from ...status import Detail
 from .. import is_contactless, split_response
 from . import _base
 from ._base import _code, _Context, _info, _is, _service_error
@@ -62,7 +62,7 @@ def _card_left(context: _Context, reader: str, timeout: float = _SECOND_LOOK) ->
     while True:
         try:
             code, states = context.status_change([(reader, known)], wait_ms)
-        except CheckError:
+        except MynacheckError:
             return False
         if _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
             return True  # the reader went away, and the card with it
@@ -110,7 +110,7 @@ class PcscConnection:
         connect fails because the card was just pulled out, which PC/SC may not
         have noticed yet: the reader is looked at again for up to 0.6 s),
         :class:`CardBusyError`, :class:`NoReaderError` or
-        :class:`CardCommunicationError` (the card does not answer reset).
+        :class:`CardError` (the card does not answer reset).
         """
         scard = _base._scard()
         share = scard.SCARD_SHARE_EXCLUSIVE if exclusive else scard.SCARD_SHARE_SHARED
@@ -158,30 +158,28 @@ class PcscConnection:
         try:
             code, response = scard.SCardTransmit(handle, self._protocol, list(apdu))
         except scard.error as error:
-            raise CardCommunicationError(
-                Detail.CARD_UNRESPONSIVE, info={"pcsc_error": str(error)}
-            ) from None
+            raise CardUnresponsiveError(info={"pcsc_error": str(error)}) from None
         if code == scard.SCARD_S_SUCCESS:
             raw = bytes(response)
             if len(raw) < 2 and self._card_gone():
                 # Some drivers (vpcd among them) report a transfer cut short by
                 # the card leaving as a successful transmit of nothing.
-                raise CardCommunicationError(Detail.CARD_REMOVED, info={"response": raw.hex()})
+                raise CardRemovedError(info={"response": raw.hex()})
             return split_response(raw)
         if _is(code, *_REMOVED_DURING_TRANSMIT):
-            raise CardCommunicationError(Detail.CARD_REMOVED, info=_info(code))
+            raise CardRemovedError(info=_info(code))
         if _is(code, "SCARD_W_RESET_CARD"):
             # Someone (another program, the reader) reset the card: any selected
             # application is gone. Acknowledge with a cold reset, so the session
             # starts from a known state with no verified PIN, and make it reselect.
             self._reconnect("SCARD_UNPOWER_CARD")
-            raise CardCommunicationError(Detail.CARD_UNRESPONSIVE, info=_info(code))
+            raise CardUnresponsiveError(info=_info(code))
         if _is(code, "SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED"):
-            raise CardCommunicationError(Detail.CARD_REMOVED, info=_info(code))
+            raise CardRemovedError(info=_info(code))
         # NOT_TRANSACTED, COMM_ERROR, ...: a card pulled out mid-command often
         # shows up like this first; say "removed" when the reader agrees.
-        detail = Detail.CARD_REMOVED if self._card_gone() else Detail.CARD_UNRESPONSIVE
-        raise CardCommunicationError(detail, info=_info(code))
+        gone = CardRemovedError if self._card_gone() else CardUnresponsiveError
+        raise gone(info=_info(code))
 
     def reset(self) -> None:
         """Cold reset: unpower and power the card (clears a verified PIN).
@@ -235,13 +233,11 @@ class PcscConnection:
                 getattr(scard, disposition),
             )
         except scard.error as error:
-            raise CardCommunicationError(
-                Detail.CARD_UNRESPONSIVE, info={"pcsc_error": str(error)}
-            ) from None
+            raise CardUnresponsiveError(info={"pcsc_error": str(error)}) from None
         if code != scard.SCARD_S_SUCCESS:
             if _is(code, *_REMOVED_DURING_TRANSMIT):
-                raise CardCommunicationError(Detail.CARD_REMOVED, info=_info(code))
-            raise CardCommunicationError(Detail.CARD_UNRESPONSIVE, info=_info(code))
+                raise CardRemovedError(info=_info(code))
+            raise CardUnresponsiveError(info=_info(code))
         self._protocol = int(protocol)
         self.atr = self._current_atr() or self.atr
 
@@ -262,7 +258,7 @@ class PcscConnection:
             code, states = self._context.status_change(
                 [(self.reader, scard.SCARD_STATE_UNAWARE)], 0
             )
-        except CheckError:
+        except MynacheckError:
             return False
         if code != scard.SCARD_S_SUCCESS or not states:
             return False
@@ -290,4 +286,4 @@ def _raise_connect_error(code: int, reader: str) -> NoReturn:
     if _is(code, "SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED"):
         raise _service_error(code)
     # Mute card, unsupported protocol, card that does not answer reset.
-    raise CardCommunicationError(Detail.CARD_UNRESPONSIVE, info=info)
+    raise CardUnresponsiveError(info=info)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from ...errors import (
     Cancelled,
+    InputError,
     NoCardError,
     NoReaderError,
     PcscUnavailableError,
-    UsageError,
 )
 from .. import is_contactless
 from . import _base
@@ -75,7 +75,7 @@ def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo
 
     ``selector`` is a 0-based index (``"1"``) or a case-insensitive part of the
     name; ``None`` means the one reader holding a card. Raises
-    :class:`NoReaderError` (no readers), :class:`UsageError` (``no_such_reader``,
+    :class:`NoReaderError` (no readers), :class:`InputError` (``no_such_reader``,
     ``several_cards``) or :class:`NoCardError` (the chosen reader is empty).
     """
     if not readers:
@@ -91,10 +91,10 @@ def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo
         exact = [r for r in readers if r.name.lower() == wanted]
         candidates = exact or [r for r in readers if wanted in r.name.lower()]
     if not candidates:
-        raise UsageError("no_such_reader", selector=selector, readers=names)
+        raise InputError("no_such_reader", selector=selector, readers=names)
     with_card = [r for r in candidates if r.card_present]
     if len(with_card) > 1:
-        raise UsageError("several_cards", readers=[r.name for r in with_card])
+        raise InputError("several_cards", readers=[r.name for r in with_card])
     if with_card:
         return with_card[0]
     chosen = candidates[0] if len(candidates) == 1 else None
@@ -110,7 +110,7 @@ def wait_for_card(
     plugged in while waiting counts), in slices of 500 ms so Ctrl-C
     (``KeyboardInterrupt``) gets through. Returns at once if a card is already
     there. On timeout raises :class:`NoCardError`, or :class:`NoReaderError` if
-    no reader ever appeared, or ``UsageError("no_such_reader")`` if readers are
+    no reader ever appeared, or ``InputError("no_such_reader")`` if readers are
     there but none matches ``selector``. ``timeout`` may be ``math.inf``; a set
     ``cancel`` event ends the wait within one slice with :class:`Cancelled`.
     """
@@ -122,7 +122,7 @@ def wait_for_card(
     pnp_supported = True
     try:
         while True:
-            _raise_if_cancelled(cancel)
+            Cancelled.raise_if_set(cancel)
             try:
                 if context is None:
                     context = _Context()
@@ -144,7 +144,7 @@ def wait_for_card(
                 return choose_reader(selector, infos)
             except NoCardError:
                 pass
-            except UsageError as error:
+            except InputError as error:
                 # "several_cards" is final: waiting will not make it one. A
                 # reader matching the selector may still be plugged in.
                 if error.key != "no_such_reader" or time.monotonic() >= deadline:
@@ -213,7 +213,7 @@ def wait_for_removal(
     state = scard.SCARD_STATE_UNAWARE
     with _Context() as context:
         while True:
-            _raise_if_cancelled(cancel)
+            Cancelled.raise_if_set(cancel)
             if deadline is None:
                 slice_ms = _WAIT_SLICE_MS
             else:
@@ -240,8 +240,3 @@ def _slice_ms(remaining: float) -> int:
     """One wait slice in ms: at most 500, so Ctrl-C and ``cancel`` get through (and
     ``remaining`` may be infinite)."""
     return max(1, int(min(float(_WAIT_SLICE_MS), remaining * 1000)))
-
-
-def _raise_if_cancelled(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()

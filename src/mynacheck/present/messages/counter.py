@@ -211,3 +211,47 @@ TALLY.update(
         "chart.written": ("グラフを {path} に書き出しました。", "Chart written to {path}."),
     }
 )
+
+
+# -- the report for a personnel office (issue 19): per section, said in the output --------
+# One block, so that merges stay easy.
+
+TALLY.update(
+    {
+        "renewal_open.at": (
+            "更新受付期間中のカード (有効期限まで 3 か月以内、{at} 時点)",
+            "Cards in the renewal window (expiring within 3 months) on {at}",
+        ),
+        "renewal_open.short": ("更新受付期間中", "In renewal window"),
+        "renewal_open.means": (
+            "更新受付期間中のカード: 有効な証明書のうち、有効期限まで 3 か月以内のもの (今なら市区町村の窓口で更新できます)。",
+            "Cards in the renewal window: valid certificates expiring within 3 months (they "
+            "can be renewed at the municipal counter now).",
+        ),
+        "headline": (
+            "有効な証明書を確認できたカード: {valid} 枚 (カードは {cards} 枚)",
+            "Cards seen with a valid certificate: {valid} (of {cards} distinct cards)",
+        ),
+        "expired.mark": ("期限切れ *", "Expired *"),
+        "expired.note": (
+            "* 期限切れのカードには、その後に更新された (新しい証明書に替わった) ものも含まれることがあります。証明書を更新すると別のカードとして数えるためです。",
+            "* Expired cards may include certificates already replaced by a renewed one: a "
+            "renewed certificate counts as another card.",
+        ),
+        "expired.label": (
+            "期限切れ (更新済みの証明書を含むことがあります)",
+            "Expired (may include certificates already replaced)",
+        ),
+        "tags": ("対象のタグ", "Tags"),
+        "per_group": (
+            "グループ別の更新の見通し ({at} 時点。有効期限を迎えるカード、{first} から 12 か月)",
+            "Renewal outlook per group (on {at}; valid certificates expiring, 12 months from {first})",
+        ),
+        "forecast.in": (
+            "{month} に有効期限を迎えるカード",
+            "Valid certificates expiring in {month}",
+        ),
+        "forecast.short": ("{m}月", "{name}"),
+        "status_label": ("判定 (ことば)", "Verdict (words)"),
+    }
+)
