@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     # PIN entry
     "PinSource": "pin",
     "normalize_pin": "pin",
+    "normalize_pin_bytes": "pin",
     "pin_format_problem": "pin",
     # errors
     "MynacheckError": "errors",
@@ -182,6 +183,9 @@ if TYPE_CHECKING:
     )
     from .pin import (
         normalize_pin as normalize_pin,
+    )
+    from .pin import (
+        normalize_pin_bytes as normalize_pin_bytes,
     )
     from .pin import (
         pin_format_problem as pin_format_problem,
