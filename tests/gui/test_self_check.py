@@ -42,7 +42,7 @@ def clear(qtbot: Any, field: Any) -> None:
     """Select all and delete, with the keyboard."""
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
-    assert field.text() == ""
+    assert field.count() == 0
 
 
 def type_wide(widget: Any, typed: str) -> None:
@@ -78,7 +78,7 @@ def test_valid_card_asks_the_pin_after_showing_tries_then_proves_the_key(
     qtbot.keyClick(field, Qt.Key.Key_Return)
     until(qtbot, lambda: status(w) == "valid")
     assert seen == ["valid"]
-    assert field.text() == ""
+    assert field.count() == 0
     assert find(w, "verdict").text() == WATCH["word.valid"][0]
     assert LABELS["key.ok"][0] in find(w, "details").text()
     assert verifies_with_pin(cards.last) == [b"1234"]
@@ -147,7 +147,7 @@ def test_a_malformed_pin_never_reaches_the_card(
         assert field.isVisible() and status(w) == "", typed
         clear(qtbot, field)
     qtbot.keyClicks(field, "123456789")
-    assert len(field.text()) == 8  # any text up to 8 characters
+    assert field.count() == 8  # any text up to 8 characters
     clear(qtbot, field)
     assert verifies_with_pin(cards.last) == []
     type_wide(field, "１２３４")  # full-width digits, as a Japanese IME types them
@@ -224,7 +224,7 @@ def test_pulling_the_card_at_the_pin_prompt_ends_the_question(
     reader.remove()
     until(qtbot, lambda: not field.isVisible())
     until(qtbot, lambda: find(w, "verdict").text() == GUI["state.waiting"][0])
-    assert field.text() == "" and status(w) == ""
+    assert field.count() == 0 and status(w) == ""
     assert verifies_with_pin(card) == [] and not card.powered
 
 
@@ -236,7 +236,7 @@ def test_cancel_releases_the_card_and_sends_nothing(
     qtbot.keyClicks(field, "12")
     qtbot.mouseClick(find(w, "cancel"), Qt.MouseButton.LeftButton)
     until(qtbot, lambda: find(w, "verdict").text() == GUI["state.cancelled"][0])
-    assert status(w) == "" and not field.isVisible() and field.text() == ""
+    assert status(w) == "" and not field.isVisible() and field.count() == 0
     until(qtbot, lambda: not cards.last.powered)
     assert verifies_with_pin(cards.last) == []
     assert find(w, "checkAnother").isEnabled() and not find(w, "cancel").isEnabled()

@@ -17,7 +17,7 @@ from PySide6.QtCore import Property, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox
 
-from mynacheck import CheckReport, SimulatedReader, normalize_pin, pin_format_problem
+from mynacheck import CheckReport, SimulatedReader
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import LABELS, Lang, checked_lang, detect_language, text
 
@@ -126,7 +126,7 @@ class SelfCheckWindow(SelfCheckView):
         s.removed.connect(lambda: self._set_scene("removed"))
         self.langPicker.currentIndexChanged.connect(self._on_lang)
         self.readerPicker.activated.connect(self._on_reader_chosen)
-        self.pinField.textEdited.connect(self._on_pin_edited)
+        self.pinField.edited.connect(self._on_pin_edited)
         self.pinField.returnPressed.connect(self._submit_pin)
         self.pinSubmit.clicked.connect(self._submit_pin)
         self.cancel.clicked.connect(self._on_cancel)
@@ -157,7 +157,7 @@ class SelfCheckWindow(SelfCheckView):
 
     def _on_pin_wanted(self, request: int, tries: int | None) -> None:
         self._request, self._tries = request, tries
-        self.pinField.setText("")
+        self.pinField.clear()
         self._set_scene("pin")
         self.pinField.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -188,20 +188,19 @@ class SelfCheckWindow(SelfCheckView):
 
     # -- what the person does ------------------------------------------------------------------
 
-    def _on_pin_edited(self, typed: str) -> None:
+    def _on_pin_edited(self, count: int) -> None:
         self._worker.pin_source.touch(self._request)
-        problem = pin_format_problem(typed)
+        problem = self.pinField.problem()
         self.pinSubmit.setEnabled(problem is None)
-        shown = problem is not None and len(typed) >= 4
+        shown = problem is not None and count >= 4
         self.pinHint.setText(text(GUI, "pin.shape", self._lang) if shown else "")
         self.pinHint.setVisible(shown)
 
     def _submit_pin(self) -> None:
         """Enter or the button: only a well-formed PIN ever leaves the field."""
-        if self._scene != "pin" or pin_format_problem(self.pinField.text()) is not None:
+        if self._scene != "pin" or self.pinField.problem() is not None:
             return
-        pin = bytearray(normalize_pin(self.pinField.text()).encode("ascii"))
-        self.pinField.setText("")  # setText also empties the field's undo history
+        pin = self.pinField.take()  # a new bytearray; the field's own is zeroed
         request, self._request = self._request, 0
         self._set_scene("checking")
         self._worker.pin_source.submit(request, pin)  # the source owns it now; zeroed after use
@@ -209,7 +208,7 @@ class SelfCheckWindow(SelfCheckView):
 
     def _on_cancel(self) -> None:
         if self._scene in _BUSY:
-            self.pinField.setText("")
+            self.pinField.clear()
             self._close_box()
             self._worker.cancel()
 
@@ -254,7 +253,7 @@ class SelfCheckWindow(SelfCheckView):
         self.pinRow.setVisible(asking)
         self.pinField.setEnabled(asking)
         if not asking:  # nothing typed outlives the question
-            self.pinField.setText("")
+            self.pinField.clear()
             self.pinHint.setVisible(False)
             self.pinSubmit.setEnabled(False)
         self.triesLeft.setVisible(scene in ("pin", "confirm"))
@@ -337,7 +336,7 @@ class SelfCheckWindow(SelfCheckView):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-check gives up the PIN question and unpowers the card first."""
-        self.pinField.setText("")
+        self.pinField.clear()
         self._close_box()
         self._worker.close()
         super().closeEvent(event)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, text
 
+from .pin_field import PinField, install_accessibility
 from .widgets import (
     UI_FONT,
     VerdictPanel,
@@ -60,17 +60,9 @@ class SelfCheckView(QWidget):
         self.triesLeft.setObjectName("triesLeft")
         self.triesLeft.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.pinLabel = QLabel(self)
-        self.pinField = QLineEdit(self)
+        install_accessibility()
+        self.pinField = PinField(self)  # the PIN as a zeroed bytearray, bullets for AT
         self.pinField.setObjectName("pinField")
-        self.pinField.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pinField.setMaxLength(8)
-        self.pinField.setInputMethodHints(
-            Qt.InputMethodHint.ImhHiddenText
-            | Qt.InputMethodHint.ImhSensitiveData
-            | Qt.InputMethodHint.ImhNoPredictiveText
-        )
-        self.pinField.setStyleSheet("font-size: 16pt; padding: 4px;")
-        self.pinField.setMinimumWidth(180)
         self.pinSubmit = QPushButton(self)
         self.pinSubmit.setObjectName("pinSubmit")
         self.pinSubmit.setEnabled(False)

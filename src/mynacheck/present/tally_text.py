@@ -34,9 +34,12 @@ def pad_left(value: str, width: int) -> str:
 
 
 def _word(status: str, lang: Lang) -> str:
-    """The verdict word (expired marked for its note); a newer version's verdict: its name."""
+    """The verdict word (expired marked for its note; a phone in the report's own
+    words); a newer version's verdict: its name."""
     if status == Status.EXPIRED.value:
         return text(TALLY, "expired.mark", lang)
+    if f"status.{status}" in TALLY:
+        return text(TALLY, f"status.{status}", lang)
     key = f"word.{status}"
     return text(WATCH, key, lang) if key in WATCH else status
 
