@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     # PIN entry
     "PinSource": "pin",
     "normalize_pin": "pin",
+    "normalize_pin_bytes": "pin",
     "pin_format_problem": "pin",
     # errors
     "MynacheckError": "errors",
@@ -181,6 +182,9 @@ if TYPE_CHECKING:
     )
     from .pin import (
         normalize_pin as normalize_pin,
+    )
+    from .pin import (
+        normalize_pin_bytes as normalize_pin_bytes,
     )
     from .pin import (
         pin_format_problem as pin_format_problem,
