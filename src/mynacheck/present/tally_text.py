@@ -86,17 +86,22 @@ def group_label(summary: TallySummary, key: str | None, lang: Lang) -> str:
     return key if key is not None else text(TALLY, "group.none", lang)
 
 
+def period_text(summary: TallySummary, lang: Lang) -> str:
+    """The period asked for (JST days), or "all" with the days of the first and last check."""
+    last_day = summary.until - timedelta(days=1) if summary.until else None
+    if summary.since or summary.until:
+        return f"{_day(summary.since) or '...'} .. {_day(last_day) or '...'} (JST)"
+    period = text(TALLY, "period.all", lang)
+    if summary.first is not None:
+        period += f" ({_day(summary.first)} .. {_day(summary.last)} JST)"
+    return period
+
+
 def render_summary_text(summary: TallySummary, lang: Lang) -> str:
     """The report: period and files, counts (per group with ``--by``), the renewal
     window as of ``--at``, and the 12-month renewal forecast."""
     title = text(TALLY, f"title.{summary.by}" if summary.by else "title", lang)
-    last_day = summary.until - timedelta(days=1) if summary.until else None
-    if summary.since or summary.until:
-        period = f"{_day(summary.since) or '...'} .. {_day(last_day) or '...'} (JST)"
-    else:
-        period = text(TALLY, "period.all", lang)
-        if summary.first is not None:
-            period += f" ({_day(summary.first)} .. {_day(summary.last)} JST)"
+    period = period_text(summary, lang)
     lines = [
         title,
         f"  {text(TALLY, 'period', lang)}: {period}",
@@ -177,17 +182,27 @@ def _columns(lang: Lang) -> tuple[str, str, str]:
     return (text(TALLY, "header", lang), text(TALLY, "checks", lang), text(TALLY, "cards", lang))
 
 
-def _rows(checks: dict[str, int], cards: dict[str, int]) -> list[tuple[str, str, str]]:
-    """``(status, checks, cards)``: every verdict with checks or cards, cards ``-`` for a
-    verdict without a certificate."""
+def verdict_rows(
+    checks: dict[str, int], cards: dict[str, int]
+) -> list[tuple[str, int, int | None]]:
+    """``(status, checks, cards)``: every verdict with checks or cards, cards None for a
+    verdict without a certificate (such checks cannot be told apart)."""
     statuses = list(checks) + [s for s in cards if s not in checks]
     return [
         (
             status,
-            str(checks.get(status, 0)),
-            str(cards.get(status, 0)) if status in _CARD_STATUSES or status in cards else "-",
+            checks.get(status, 0),
+            cards.get(status, 0) if status in _CARD_STATUSES or status in cards else None,
         )
         for status in statuses
+    ]
+
+
+def _rows(checks: dict[str, int], cards: dict[str, int]) -> list[tuple[str, str, str]]:
+    """:func:`verdict_rows` as text, cards ``-`` for a verdict without a certificate."""
+    return [
+        (status, str(n), "-" if k is None else str(k))
+        for status, n, k in verdict_rows(checks, cards)
     ]
 
 
@@ -225,7 +240,7 @@ def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     return out
 
 
-def summary_csv(summary: TallySummary, lang: Lang = "en") -> str:
+def summary_csv(summary: TallySummary, lang: Lang = "en", *, newline: str = "\n") -> str:
     """``report --csv``.
 
     Without ``--by``: ``status,checks,cards,status_label`` rows, then ``total``,
@@ -236,7 +251,7 @@ def summary_csv(summary: TallySummary, lang: Lang = "en") -> str:
     ``status`` keeps the codes; ``status_label`` says them in ``lang``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=newline)
     if summary.groups is not None:
         writer.writerow(["group", "status", "checks", "cards", "status_label"])
         for group in summary.groups:
