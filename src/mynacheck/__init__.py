@@ -31,6 +31,9 @@ _EXPORTS: dict[str, str] = {
     "render_text": "api",
     "open_tally": "api",
     "summarize_tallies": "api",
+    "push_tallies": "api",
+    "server_setup_sql": "api",
+    "setup_server": "api",
     "check_chart_target": "api",
     "draw_tally_chart": "api",
     "user_trust_anchors": "api",
@@ -50,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     # PIN entry
     "PinSource": "pin",
     "normalize_pin": "pin",
+    "normalize_pin_bytes": "pin",
     "pin_format_problem": "pin",
     # errors
     "MynacheckError": "errors",
@@ -117,12 +121,15 @@ if TYPE_CHECKING:
     from .api import (
         open_tally as open_tally,
     )
+    from .api import push_tallies as push_tallies
     from .api import (
         read_pin_statuses as read_pin_statuses,
     )
     from .api import (
         render_text as render_text,
     )
+    from .api import server_setup_sql as server_setup_sql
+    from .api import setup_server as setup_server
     from .api import (
         simulated_scenarios as simulated_scenarios,
     )
@@ -176,6 +183,9 @@ if TYPE_CHECKING:
     )
     from .pin import (
         normalize_pin as normalize_pin,
+    )
+    from .pin import (
+        normalize_pin_bytes as normalize_pin_bytes,
     )
     from .pin import (
         pin_format_problem as pin_format_problem,

@@ -375,7 +375,8 @@ class JpkiSession:
             self._select_key_or_pin_ef(pin.fid)
         apdu = bytearray([0x00, 0x20, 0x00, 0x80, len(value)]) + value
         try:
-            response = self.protocol.transmit(bytes(apdu))
+            # The bytearray itself, never a bytes copy (that could not be zeroed).
+            response = self.protocol.transmit(apdu)
         finally:
             apdu[:] = bytes(len(apdu))
         if response.sw == Sw.OK:
