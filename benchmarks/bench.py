@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,13 +65,18 @@ class Run:
     first_apdu: float
     #: Seconds from the last answer to the process's exit.
     tail: float
+    #: CPU seconds the process used (user + system): steadier than wall time on a
+    #: busy machine, and what the card's waiting can hide.
+    cpu: float
 
 
 def measure(card: TimedCard, command: list[str]) -> Run:
     before_log, before_timeline = len(card.card.log), len(card.timeline)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
     ended = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     exchanges = card.card.log[before_log:]
     timeline = card.timeline[before_timeline:]
 
@@ -86,6 +92,7 @@ def measure(card: TimedCard, command: list[str]) -> Run:
         power_on=first("power_on"),
         first_apdu=first("apdu"),
         tail=ended - answers[-1] if answers else math.nan,
+        cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
     )
 
 
@@ -149,7 +156,7 @@ def report(scenario: str, runs: int, latency: float, floor: Path, opensc: bool) 
     print(f"certificate {ee} B, CA {ca} B; times in ms after the spawn, as the card saw them\n")
     header = (
         f"{'reader':11} {'tool':10} {'APDUs':>5} {'bytes':>6} {'median s':>9} {'ok':>5}"
-        f" {'power-on':>9} {'1st APDU':>9} {'last->exit':>10}"
+        f" {'power-on':>9} {'1st APDU':>9} {'last->exit':>10} {'CPU ms':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -166,13 +173,13 @@ def report(scenario: str, runs: int, latency: float, floor: Path, opensc: bool) 
             apdus = max(r.apdus for r in tool_runs)
             moved = max(r.bytes_moved for r in tool_runs)
             ok = f"{sum(r.ok for r in tool_runs)}/{len(tool_runs)}"
-            on, first, tail = (
+            on, first, tail, cpu = (
                 _median_ms([getattr(r, field) for r in tool_runs])
-                for field in ("power_on", "first_apdu", "tail")
+                for field in ("power_on", "first_apdu", "tail", "cpu")
             )
             print(
                 f"{kind:11} {tool:10} {apdus:>5} {moved:>6} {median:>9.3f} {ok:>5}"
-                f" {on:>9.1f} {first:>9.1f} {tail:>10.1f}"
+                f" {on:>9.1f} {first:>9.1f} {tail:>10.1f} {cpu:>7.1f}"
             )
         budget = 3 if not short_only else 2 + math.ceil(ee / 256) + math.ceil(ca / 256)
         apdus = max(r.apdus for r in results["mynacheck"])

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from mynacheck.card.replay import RecordingConnection, format_transcript
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.pin import StdinPinSource
-from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.cli.prompt import StdinPinSource
 from mynacheck.simcard import DEMO_PIN
+from mynacheck.simcard.connection import SimulatedConnection
 from mynacheck.simcard.scenarios import make_card
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
@@ -52,6 +52,13 @@ TRANSCRIPTS: dict[str, tuple[str, str]] = {
     "missing_empty": ("missing_empty", "none"),
     "no_expiry": ("no_expiry", "none"),
     "negative_serial": ("negative_serial", "right"),
+    "smartphone_android": ("smartphone_android", "none"),
+    "smartphone_android_pin": ("smartphone_android", "right"),
+    "smartphone_iphone": ("smartphone_iphone", "none"),
+    "jukicard": ("jukicard", "none"),
+    "unknown_label": ("unknown_label", "none"),
+    "token_unreadable": ("token_unreadable", "none"),
+    "missing_token_unreadable": ("missing_token_unreadable", "none"),
 }
 PINS = {"right": DEMO_PIN, "wrong": "9999"}
 
@@ -61,7 +68,7 @@ def record(name: str, scenario: str, pin: str) -> str:
     # A fixed challenge keeps the files the same from one run of this script to the next.
     digest = hashlib.sha256(b"mynacheck transcript fixture").digest()
     options = CheckOptions(at=AT, use_pin=pin != "none", challenge_digest=digest)
-    source = StdinPinSource(io.StringIO(PINS.get(pin, "") + "\n"))
+    source = StdinPinSource(io.StringIO(PINS[pin] + "\n")) if pin in PINS else None
     report = run_check(recorder, options, source)
     recorder.close()
     text = format_transcript(recorder.entries, f"Virtual PCD 00 00 ({scenario})", recorder.atr)

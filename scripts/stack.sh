@@ -22,6 +22,7 @@ APT_PACKAGES=(pcscd libpcsclite-dev swig vsmartcard-vpcd opensc python3-venv gcc
 # The window's tests (PySide6 on Qt's offscreen platform): the libraries Qt's
 # widgets, fonts and offscreen plugin load.
 APT_PACKAGES+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+APT_PACKAGES+=(chromium)  # report --html's tests: the page drawn and printed by headless Chromium
 # The window's screen-reader tests (tests/gui/test_screen_reader.py): an X display, Qt's xcb platform, the AT-SPI bus, a pyatspi listener, real key events.
 APT_PACKAGES+=(xvfb xauth xdotool dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0)
 VPCD_READER="Virtual PCD 00 00"

@@ -31,6 +31,9 @@ _EXPORTS: dict[str, str] = {
     "render_text": "api",
     "open_tally": "api",
     "summarize_tallies": "api",
+    "push_tallies": "api",
+    "server_setup_sql": "api",
+    "setup_server": "api",
     "check_chart_target": "api",
     "draw_tally_chart": "api",
     "user_trust_anchors": "api",
@@ -43,6 +46,11 @@ _EXPORTS: dict[str, str] = {
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
+    # the tally
+    "Tally": "tally",
+    "TallySummary": "tally",
+    "TallyError": "tally",
+    "KeyFileExposed": "tally",
     "SessionCounts": "counter",
     # results
     "CheckReport": "report",
@@ -53,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     # PIN entry
     "PinSource": "pin",
     "normalize_pin": "pin",
+    "normalize_pin_bytes": "pin",
     "pin_format_problem": "pin",
     # errors
     "MynacheckError": "errors",
@@ -120,12 +129,15 @@ if TYPE_CHECKING:
     from .api import (
         open_tally as open_tally,
     )
+    from .api import push_tallies as push_tallies
     from .api import (
         read_pin_statuses as read_pin_statuses,
     )
     from .api import (
         render_text as render_text,
     )
+    from .api import server_setup_sql as server_setup_sql
+    from .api import setup_server as setup_server
     from .api import (
         simulated_scenarios as simulated_scenarios,
     )
@@ -187,6 +199,9 @@ if TYPE_CHECKING:
         normalize_pin as normalize_pin,
     )
     from .pin import (
+        normalize_pin_bytes as normalize_pin_bytes,
+    )
+    from .pin import (
         pin_format_problem as pin_format_problem,
     )
     from .report import (
@@ -204,3 +219,7 @@ if TYPE_CHECKING:
     from .status import (
         Status as Status,
     )
+    from .tally import KeyFileExposed as KeyFileExposed
+    from .tally import Tally as Tally
+    from .tally import TallyError as TallyError
+    from .tally import TallySummary as TallySummary

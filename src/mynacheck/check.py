@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .card import Connection
 from .card.apdu import ApduProtocol
-from .card.jpki import JpkiSession, PinState, PinStatus
+from .card.jpki import JpkiSession, PinState, PinStatus, TokenKind, TokenLabel
 from .errors import Cancelled, InputError, MynacheckError, SignatureRefusedError
 from .pin import PinSource, well_formed_pin
 from .report import CheckReport, KeyProof, PinReport
@@ -25,8 +25,21 @@ from .status import Detail, Status
 if TYPE_CHECKING:
     from .evaluate import Evaluation
 
-# DER prefix of a SHA-256 DigestInfo (RFC 8017 section 9.2, note 1).
-_SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
+#: "No certificate" answers that say so plainly: no file, an empty or a blank one.
+#: Any other (a refusal, something that is not a certificate) on a card that will
+#: not say what it is, is no verdict about a My Number Card (docs/card-facts.md
+#: "Token label").
+_PLAIN_MISSING = frozenset(
+    {Detail.CERT_FILE_NOT_FOUND, Detail.CERT_FILE_EMPTY, Detail.CERT_BLANK_FF, Detail.CERT_BLANK_00}
+)
+#: Verdicts on which no PIN is ever asked: it is not a My Number Card's to ask for.
+_NOT_A_CARD_WE_CHECK = frozenset({Status.SMARTPHONE, Status.UNKNOWN_CARD, Status.NOT_MYNUMBER_CARD})
+_MISSING_REASONS = _PLAIN_MISSING | {
+    Detail.CERT_FILE_ACCESS_DENIED,
+    Detail.CERT_NOT_DER,
+    Detail.CERT_LENGTH_MISMATCH,
+    Detail.CERT_UNPARSEABLE,
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,11 @@ def _run(
     if answered is not None:  # what the card answered instead of a certificate
         report = replace(report, info={**report.info, "sw": answered})
     progress.report = report
-    if not options.use_pin:
+    if report.status is Status.MISSING:
+        # "missing" is said only about a My Number Card: ask what this is first.
+        report = who_answers(report, session.read_token_label())
+        progress.report = report
+    if not options.use_pin or report.status in _NOT_A_CARD_WE_CHECK:
         return _add(report, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN)
     if evaluation.status is not Status.VALID:
         return _add(report, Detail.PIN_SKIPPED_CERTIFICATE_NOT_VALID, Detail.KEY_NOT_PROVEN)
@@ -137,6 +154,40 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
         anchors=anchors,
         simulated=session.protocol.connection.simulated,
     )
+
+
+def who_answers(report: CheckReport, token: TokenLabel) -> CheckReport:
+    """The verdict for a ``missing`` report once the token label is known.
+
+    A My Number Card keeps ``missing``; a phone is ``smartphone``, a 住基カード
+    ``not_mynumber_card``, a label no one knows ``unknown_card``. With no label to
+    read, ``missing`` stays only when EF 000A said so plainly; a refusal is
+    ``unknown_card`` (docs/card-facts.md "Token label").
+    """
+    info = dict(report.info)
+    if token.label is not None:
+        info["token"] = token.label
+    if token.device is not None:
+        info["device"] = token.device
+    if token.sw_text is not None:
+        info["token_sw"] = token.sw_text
+    kind = token.kind
+    if kind is TokenKind.MY_NUMBER_CARD:
+        return replace(report, info=info)
+    if kind is TokenKind.UNREADABLE:
+        details = (*report.details, Detail.TOKEN_UNREADABLE)
+        plain = set(report.details) & _MISSING_REASONS <= _PLAIN_MISSING
+        status = Status.MISSING if plain else Status.UNKNOWN_CARD
+        return replace(report, status=status, details=details, info=info)
+    # Not a My Number Card: what EF 000A answered is no reason of a verdict about it.
+    info.pop("sw", None)
+    status, detail = {
+        TokenKind.SMARTPHONE: (Status.SMARTPHONE, Detail.TOKEN_SMARTPHONE),
+        TokenKind.JUKI_CARD: (Status.NOT_MYNUMBER_CARD, Detail.TOKEN_JUKI_CARD),
+        TokenKind.UNKNOWN: (Status.UNKNOWN_CARD, Detail.TOKEN_UNKNOWN),
+    }[kind]
+    kept = tuple(d for d in report.details if d not in _MISSING_REASONS)
+    return replace(report, status=status, details=(detail, *kept), info=info)
 
 
 def _pin_and_key(
@@ -203,8 +254,8 @@ def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof | N
 
     Card state: auth PIN verified in this power cycle. Raises
     :class:`SignatureRefusedError` when the card refuses to sign. None (nothing
-    sent) when the certificate's key is not RSA: this card generation signs RSA
-    PKCS#1 v1.5 only (profile.py).
+    sent) when the certificate's key is not of the type the profile's recipe signs
+    with (RSA PKCS#1 v1.5 on this card generation: profile.py), or cannot be loaded.
     """
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -217,11 +268,12 @@ def prove_key(session: JpkiSession, digest: bytes | None = None) -> KeyProof | N
         public_key = x509.load_der_x509_certificate(cert_der).public_key()
     except (UnsupportedAlgorithm, ValueError):
         return None
-    if not isinstance(public_key, rsa.RSAPublicKey):
+    recipe = session.profile.key_proof
+    if recipe.key_type != "rsa" or not isinstance(public_key, rsa.RSAPublicKey):
         return None
     if digest is None:
         digest = hashlib.sha256(os.urandom(32)).digest()
-    signature = session.sign_with_auth_key(_SHA256_DIGEST_INFO_PREFIX + digest)
+    signature = session.sign_with_auth_key(recipe.digest_info_prefix + digest)
     try:
         public_key.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
     except InvalidSignature:

@@ -29,6 +29,11 @@ class Status(str, enum.Enum):
     PCSC_UNAVAILABLE = "pcsc_unavailable"
     CARD_ERROR = "card_error"
     CARD_BUSY = "card_busy"
+    #: The JPKI application answered from a smartphone (スマホ用電子証明書), not a card.
+    SMARTPHONE = "smartphone"
+    #: Something answers the JPKI application but will not say it is a My Number Card
+    #: (a label no one knows, or a card that refuses to say what it is).
+    UNKNOWN_CARD = "unknown_card"
 
     @property
     def exit_code(self) -> int:
@@ -53,6 +58,8 @@ EXIT_CODES: dict[Status, int] = {
     Status.PCSC_UNAVAILABLE: 33,
     Status.CARD_ERROR: 34,
     Status.CARD_BUSY: 35,
+    Status.SMARTPHONE: 36,
+    Status.UNKNOWN_CARD: 37,
 }
 
 #: Statuses that describe the certificate itself (as opposed to the PIN or the
@@ -70,9 +77,15 @@ CERTIFICATE_STATUSES = frozenset(
 #: Certificate verdicts that come with a certificate, hence a card hash in the tally.
 CARD_HASH_STATUSES = CERTIFICATE_STATUSES - {Status.MISSING}
 #: Checks that reached the card and said something about its certificate (or that it
-#: is not a My Number Card, or could not be read): the tally keeps these. A PIN
-#: outcome or a busy reader says nothing about the certificate and writes no row.
-TALLIED_STATUSES = CERTIFICATE_STATUSES | {Status.NOT_MYNUMBER_CARD, Status.CARD_ERROR}
+#: is not a My Number Card, a phone, an unknown card, or could not be read): the tally
+#: keeps these, the last four with no card hash. A PIN outcome or a busy reader says
+#: nothing about the certificate and writes no row.
+TALLIED_STATUSES = CERTIFICATE_STATUSES | {
+    Status.NOT_MYNUMBER_CARD,
+    Status.SMARTPHONE,
+    Status.UNKNOWN_CARD,
+    Status.CARD_ERROR,
+}
 
 
 class Detail(str, enum.Enum):
@@ -111,6 +124,12 @@ class Detail(str, enum.Enum):
     KEY_ALGORITHM_UNSUPPORTED = "key_algorithm_unsupported"
     # Card and reader.
     JPKI_AP_NOT_FOUND = "jpki_ap_not_found"
+    # What answers the JPKI application (the token label in EF 0006), read only
+    # when EF 000A shows no certificate (docs/card-facts.md "Token label").
+    TOKEN_SMARTPHONE = "token_smartphone"
+    TOKEN_JUKI_CARD = "token_juki_card"
+    TOKEN_UNKNOWN = "token_unknown"
+    TOKEN_UNREADABLE = "token_unreadable"
     CARD_REMOVED = "card_removed"
     CARD_UNRESPONSIVE = "card_unresponsive"
     UNEXPECTED_STATUS_WORD = "unexpected_status_word"

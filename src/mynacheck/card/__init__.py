@@ -27,7 +27,7 @@ class Connection(Protocol):
         """Answer to reset, as the reader reports it (contactless readers build their own)."""
         ...
 
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         """Send one command APDU; return the response data and the status word.
 
         Raises :class:`~mynacheck.errors.CardError` when the card

@@ -116,7 +116,8 @@ class ApduProtocol:
         """Tell the protocol the card was reset (its first answer may be 6F00 again)."""
         self._first_after_power_up = True
 
-    def transmit(self, apdu: bytes) -> Response:
+    def transmit(self, apdu: bytes | bytearray) -> Response:
+        """``apdu`` may be a ``bytearray`` (a PIN's VERIFY: the caller zeroes it after)."""
         data, sw = self._send(apdu)
         # A command carrying a PIN is sent once, whatever comes back: each
         # send may spend a try (docs/card-facts.md "PINs").
@@ -155,7 +156,7 @@ class ApduProtocol:
             raise ApduError(response.data, response.sw)
         return response
 
-    def _send(self, apdu: bytes) -> tuple[bytes, int]:
+    def _send(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         return self.connection.send_and_receive(apdu)
 
 
@@ -163,12 +164,12 @@ class ApduProtocol:
 PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
 
 
-def carries_pin(apdu: bytes) -> bool:
+def carries_pin(apdu: bytes | bytearray) -> bool:
     """True for a command whose data is a PIN (never resent, never written down)."""
     return len(apdu) > 5 and apdu[1] in PIN_INSTRUCTIONS
 
 
-def _has_short_le(apdu: bytes) -> bool:
+def _has_short_le(apdu: bytes | bytearray) -> bool:
     """True for a short case-2 or case-4 command (the only kinds 6Cxx may resend)."""
     if len(apdu) == 5:
         return True  # case 2: header + Le
@@ -177,6 +178,6 @@ def _has_short_le(apdu: bytes) -> bool:
     return len(apdu) == 5 + apdu[4] + 1  # case 4: header + Lc + data + Le
 
 
-def _with_le(apdu: bytes, le: int) -> bytes:
+def _with_le(apdu: bytes | bytearray, le: int) -> bytes:
     """Replace the Le byte of a short case-2 or case-4 APDU (never add one)."""
-    return apdu[:-1] + bytes([le])
+    return bytes(apdu[:-1]) + bytes([le])

@@ -20,8 +20,21 @@ from ..errors import (
 )
 from ..status import Detail
 from .apdu import ApduError, ApduProtocol, Sw, sw_name
+<<<<<<< HEAD
 from .early import der_total_length as der_total_length
 from .profile import MY_NUMBER_CARD, CardProfile, PinReference
+=======
+from .profile import (
+    JUKI_CARD_LABEL,
+    MY_NUMBER_CARD,
+    SMARTPHONE_LABEL_MARKS,
+    SMARTPHONE_LABELS,
+    TOKEN_LABEL_LENGTH,
+    CardProfile,
+    PinReference,
+    profile_for_label,
+)
+>>>>>>> main
 
 # What a card without the certificate may answer
 # (docs/card-facts.md "What no certificate looks like").
@@ -67,6 +80,56 @@ class FileRead:
     missing: Detail | None = None
     #: The status word the card answered instead of the file, named (``sw_name``).
     sw_text: str | None = None
+
+
+class TokenKind(enum.Enum):
+    """What the token label (EF 0006) says is answering as the JPKI AP."""
+
+    MY_NUMBER_CARD = "my_number_card"
+    SMARTPHONE = "smartphone"
+    JUKI_CARD = "juki_card"
+    #: A label no source lists: a next-generation card, say.
+    UNKNOWN = "unknown"
+    #: No label to read: the file refused, is not there, or is blank.
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True)
+class TokenLabel:
+    """The token label as read, and what it says (docs/card-facts.md "Token label").
+
+    ``label`` is the label with its padding trimmed, bytes outside printable
+    ASCII shown as ``\\xNN`` (None when there is none); ``device`` says which
+    phone where the label tells (``android``, ``iphone``); ``sw_text`` names the
+    status word of a refused read (``sw_name``).
+    """
+
+    kind: TokenKind
+    label: str | None = None
+    device: str | None = None
+    sw_text: str | None = None
+
+
+def classify_token_label(data: bytes) -> TokenLabel:
+    """What the first bytes of EF 0006 say. Never raises, whatever the bytes."""
+    raw = data[:TOKEN_LABEL_LENGTH]
+    # Padded with spaces on the card; jpki/myna's dummy reader pads with NULs.
+    trimmed = raw.rstrip(b" \x00")
+    if not trimmed or all(b == 0xFF for b in trimmed):
+        return TokenLabel(TokenKind.UNREADABLE)
+    label = "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in trimmed)
+    if profile_for_label(label) is not None:
+        return TokenLabel(TokenKind.MY_NUMBER_CARD, label)
+    if label == JUKI_CARD_LABEL:
+        return TokenLabel(TokenKind.JUKI_CARD, label)
+    device = SMARTPHONE_LABELS.get(label)
+    if device is not None:
+        return TokenLabel(TokenKind.SMARTPHONE, label, device)
+    if label.startswith("JPKIAP") and "TOKEN" in label[6:]:
+        middle = label[6 : label.index("TOKEN", 6)]
+        if any(mark in middle for mark in SMARTPHONE_LABEL_MARKS):
+            return TokenLabel(TokenKind.SMARTPHONE, label)
+    return TokenLabel(TokenKind.UNKNOWN, label)
 
 
 class JpkiSession:
@@ -268,6 +331,33 @@ class JpkiSession:
             raise UnexpectedStatusError(info=_sw_info(error.sw)) from None
         return FileRead(None, detail, sw_name(error.sw))
 
+    def read_token_label(self) -> TokenLabel:
+        """The token label: the first 32 bytes of EF 0006, what answers as the JPKI AP.
+        No PIN needed. One short READ BINARY by SFI (SELECT and read by offset if that
+        is refused); a refusal comes back as ``UNREADABLE`` with its status word, a
+        card that stops answering raises :class:`~mynacheck.errors.CardError`.
+
+        Read only when EF 000A shows no certificate: a card that reads normally
+        keeps its 3 APDUs (docs/card-facts.md "Token label").
+        """
+        self._ensure_application(self.profile.jpki_aid)
+        fid = self.profile.token_info_fid
+        try:
+            try:
+                data = self._read_short(0x80 | self.profile.sfi(fid), 0x00)
+            except ApduError:
+                # As for a certificate: a card may refuse the SFI form only.
+                self._select_ef(fid)
+                data = self._read_short(0x00, 0x00)
+        except ApduError as error:
+            return TokenLabel(TokenKind.UNREADABLE, sw_text=sw_name(error.sw))
+        self._current_ef = fid
+        return classify_token_label(data)
+
+    def _read_short(self, p1: int, p2: int) -> bytes:
+        response = self.protocol.command(0x00, 0xB0, p1, p2, le=TOKEN_LABEL_LENGTH, accept=_READ_OK)
+        return response.data
+
     # -- PIN --------------------------------------------------------------------
 
     def pin_status(self, pin: PinReference) -> PinStatus:
@@ -298,7 +388,8 @@ class JpkiSession:
             self._select_key_or_pin_ef(pin.fid)
         apdu = bytearray([0x00, 0x20, 0x00, 0x80, len(value)]) + value
         try:
-            response = self.protocol.transmit(bytes(apdu))
+            # The bytearray itself, never a bytes copy (that could not be zeroed).
+            response = self.protocol.transmit(apdu)
         finally:
             apdu[:] = bytes(len(apdu))
         if response.sw == Sw.OK:
@@ -309,15 +400,18 @@ class JpkiSession:
     # -- key --------------------------------------------------------------------
 
     def sign_with_auth_key(self, digest_info: bytes) -> bytes:
-        """RSA PKCS#1 v1.5 signature of ``digest_info`` by the auth key.
+        """The auth key's signature of ``digest_info``, by the profile's recipe
+        (RSA PKCS#1 v1.5 on this card generation).
 
         Needs the auth PIN verified in this power cycle. Raises
         :class:`~mynacheck.errors.SignatureRefusedError` when the card refuses.
         """
         self._ensure_application(self.profile.jpki_aid)
+        recipe = self.profile.key_proof
+        cla, ins, p1, p2 = recipe.header
         try:
             self._select_ef(self.profile.auth_key_fid)
-            return self.protocol.command(0x80, 0x2A, 0x00, 0x80, digest_info, le=256).data
+            return self.protocol.command(cla, ins, p1, p2, digest_info, le=recipe.le).data
         except ApduError as error:
             raise SignatureRefusedError(info=_sw_info(error.sw)) from None
 

@@ -75,7 +75,7 @@ class Reset:
 Entry = Exchange | Reset
 
 
-def redact(apdu: bytes) -> tuple[int | None, ...]:
+def redact(apdu: bytes | bytearray) -> tuple[int | None, ...]:
     """The command with any PIN bytes replaced by None."""
     if carries_pin(apdu):
         return (*apdu[:5], *([None] * (len(apdu) - 5)))
@@ -219,7 +219,7 @@ class ReplayConnection:
             )
         return self._remaining.pop(0)
 
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         from . import split_response
 
         self.apdu_count += 1
@@ -265,7 +265,7 @@ class ReplayConnection:
         return len(self._remaining)
 
 
-def _matches(expected: tuple[int | None, ...], apdu: bytes) -> bool:
+def _matches(expected: tuple[int | None, ...], apdu: bytes | bytearray) -> bool:
     return len(expected) == len(apdu) and all(
         e is None or e == a for e, a in zip(expected, apdu, strict=True)
     )
@@ -298,7 +298,7 @@ class RecordingConnection:
     def contactless(self) -> bool:
         return self.inner.contactless
 
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         command = redact(apdu)
         try:
             data, sw = self.inner.send_and_receive(apdu)

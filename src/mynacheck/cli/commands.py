@@ -14,6 +14,7 @@ _COMMANDS = {
     "pin-status": ("pin_status", "pin_status"),
     "readers": ("readers", "readers"),
     "report": ("report", "report"),
+    "tally": ("tally", "tally"),
     "watch": ("watch", "watch"),
 }
 

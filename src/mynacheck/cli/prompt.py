@@ -74,20 +74,54 @@ class StdinPinSource:
     (and checked) when made, so that a missing PIN is said before the card."""
 
     def __init__(self, stream: TextIO | None) -> None:
-        try:
-            line = stream.readline(64) if stream is not None else ""
-        except (OSError, ValueError, UnicodeDecodeError):
-            line = ""
-        problem = mynacheck.pin_format_problem(line)
+        line = _read_line(stream)
+        self._pin = mynacheck.normalize_pin_bytes(line)  # line is zeroed
+        problem = mynacheck.pin_format_problem(self._pin)
         if problem is not None:
+            self._pin[:] = bytes(len(self._pin))
             raise mynacheck.InputError(problem, min=4, max=4)
-        self._pin = mynacheck.normalize_pin(line)
 
     def read_pin(self, reference: Any, tries_left: int | None) -> bytearray:
-        return bytearray(self._pin.encode("ascii"))
+        """The PIN, once (the check zeroes it after VERIFY)."""
+        pin, self._pin = self._pin, bytearray()
+        return pin
 
     def confirm_last_try(self) -> bool:
         return False
 
     def __repr__(self) -> str:  # never the PIN
         return "StdinPinSource(****)"
+
+
+_LINE_MAX = 64
+
+
+def _read_line(stream: TextIO | None) -> bytearray:
+    """One line of ``stream`` as UTF-8 in a ``bytearray``. A real stdin is read a byte
+    at a time straight into the array (``readinto`` on the raw file: no ``bytes`` or
+    ``str`` copy of the PIN, which could not be zeroed); a text stream (tests, an
+    embedding program) is read as text."""
+    raw = getattr(getattr(stream, "buffer", None), "raw", None)
+    line = bytearray(_LINE_MAX)
+    count = 0
+    try:
+        if raw is not None and hasattr(raw, "readinto"):
+            with memoryview(line) as view:
+                while count < _LINE_MAX:
+                    with view[count : count + 1] as cell:
+                        if not raw.readinto(cell):
+                            break
+                    count += 1
+                    if line[count - 1] == 0x0A:
+                        break
+        elif stream is not None:
+            typed = stream.readline(_LINE_MAX).encode("utf-8", "replace")
+            count = min(len(typed), _LINE_MAX)
+            line[:count] = memoryview(typed)[:count]
+    except (OSError, ValueError, UnicodeError):
+        count = 0
+    out = bytearray(count)
+    with memoryview(line) as view:
+        out[:] = view[:count]
+    line[:] = bytes(_LINE_MAX)
+    return out

@@ -3,19 +3,20 @@ forecast and a chart. Reads only; never writes to a tally or beside it."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import click
 
 import mynacheck
 from mynacheck.clock import JST
-from mynacheck.present.messages import TALLY, text
+from mynacheck.present.messages import OFFICE, TALLY, text
 
 from .context import common_options, guard, make_output, parse_moment
 
 
 @click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")
-@click.argument("databases", nargs=-1, metavar="[DB ...]")
+@click.argument("databases", nargs=-1, metavar="[DB ... | URI]")
 @click.option("--from", "from_text", metavar="DATE", help="First day (JST), inclusive.")
 @click.option("--to", "to_text", metavar="DATE", help="Last day (JST), inclusive.")
 @click.option(
@@ -43,7 +44,27 @@ from .context import common_options, guard, make_output, parse_moment
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also draw a chart into this .png or .svg file (needs mynacheck[chart]).",
 )
-@click.option("--csv", "csv_output", is_flag=True, help="CSV on stdout.")
+@click.option(
+    "--csv",
+    "csv_output",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    metavar="[FILE.csv]",
+    help="CSV on stdout (plain UTF-8), or into FILE.csv with a BOM for Excel.",
+)
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.xlsx",
+    help="Also write an Excel workbook with a chart (needs mynacheck[excel]).",
+)
+@click.option(
+    "--html",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.html",
+    help="Also write one printable page (no scripts, nothing from the network).",
+)
 @common_options
 def report(
     databases: tuple[str, ...],
@@ -54,7 +75,9 @@ def report(
     latest: bool,
     at_text: str | None,
     chart: Path | None,
-    csv_output: bool,
+    csv_output: str | None,
+    xlsx: Path | None,
+    html: Path | None,
     lang: str | None,
     json_output: bool,
     verbose: bool,
@@ -62,28 +85,55 @@ def report(
     """Counts from one or more tallies: checks and distinct cards by verdict (per day,
     week, month or tag with --by), cards in the renewal window, and how many valid
     certificates expire in each of the next 12 months (overall and per group).
-    --tag limits the report to sections.
+    --tag limits the report to sections. --csv FILE.csv, --xlsx and --html write
+    files for Excel and a browser; the report still goes to stdout.
 
-    With no DB reads the default tally (the one `--log default` writes).
+    With no DB reads the default tally (the one `--log default` writes). A server tally
+    (postgresql://... or service=NAME) is counted on the server; no password on the
+    command line: ~/.pgpass (PGPASSFILE), or a prompt.
     """
+    from mynacheck.present import outfiles
+
     output = make_output(lang, json_output, verbose)
     with guard(output):
-        if json_output and csv_output:
+        csv_file: Path | None = None
+        if csv_output not in (None, "-"):
+            assert csv_output is not None
+            if Path(csv_output).suffix.lower() == ".csv":
+                csv_file = Path(csv_output)
+            else:  # `report --csv tally.sqlite3`: the tally, CSV on stdout (as ever)
+                databases = (csv_output, *databases)
+        csv_stdout = csv_output is not None and csv_file is None
+        if json_output and csv_stdout:
             raise mynacheck.InputError("report_format_conflict")
         start = parse_moment(from_text).date() if from_text else None
         end = parse_moment(to_text).date() if to_text else None
         at = parse_moment(at_text).astimezone(JST).date() if at_text else None
         if chart is not None:
             mynacheck.check_chart_target(chart)
-        summary = mynacheck.summarize_tallies(
-            databases or ("default",),
-            first_day=start,
-            last_day=end,
-            by=by,
-            latest=latest,
-            at=at,
-            cumulative=chart is not None,
-            tags=tags,
+        files = [(csv_file, outfiles.CSV), (xlsx, outfiles.XLSX), (html, outfiles.HTML)]
+        for path, kind in files:
+            if path is not None:
+                outfiles.check_target(path, kind)
+        if xlsx is not None:
+            from mynacheck.present.xlsx import check_xlsxwriter
+
+            check_xlsxwriter()
+        from .tally import with_server_password
+
+        summary = with_server_password(
+            output,
+            lambda password: mynacheck.summarize_tallies(
+                databases or ("default",),
+                first_day=start,
+                last_day=end,
+                by=by,
+                latest=latest,
+                at=at,
+                cumulative=chart is not None or xlsx is not None or html is not None,
+                tags=tags,
+                password=password,
+            ),
         )
         if summary.mixed_keys:
             output.warn(text(TALLY, "mixed_keys", output.lang))
@@ -91,7 +141,7 @@ def report(
             from mynacheck.present.json import tally_summary_json
 
             output.print_json(tally_summary_json(summary))
-        elif csv_output:
+        elif csv_stdout:
             from mynacheck.present.tally_text import summary_csv
 
             output.echo(summary_csv(summary, output.lang), nl=False)
@@ -99,6 +149,23 @@ def report(
             from mynacheck.present.tally_text import render_summary_text
 
             output.echo(render_summary_text(summary, output.lang))
+        if csv_file is not None:
+            from mynacheck.present.tally_text import summary_csv
+
+            data = summary_csv(summary, output.lang, newline="\r\n")
+            outfiles.write_whole(csv_file, codecs.BOM_UTF8 + data.encode("utf-8"))
+            output.echo(text(OFFICE, "written", output.lang, path=csv_file), err=True)
+        if xlsx is not None:
+            from mynacheck.present.xlsx import write_workbook
+
+            outfiles.write_whole(xlsx, lambda path: write_workbook(summary, path, output.lang))
+            output.echo(text(OFFICE, "written", output.lang, path=xlsx), err=True)
+        if html is not None:
+            from mynacheck.present.html import render_page
+
+            page = render_page(summary, output.lang)
+            outfiles.write_whole(html, page.encode("utf-8"))
+            output.echo(text(OFFICE, "written", output.lang, path=html), err=True)
         if chart is not None:
             drawn = mynacheck.draw_tally_chart(summary, chart, output.lang)
             if drawn.lang != output.lang:

@@ -15,7 +15,7 @@ from mynacheck import Status
 from mynacheck.present.gui_messages import GUI, NEXT_STEPS_GUI
 from mynacheck.present.json import iso_utc
 from mynacheck.present.messages import DETAILS, LABELS, NEXT_STEPS, WATCH, Lang, text
-from mynacheck.present.text import headline, key_line, next_step_key, pin_line
+from mynacheck.present.text import headline, info_notes, key_line, next_step_key, pin_line
 from mynacheck.present.watchview import verdict_lines, verdict_word
 
 if TYPE_CHECKING:
@@ -94,9 +94,7 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
     if cert is not None:
         rows.append(Row(text(LABELS, "revocation", lang), text(LABELS, "revocation.value", lang)))
     notes = [text(DETAILS, d.value, lang) for d in report.details if d.value not in _SAID_ELSEWHERE]
-    for key in ("sw", "pcsc_error"):
-        if key in report.info:
-            notes.append(f"{text(LABELS, 'info.' + key, lang)}: {report.info[key]}")
+    notes += info_notes(report, lang)
     return Verdict(
         status=status.value,
         tone=tone(status),

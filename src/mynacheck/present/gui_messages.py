@@ -227,6 +227,18 @@ NEXT_STEPS_GUI: dict[str, tuple[str, str]] = {
         "カードを取り出して、もう一度置いてください。",
         "Take the card out and put it back.",
     ),
+    "smartphone": (
+        "スマートフォンをリーダーから離して、マイナンバーカードそのものを置いてください。自動で読み取ります。"
+        "暗証番号は求めておらず、スマートフォンにも送っていません。",
+        "Take the phone off the reader and put the My Number Card itself there; it is read "
+        "automatically. No PIN was asked for or sent to the phone.",
+    ),
+    "unknown_card": (
+        "マイナンバーカードであれば、取り出して向きを確かめて置き直してください。"
+        "新しい世代のカードには、mynacheck の新しい版が必要な場合があります。",
+        "If this is a My Number Card, take it out and put it back the right way round. A "
+        "newer generation of the card may need a newer mynacheck.",
+    ),
     "card_busy": (
         "JPKI 利用者ソフトやブラウザーなど、カードを使っている他のプログラムを終了してください。"
         "終わると自動で確認します。",

@@ -34,11 +34,11 @@ def pad_left(value: str, width: int) -> str:
 
 
 def _word(status: str, lang: Lang) -> str:
-    """The verdict word (expired marked for its note); a newer version's verdict: its name."""
+    """The verdict word (expired marked for its note; a phone in the report's own
+    words); a newer version's verdict: its name."""
     if status == Status.EXPIRED.value:
         return text(TALLY, "expired.mark", lang)
-    key = f"word.{status}"
-    return text(WATCH, key, lang) if key in WATCH else status
+    return status_label(status, lang)
 
 
 def status_label(status: str, lang: Lang) -> str:
@@ -52,6 +52,8 @@ def status_label(status: str, lang: Lang) -> str:
         return text(TALLY, "renewal_open.short", lang) + " (" + _within(lang) + ")"
     if status.startswith("expires_"):
         return text(TALLY, "forecast.in", lang, month=status.removeprefix("expires_"))
+    if f"status.{status}" in TALLY:  # a phone: "a phone was shown", not a verdict word
+        return text(TALLY, f"status.{status}", lang)
     key = f"word.{status}"
     return text(WATCH, key, lang) if key in WATCH else status
 
@@ -83,17 +85,22 @@ def group_label(summary: TallySummary, key: str | None, lang: Lang) -> str:
     return key if key is not None else text(TALLY, "group.none", lang)
 
 
+def period_text(summary: TallySummary, lang: Lang) -> str:
+    """The period asked for (JST days), or "all" with the days of the first and last check."""
+    last_day = summary.until - timedelta(days=1) if summary.until else None
+    if summary.since or summary.until:
+        return f"{_day(summary.since) or '...'} .. {_day(last_day) or '...'} (JST)"
+    period = text(TALLY, "period.all", lang)
+    if summary.first is not None:
+        period += f" ({_day(summary.first)} .. {_day(summary.last)} JST)"
+    return period
+
+
 def render_summary_text(summary: TallySummary, lang: Lang) -> str:
     """The report: period and files, counts (per group with ``--by``), the renewal
     window as of ``--at``, and the 12-month renewal forecast."""
     title = text(TALLY, f"title.{summary.by}" if summary.by else "title", lang)
-    last_day = summary.until - timedelta(days=1) if summary.until else None
-    if summary.since or summary.until:
-        period = f"{_day(summary.since) or '...'} .. {_day(last_day) or '...'} (JST)"
-    else:
-        period = text(TALLY, "period.all", lang)
-        if summary.first is not None:
-            period += f" ({_day(summary.first)} .. {_day(summary.last)} JST)"
+    period = period_text(summary, lang)
     lines = [
         title,
         f"  {text(TALLY, 'period', lang)}: {period}",
@@ -174,17 +181,27 @@ def _columns(lang: Lang) -> tuple[str, str, str]:
     return (text(TALLY, "header", lang), text(TALLY, "checks", lang), text(TALLY, "cards", lang))
 
 
-def _rows(checks: dict[str, int], cards: dict[str, int]) -> list[tuple[str, str, str]]:
-    """``(status, checks, cards)``: every verdict with checks or cards, cards ``-`` for a
-    verdict without a certificate."""
+def verdict_rows(
+    checks: dict[str, int], cards: dict[str, int]
+) -> list[tuple[str, int, int | None]]:
+    """``(status, checks, cards)``: every verdict with checks or cards, cards None for a
+    verdict without a certificate (such checks cannot be told apart)."""
     statuses = list(checks) + [s for s in cards if s not in checks]
     return [
         (
             status,
-            str(checks.get(status, 0)),
-            str(cards.get(status, 0)) if status in _CARD_STATUSES or status in cards else "-",
+            checks.get(status, 0),
+            cards.get(status, 0) if status in _CARD_STATUSES or status in cards else None,
         )
         for status in statuses
+    ]
+
+
+def _rows(checks: dict[str, int], cards: dict[str, int]) -> list[tuple[str, str, str]]:
+    """:func:`verdict_rows` as text, cards ``-`` for a verdict without a certificate."""
+    return [
+        (status, str(n), "-" if k is None else str(k))
+        for status, n, k in verdict_rows(checks, cards)
     ]
 
 
@@ -222,7 +239,7 @@ def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     return out
 
 
-def summary_csv(summary: TallySummary, lang: Lang = "en") -> str:
+def summary_csv(summary: TallySummary, lang: Lang = "en", *, newline: str = "\n") -> str:
     """``report --csv``.
 
     Without ``--by``: ``status,checks,cards,status_label`` rows, then ``total``,
@@ -233,7 +250,7 @@ def summary_csv(summary: TallySummary, lang: Lang = "en") -> str:
     ``status`` keeps the codes; ``status_label`` says them in ``lang``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=newline)
     if summary.groups is not None:
         writer.writerow(["group", "status", "checks", "cards", "status_label"])
         for group in summary.groups:

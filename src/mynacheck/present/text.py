@@ -25,7 +25,15 @@ _SAID_ELSEWHERE = frozenset(
 
 def headline(report: CheckReport, lang: Lang) -> str:
     tries = report.pin.tries_left if report.pin.tries_left is not None else "?"
-    return text(HEADLINES, report.status.value, lang, tries=tries)
+    key = report.status.value
+    for detail in _HEADLINE_BY_DETAIL:
+        if detail in report.details:
+            key = detail.value
+    return text(HEADLINES, key, lang, tries=tries)
+
+
+#: Details that say more than their status's headline (a 住基カード is a JPKI card).
+_HEADLINE_BY_DETAIL = (Detail.TOKEN_JUKI_CARD,)
 
 
 def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) -> str:
@@ -52,9 +60,7 @@ def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) ->
     notes = [text(DETAILS, d.value, lang) for d in report.details if d not in _SAID_ELSEWHERE]
     if report.contactless and report.status is Status.CARD_ERROR:
         notes.append(text(DETAILS, Detail.CONTACTLESS_READER.value, lang))
-    for key in ("sw", "pcsc_error"):
-        if key in report.info:
-            notes.append(f"{text(LABELS, 'info.' + key, lang)}: {report.info[key]}")
+    notes += info_notes(report, lang)
     if notes:
         lines.append(f"{text(LABELS, 'notes', lang)}:")
         lines += [f"  - {note}" for note in notes]
@@ -63,6 +69,19 @@ def render_text(report: CheckReport, lang: Lang, *, check_lines: bool = True) ->
         lines.append(f"{text(LABELS, 'next', lang)}:")
         lines.append(f"  {text(NEXT_STEPS, step, lang)}")
     return "\n".join(lines)
+
+
+def info_notes(report: CheckReport, lang: Lang) -> list[str]:
+    """The ``info`` entries worth a note: the card's answer, the PC/SC error, and the
+    token label of whatever is not a My Number Card (an unknown card's own words)."""
+    keys: tuple[str, ...] = ("token", "sw", "token_sw", "pcsc_error")
+    if report.status is Status.MISSING:
+        keys = keys[1:]  # JPKIAPICCTOKEN2: the My Number Card it was assumed to be
+    return [
+        f"{text(LABELS, 'info.' + key, lang)}: {report.info[key]}"
+        for key in keys
+        if key in report.info
+    ]
 
 
 # A detail that explains the verdict better than the status does picks the next step.
@@ -78,6 +97,8 @@ def next_step_key(report: CheckReport) -> str | None:
     """The NEXT_STEPS key of what to do after ``report``; None for ``valid``."""
     if report.status is Status.VALID:
         return None
+    if Detail.TOKEN_JUKI_CARD in report.details:
+        return Detail.TOKEN_JUKI_CARD.value
     if report.status is Status.UNTRUSTED:
         for detail, key in _STEP_BY_DETAIL:
             if detail in report.details:

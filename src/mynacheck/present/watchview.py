@@ -101,8 +101,11 @@ def verdict_lines(report: CheckReport, lang: Lang) -> list[str]:
     """What the block says under the verdict word (no serial, no subject)."""
     status = report.status
     removed = Detail.CARD_REMOVED in report.details
+    juki = Detail.TOKEN_JUKI_CARD in report.details
     if status is Status.CARD_ERROR and removed:
         key = "line.card_removed"
+    elif juki:
+        key = "line.token_juki_card"
     else:
         key = f"line.{status.value}" if f"line.{status.value}" in WATCH else "line.other"
     lines = [text(WATCH, key, lang)]
@@ -126,6 +129,8 @@ def verdict_lines(report: CheckReport, lang: Lang) -> list[str]:
     action = f"action.{status.value}"
     if {Detail.CA_UNREADABLE, Detail.CA_UNPARSEABLE} & set(report.details):
         action = "action.ca_unreadable"  # not "is it a test card?"
+    if juki:
+        action = "action.token_juki_card"
     if status in (Status.CARD_ERROR, Status.NO_CARD, Status.CARD_BUSY):
         lines.append(text(WATCH, "action.retry", lang))
     elif action in WATCH:

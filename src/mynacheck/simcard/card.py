@@ -114,7 +114,7 @@ class SimulatedCard:
 
     # -- commands ---------------------------------------------------------------
 
-    def process(self, apdu: bytes) -> bytes:
+    def process(self, apdu: bytes | bytearray) -> bytes:
         """Answer one command APDU: response data followed by SW1 SW2.
 
         Raises :class:`CardRemoved` once the card is out, :class:`CardUnresponsive`

@@ -37,7 +37,7 @@ class SimulatedConnection:
         """A connection to a fresh card of scenario ``name`` (see ``SCENARIOS``)."""
         return cls(make_card(name), name)
 
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         """Send one command APDU to the card; return (data, status word)."""
         self.apdu_count += 1
         try:

@@ -74,8 +74,15 @@ class Scenario:
     #: READ BINARY of EF 000A answers this (SELECT EF still 9000).
     auth_read_sw: int = 0x9000
     #: Token label in EF 0006: JPKIAPICCTOKEN2 = My Number Card
-    #: (docs/card-facts.md "Elementary files").
+    #: (docs/card-facts.md "Token label").
     token_label: str = "JPKIAPICCTOKEN2"
+    #: READ BINARY of EF 0006 answers this (SELECT EF still 9000).
+    token_read_sw: int = 0x9000
+    #: EF 000A readable only once the auth PIN is verified, as on a phone
+    #: (jpki/myna src/cli.rs: the JPKIAPGPSETOKEN case verifies the PIN first).
+    auth_needs_pin: bool = False
+    #: False: only the JPKI AP answers (a phone's secure element has no 券面 APs).
+    card_applications: bool = True
     #: False: the JPKI AID (and the other My Number APs) do not select.
     mynumber_card: bool = True
     auth_pin_tries: int = 3
@@ -104,7 +111,9 @@ class Scenario:
         key = load_key(self.card_key or self.auth_cert)
         jpki: dict[int, ElementaryFile] = {
             # Token info: a space-padded 32-byte label (docs/card-facts.md "Elementary files").
-            0x0006: BinaryFile(self.token_label.encode("ascii").ljust(32, b" ")),
+            0x0006: BinaryFile(
+                self.token_label.encode("ascii").ljust(32, b" "), read_sw=self.token_read_sw
+            ),
             0x0008: BinaryFile(bytes.fromhex("8F8F00")),
             # Signature certificate: personal data, readable only with the sign PIN.
             # The simulated one is a placeholder; nothing should ever read it.
@@ -117,7 +126,11 @@ class Scenario:
             0x001B: PinFile(DEMO_SIGN_PIN.encode(), 5, 5),
         }
         if self.auth_file_present:
-            jpki[0x000A] = BinaryFile(self.auth_file(), read_sw=self.auth_read_sw)
+            jpki[0x000A] = BinaryFile(
+                self.auth_file(),
+                read_sw=self.auth_read_sw,
+                read_pin=0x0018 if self.auth_needs_pin else None,
+            )
         if self.ca_cert is not None:
             jpki[0x000B] = BinaryFile(load_der(self.ca_cert))
         hojo: dict[int, ElementaryFile] = {
@@ -129,6 +142,8 @@ class Scenario:
             0x0013: PinFile(DEMO_PIN_A.encode(), 10, 10),
             0x0012: PinFile(DEMO_PIN_B.encode(), 10, 10),
         }
+        if not self.card_applications:
+            return [Application(JPKI_AID, jpki)]
         return [
             Application(JPKI_AID, jpki),
             Application(KENKAKU_HOJO_AID, hojo),
@@ -264,9 +279,52 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
         "A smart card without the JPKI application (AID answers 6A82).",
         mynumber_card=False,
     ),
+    # -- what else answers the JPKI AP (docs/card-facts.md "Token label") ------------
+    Scenario(
+        "smartphone_android",
+        "Android phone (スマホ用電子証明書): label JPKIAPGPSETOKEN; EF 000A needs the auth "
+        "PIN (6982).",
+        token_label="JPKIAPGPSETOKEN",
+        auth_needs_pin=True,
+        card_applications=False,
+        atr=CONTACTLESS_ATR,
+    ),
+    Scenario(
+        "smartphone_iphone",
+        "iPhone, as far as is known: label JPKIAPIOSTOKEN (one public source); EF 000A needs "
+        "the auth PIN (6982).",
+        token_label="JPKIAPIOSTOKEN",
+        auth_needs_pin=True,
+        card_applications=False,
+        atr=CONTACTLESS_ATR,
+    ),
+    Scenario(
+        "jukicard",
+        "Old 住基カード: label JPKIAPICCTOKEN, no auth certificate (EF 000A answers 6A82).",
+        token_label="JPKIAPICCTOKEN",
+        auth_file_present=False,
+    ),
+    Scenario(
+        "unknown_label",
+        "A card of a generation no one knows yet: label JPKIAPICCTOKEN3, EF 000A answers 6A82.",
+        token_label="JPKIAPICCTOKEN3",
+        auth_file_present=False,
+    ),
+    Scenario(
+        "token_unreadable",
+        "EF 000A and EF 0006 both refuse to be read (6982): the card will not say what it is.",
+        auth_read_sw=Sw.SECURITY_STATUS_NOT_SATISFIED,
+        token_read_sw=Sw.SECURITY_STATUS_NOT_SATISFIED,
+    ),
+    Scenario(
+        "missing_token_unreadable",
+        "EF 000A does not exist (6A82) and EF 0006 refuses (6982): missing, said plainly.",
+        auth_file_present=False,
+        token_read_sw=Sw.SECURITY_STATUS_NOT_SATISFIED,
+    ),
     Scenario(
         "jukicard_expired",
-        "Old 住基カード: token label JPKIAPICCTOKEN and an expired certificate.",
+        "住基カード-like: label JPKIAPICCTOKEN with a readable, expired auth certificate.",
         auth_cert="ee-expired",
         token_label="JPKIAPICCTOKEN",
     ),

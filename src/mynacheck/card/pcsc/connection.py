@@ -161,8 +161,12 @@ class PcscConnection:
         """Heuristic: the card sits on a contactless reader (ATR or reader name)."""
         return is_contactless(self.reader, self.atr)
 
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
-        """Send one APDU (short or extended) and return (data, SW)."""
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
+        """Send one APDU (short or extended) and return (data, SW).
+
+        pyscard takes a list of ints (small ints are shared objects: the list holds no
+        copy of a PIN); its C layer copies the list into a buffer it frees unzeroed,
+        and pcsc-lite copies it into its messages: the copies below ours."""
         scard = _base._scard()
         handle = self._require_handle()
         self.apdu_count += 1

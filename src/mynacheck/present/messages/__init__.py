@@ -78,6 +78,7 @@ def detect_language(environ: dict[str, str] | None = None) -> Lang:
 from .counter import TALLY as TALLY  # noqa: E402
 from .counter import WATCH as WATCH  # noqa: E402
 from .labels import LABELS as LABELS  # noqa: E402
+from .office import OFFICE as OFFICE  # noqa: E402
 from .server import DELIVERY as DELIVERY  # noqa: E402
 from .usage import USAGE as USAGE  # noqa: E402
 from .verdicts import DETAILS as DETAILS  # noqa: E402

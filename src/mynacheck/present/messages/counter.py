@@ -11,6 +11,8 @@ WATCH: dict[str, tuple[str, str]] = {
     "word.invalid": ("不正", "INVALID"),
     "word.untrusted": ("発行元不明", "UNTRUSTED"),
     "word.not_mynumber_card": ("対象外のカード", "NOT A MY NUMBER CARD"),
+    "word.smartphone": ("スマートフォン", "SMARTPHONE"),
+    "word.unknown_card": ("不明なカード", "UNKNOWN CARD"),
     "word.card_error": ("読み取り失敗", "READ FAILED"),
     "word.card_busy": ("使用中", "CARD BUSY"),
     "word.no_card": ("カードなし", "NO CARD"),
@@ -45,6 +47,18 @@ WATCH: dict[str, tuple[str, str]] = {
     "line.not_mynumber_card": (
         "マイナンバーカードではありません (公的個人認証サービスの機能がありません)。",
         "Not a My Number Card (no JPKI application).",
+    ),
+    "line.smartphone": (
+        "スマートフォンの電子証明書です (カードではありません)。",
+        "This is a smartphone's certificate, not the My Number Card.",
+    ),
+    "line.unknown_card": (
+        "マイナンバーカードと確認できないカードです。",
+        "This card does not say it is a My Number Card.",
+    ),
+    "line.token_juki_card": (
+        "住基カードです (マイナンバーカードではありません)。",
+        "This is an old 住基カード, not a My Number Card.",
     ),
     "line.card_error": ("カードと通信できませんでした。", "Could not communicate with the card."),
     "line.card_removed": (
@@ -87,6 +101,18 @@ WATCH: dict[str, tuple[str, str]] = {
     "action.not_mynumber_card": (
         "マイナンバーカードを、向きを確かめて置いてください。",
         "Put a My Number Card on the reader, the right way round.",
+    ),
+    "action.smartphone": (
+        "マイナンバーカードそのものを置いてください。",
+        "Put the My Number Card itself on the reader.",
+    ),
+    "action.unknown_card": (
+        "マイナンバーカードを、向きを確かめて置いてください。",
+        "Put a My Number Card on the reader, the right way round.",
+    ),
+    "action.token_juki_card": (
+        "住基カードの証明書は終了しています。マイナンバーカードを置いてください。",
+        "Its certificates ended years ago: put a My Number Card on the reader.",
     ),
     "action.retry": (
         "カードを取り出して、もう一度置いてください。",
@@ -137,6 +163,8 @@ TALLY: dict[str, tuple[str, str]] = {
     "checks": ("確認回数", "Checks"),
     "cards": ("カード (重複なし)", "Cards (distinct)"),
     "header": ("判定", "Verdict"),
+    # A verdict's own words in the report, where the counter's word would mislead.
+    "status.smartphone": ("スマートフォンが提示された", "a phone was shown"),
     "renewal_open": ("更新受付期間中のカード", "Cards in the renewal window"),
     "without_certificate": (
         "証明書のない確認 {n} 件は、同じカードかどうか区別できないため回数だけ数えています。",

@@ -122,4 +122,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "readers.other": ("マイナンバーカード以外のカード", "not a My Number Card"),
     "info.sw": ("カードの応答コード", "Card answered"),
     "info.pcsc_error": ("PC/SC のエラー", "PC/SC error"),
+    "info.token": ("カードの種類を示すラベル", "Token label"),
+    "info.token_sw": ("ラベルの読み取りへの応答コード", "Token label read answered"),
 }

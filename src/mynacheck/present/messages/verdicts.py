@@ -45,6 +45,22 @@ HEADLINES: dict[str, tuple[str, str]] = {
         "マイナンバーカードではありません (公的個人認証サービスの機能がありません)。",
         "not a My Number Card (the JPKI application is not on this card).",
     ),
+    "smartphone": (
+        "スマートフォン: これはスマートフォンの電子証明書 (スマホ用電子証明書) です。"
+        "mynacheck が確認するのは、マイナンバーカードの利用者証明用電子証明書です。",
+        "smartphone: this is a smartphone's certificate (スマホ用電子証明書); mynacheck "
+        "checks the one on the My Number Card.",
+    ),
+    "unknown_card": (
+        "不明なカード: 公的個人認証の機能に応答しますが、mynacheck の知っているマイナンバーカードであるとは答えません。",
+        "unknown card: it answers as the JPKI application but does not say it is a My Number "
+        "Card mynacheck knows.",
+    ),
+    # Said instead of the status's headline when this detail explains the verdict.
+    "token_juki_card": (
+        "マイナンバーカードではありません: 住民基本台帳カード (住基カード) です。",
+        "not a My Number Card: this is an old Basic Resident Registration card (住基カード).",
+    ),
     "no_card": ("カードリーダーにカードがありません。", "no card in the reader."),
     "no_reader": ("カードリーダーが見つかりません。", "no card reader found."),
     "pcsc_unavailable": (
@@ -110,6 +126,25 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
     "not_mynumber_card": (
         "マイナンバーカードを、向きを確かめてリーダーに置き直してください。",
         "Put a My Number Card in the reader, the right way round.",
+    ),
+    "smartphone": (
+        "スマートフォンではなく、マイナンバーカードそのものをリーダーに置いてから、もう一度実行してください。"
+        "暗証番号は求めておらず、スマートフォンにも送っていません。",
+        "Hold the My Number Card itself to the reader, not the phone, and run again. "
+        "No PIN was asked for or sent to the phone.",
+    ),
+    "unknown_card": (
+        "マイナンバーカードであれば、向きを確かめてリーダーに置き直してください。"
+        "新しい世代のマイナンバーカードであれば、mynacheck の新しい版が必要な場合があります。",
+        "If this is a My Number Card, put it back on the reader the right way round. "
+        "A newer generation of the card may need a newer mynacheck.",
+    ),
+    "token_juki_card": (
+        "住基カードの電子証明書は、すべて何年も前に有効期限が過ぎています。住基カードに代わるのはマイナンバーカードです。"
+        "マイナンバーカードをリーダーに置いてください。お持ちでない場合は、市区町村の窓口などで申請できます。",
+        "The certificates of a 住基カード all expired years ago; the My Number Card replaces it. "
+        "Put a My Number Card in the reader. If you have none, you can apply for one (at your "
+        "municipal office, for example).",
     ),
     "no_card": (
         "マイナンバーカードをリーダーに差し込むか置いてから、もう一度実行してください (--wait 秒数 を付けると、カードが置かれるまで待ちます)。",
@@ -223,6 +258,22 @@ DETAILS: dict[str, tuple[str, str]] = {
     "jpki_ap_not_found": (
         "公的個人認証サービスの機能 (JPKI AP) がありません (6A82)。",
         "the card has no JPKI application (6A82).",
+    ),
+    "token_smartphone": (
+        "カードの種類を示すラベル (EF 0006) はスマートフォンの電子証明書のものです。暗証番号は求めず、送っていません。",
+        "the token label (EF 0006) is a smartphone's; no PIN was asked for or sent.",
+    ),
+    "token_juki_card": (
+        "カードの種類を示すラベル (EF 0006) は住基カードのものです。",
+        "the token label (EF 0006) is that of a 住基カード.",
+    ),
+    "token_unknown": (
+        "カードの種類を示すラベル (EF 0006) は、mynacheck の知らないものです。",
+        "the token label (EF 0006) is one mynacheck does not know.",
+    ),
+    "token_unreadable": (
+        "カードの種類を示すラベル (EF 0006) を読み取れませんでした。",
+        "the token label (EF 0006) could not be read.",
     ),
     "chain_not_checked": (
         "--ca の指定がないため、署名と発行元は確認していません。",

@@ -1,0 +1,37 @@
+"""The report's files for a personnel office (``report --csv FILE``, ``--xlsx``,
+``--html``): usage errors and notices."""
+
+from __future__ import annotations
+
+from .usage import USAGE
+
+#: What ``report`` says on stderr after writing a file.
+OFFICE: dict[str, tuple[str, str]] = {
+    "written": ("{path} に書き出しました。", "Written to {path}."),
+}
+
+USAGE.update(
+    {
+        "output_bad_suffix": (
+            "{option} のファイル名は {suffixes} で終えてください: {path}",
+            "the {option} file name must end in {suffixes}: {path}",
+        ),
+        "output_not_replaced": (
+            "{path} は {option} で書くファイルではないため上書きしません (シンボリックリンクも上書きしません)。別のファイル名を指定してください。",
+            "{path} is not a file that {option} writes (or it is a symbolic link): it was "
+            "not overwritten. Give another file name.",
+        ),
+        "output_write_failed": (
+            "{path} に書き込めません: {reason}",
+            "cannot write {path}: {reason}",
+        ),
+        "xlsx_needs_xlsxwriter": (
+            "--xlsx には XlsxWriter が必要です: pip install 'mynacheck[excel]'",
+            "--xlsx needs XlsxWriter: pip install 'mynacheck[excel]'",
+        ),
+        "output_same_file": (
+            "{path} を二つの出力に指定しています。別々のファイル名にしてください。",
+            "{path} is given for two outputs: give each its own file name.",
+        ),
+    }
+)
