@@ -8,14 +8,14 @@ import itertools
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import datetime, timezone
 
 import click
 import pytest
 
-from mynacheck.card.apdu import ApduProtocol
 from mynacheck.card.early import JPKI_AID, read_ahead
-from mynacheck.card.jpki import JpkiSession
 from mynacheck.card.profile import MY_NUMBER_CARD
+from mynacheck.check import CheckOptions, run_check
 from mynacheck.cli import _early
 from mynacheck.cli.check import check
 from mynacheck.errors import MynacheckError
@@ -122,13 +122,7 @@ QUIRKS = [
 def _commands_of_the_check(scenario: str, quirks: dict[str, object]) -> list[bytes]:
     card = make_card(scenario)
     card.quirks = replace(card.quirks, **quirks)
-    connection = SimulatedConnection(card, scenario)
-    session = JpkiSession(ApduProtocol(connection))
-    try:
-        session.select_application()
-        session.read_auth_certificates()
-    except MynacheckError:
-        pass
+    run_check(SimulatedConnection(card, scenario), CheckOptions(at=datetime.now(timezone.utc)))
     return [command for command, _ in card.log]
 
 

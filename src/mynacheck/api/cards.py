@@ -317,19 +317,18 @@ def _connect(
             replaying = ReplayConnection.from_file(Path(replay))
         except (OSError, ValueError) as error:
             raise InputError("bad_transcript", reason=str(error)) from error
-<<<<<<< HEAD
-        return replaying, replaying, None
-    from ..card import early, pcsc
-=======
         return _Source(replaying, replay=replaying)
-    from ..card import pcsc
->>>>>>> main
+    from ..card import early, pcsc
 
     selector = str(reader) if reader is not None else None
-    held_early = early.take(selector)  # the command line's head start, if any
-    if held_early is not None:
-        name = held_early.reader
-        return held_early, None, lambda stop: pcsc.wait_for_removal(name, cancel=stop)
+    held = early.take(selector)  # the command line's head start, if any
+    if held is not None:
+        name = held.reader
+        return _Source(
+            held,
+            removal=lambda stop: pcsc.wait_for_removal(name, cancel=stop),
+            presence=lambda: any(r.name == name and r.card_present for r in pcsc.list_readers()),
+        )
     if wait is None:
         chosen = pcsc.choose_reader(selector, pcsc.list_readers())
     else:

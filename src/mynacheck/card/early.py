@@ -195,7 +195,7 @@ class ReadAheadConnection:
         """Commands the card received: read ahead (used or not), then sent live."""
         return len(self._head.steps) + self._connection.apdu_count
 
-    def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
+    def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         if not self._live:
             head = self._head
             head.wait(self._next)

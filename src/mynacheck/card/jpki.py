@@ -20,10 +20,7 @@ from ..errors import (
 )
 from ..status import Detail
 from .apdu import ApduError, ApduProtocol, Sw, sw_name
-<<<<<<< HEAD
 from .early import der_total_length as der_total_length
-from .profile import MY_NUMBER_CARD, CardProfile, PinReference
-=======
 from .profile import (
     JUKI_CARD_LABEL,
     MY_NUMBER_CARD,
@@ -34,7 +31,6 @@ from .profile import (
     PinReference,
     profile_for_label,
 )
->>>>>>> main
 
 # What a card without the certificate may answer
 # (docs/card-facts.md "What no certificate looks like").
