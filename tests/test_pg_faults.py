@@ -142,9 +142,7 @@ def test_killed_between_send_and_the_servers_commit(pg_tally: Tally, tmp_path: P
     assert seqs(pg_tally) == [1, 2, 3]
 
 
-def test_killed_between_the_servers_commit_and_the_outboxs(
-    pg_tally: Tally, tmp_path: Path
-) -> None:
+def test_killed_between_the_servers_commit_and_the_outboxs(pg_tally: Tally, tmp_path: Path) -> None:
     outbox, key = tmp_path / "outbox.sqlite3", tmp_path / "shared.key"
     local = None
     with inserts_blocked(pg_tally):
@@ -167,9 +165,7 @@ def test_killed_between_the_servers_commit_and_the_outboxs(
     assert seqs(pg_tally) == [1, 2, 3, 4]  # ...and stored once
 
 
-def test_offline_for_a_day_then_delivered_by_the_next_run(
-    pg_tally: Tally, tmp_path: Path
-) -> None:
+def test_offline_for_a_day_then_delivered_by_the_next_run(pg_tally: Tally, tmp_path: Path) -> None:
     key = tmp_path / "shared.key"
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
 
@@ -190,7 +186,9 @@ def test_offline_for_a_day_then_delivered_by_the_next_run(
     assert back.returncode == 0, back.stderr
     assert "could not reach" not in back.stderr
     assert seqs(pg_tally) == [1, 2, 3]
-    assert [s for (s,) in pg_tally.rows("SELECT status FROM mynacheck.checks ORDER BY received")] == [
+    assert [
+        s for (s,) in pg_tally.rows("SELECT status FROM mynacheck.checks ORDER BY received")
+    ] == [
         "valid",
         "expired",
         "valid",
@@ -206,8 +204,7 @@ def test_a_role_without_insert_keeps_its_rows_until_granted(
         assert counter.flush(30)
         pg_tally.cluster.admin("REVOKE mynacheck_counter FROM counter1")
         pg_tally.cluster.admin(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE usename = 'counter1'"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'counter1'"
         )
         counter.append(simulated("valid"), at=jst(1))
         wait_until(lambda: counter.state().state in ("refused", "unreachable"), what="refusal")
