@@ -43,6 +43,11 @@ _EXPORTS: dict[str, str] = {
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
+    # the tally
+    "Tally": "tally",
+    "TallySummary": "tally",
+    "TallyError": "tally",
+    "KeyFileExposed": "tally",
     "SessionCounts": "counter",
     # results
     "CheckReport": "report",
@@ -205,3 +210,7 @@ if TYPE_CHECKING:
     from .status import (
         Status as Status,
     )
+    from .tally import KeyFileExposed as KeyFileExposed
+    from .tally import Tally as Tally
+    from .tally import TallyError as TallyError
+    from .tally import TallySummary as TallySummary
