@@ -55,7 +55,14 @@ def _parser() -> _Parser:
     parser.add_argument(
         "--simulate",
         metavar="SCENARIO[,SCENARIO...]",
-        help="A simulated card instead of a reader (counter: several, in turn).",
+        help="A simulated card instead of a reader (counter: several, in turn); 'list' lists them.",
+    )
+    parser.add_argument(
+        "--hold",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="Counter with --simulate: how long each card stays on the reader (default 3).",
     )
     parser.add_argument(
         "--smoke-test",
@@ -85,6 +92,19 @@ def run(argv: list[str]) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     lang: Lang = args.lang or detect_language()
+    if args.simulate == "list":  # as `mynacheck check --simulate list`
+        lines = [f"{name:28} {about}" for name, about in mynacheck.simulated_scenarios().items()]
+        if sys.stdout is None:  # no console (the windowed launcher): a box
+            say("\n".join(lines))
+            return 0
+        try:
+            print("\n".join(lines), flush=True)
+        except (OSError, ValueError):  # a closed pipe: the list was not wanted further
+            pass
+        return 0
+    if not 0 <= args.hold <= 3600:
+        say(text(GUI, "app.bad_option", lang, problem=f"--hold {args.hold:g}"))
+        return EXIT_USAGE
     try:
         options = _options(args)
     except InputError as error:
@@ -139,7 +159,12 @@ def _show(args: argparse.Namespace, lang: Lang, options: dict[str, Any], tally: 
         from .counter import CounterWindow
 
         window = CounterWindow(
-            reader, lang, options["anchors"], tally=tally, simulate=options["simulate"] or ()
+            reader,
+            lang,
+            options["anchors"],
+            tally=tally,
+            simulate=options["simulate"] or (),
+            hold_s=args.hold,
         )
     else:
         from .self_check import SelfCheckWindow
