@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The server-tally tests' PostgreSQL cluster (started only when a test asks for it).
+from .pg_cluster import pg_cluster as pg_cluster
+from .pg_cluster import pg_tally as pg_tally
+
 # CI's outcome must not depend on chance: `.ci/run` selects the derandomized
 # profile (same examples every run, no example database). Locally the default
 # profile explores new examples each run; `HYPOTHESIS_PROFILE=explore` digs deeper.

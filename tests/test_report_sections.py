@@ -9,6 +9,9 @@ a key give the same answers.
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -147,3 +150,40 @@ def test_cli_a_bad_tag_is_a_usage_error(survey: list[Path], tag: str) -> None:
     assert result.exit_code == 2
     assert "--tag takes 1 to 64 characters" in result.stderr
     assert "Traceback" not in result.output
+
+
+# -- the chart (--chart) -----------------------------------------------------------------------
+
+
+def test_a_chart_of_one_day_shows_dates_not_hours(tmp_path: Path) -> None:
+    from .tally_helpers import log
+
+    db = tmp_path / "one.sqlite3"
+    when = datetime(2026, 5, 11, 9, tzinfo=timezone(timedelta(hours=9)))
+    log(db, [("valid", when), ("renewal_window", when + timedelta(hours=5))], tag="総務課")
+    picture = tmp_path / "one.svg"
+    result = CliRunner().invoke(
+        main, ["report", str(db), "--chart", str(picture), "--lang", "en", "--at", "2026-12-01"]
+    )
+    assert result.exit_code == 0, result.output
+    svg = picture.read_text("utf-8")
+    texts = re.findall(r">([^<>]+)</text>", svg)
+    assert "2026-05-11" in texts, texts
+    assert not [t for t in texts if re.search(r"\d\d:\d\d|^\d\d-\d\d \d\d$", t)], texts
+
+
+def test_the_chart_has_a_bar_per_group_and_no_font_warning(
+    survey: list[Path], tmp_path: Path
+) -> None:
+    """In a real process (warnings go to the real stderr): with a Japanese font on the
+    machine, the Japanese chart says only that it was written."""
+    picture = tmp_path / "chart.svg"
+    command = [sys.executable, "-m", "mynacheck.cli", "report", *map(str, survey), "--by", "tag"]
+    command += ["--latest", "--at", "2026-10-01", "--lang", "ja", "--chart", str(picture)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"グラフを {picture} に書き出しました。\n"
+    svg = picture.read_text("utf-8")
+    texts = re.findall(r">([^<>]+)</text>", svg)
+    for section in SECTIONS:
+        assert section in texts  # the legend, as text

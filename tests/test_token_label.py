@@ -271,4 +271,4 @@ def test_the_tally_and_report_count_a_phone_in_its_own_line(tmp_path: Path) -> N
     en = render_summary_text(summary, "en")
     assert any(line.split()[:4] == ["a", "phone", "was", "shown"] for line in en.splitlines())
     assert "スマートフォンが提示された" in render_summary_text(summary, "ja")
-    assert "smartphone,2," in summary_csv(summary)
+    assert "smartphone,2,,a phone was shown" in summary_csv(summary, "en")

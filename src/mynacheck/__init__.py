@@ -31,6 +31,9 @@ _EXPORTS: dict[str, str] = {
     "render_text": "api",
     "open_tally": "api",
     "summarize_tallies": "api",
+    "push_tallies": "api",
+    "server_setup_sql": "api",
+    "setup_server": "api",
     "check_chart_target": "api",
     "draw_tally_chart": "api",
     "user_trust_anchors": "api",
@@ -40,6 +43,11 @@ _EXPORTS: dict[str, str] = {
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
+    # the tally
+    "Tally": "tally",
+    "TallySummary": "tally",
+    "TallyError": "tally",
+    "KeyFileExposed": "tally",
     "SessionCounts": "counter",
     # results
     "CheckReport": "report",
@@ -118,12 +126,15 @@ if TYPE_CHECKING:
     from .api import (
         open_tally as open_tally,
     )
+    from .api import push_tallies as push_tallies
     from .api import (
         read_pin_statuses as read_pin_statuses,
     )
     from .api import (
         render_text as render_text,
     )
+    from .api import server_setup_sql as server_setup_sql
+    from .api import setup_server as setup_server
     from .api import (
         simulated_scenarios as simulated_scenarios,
     )
@@ -199,3 +210,7 @@ if TYPE_CHECKING:
     from .status import (
         Status as Status,
     )
+    from .tally import KeyFileExposed as KeyFileExposed
+    from .tally import Tally as Tally
+    from .tally import TallyError as TallyError
+    from .tally import TallySummary as TallySummary

@@ -1,32 +1,34 @@
-"""Counter mode without a screen: :class:`CounterLoop`, card after card, no PIN.
+"""The one card loop: :class:`CounterLoop`, card after card, with or without a PIN.
 
-The loop: wait for a card, run the PIN-less check (no PIN is ever asked or
-sent), hand the report to the caller, append it to the tally if one is open,
-wait for the card to leave, start again. A card pulled out mid-read, an
-unreadable card or a card that is not a My Number Card is a result like any
-other; a reader that goes away, or a PC/SC service that stops (Windows stops it
-with the last reader), is a ``reader_problem`` event and the loop carries on,
-opening a new PC/SC context each time it looks again. ``watch`` and the
-window's counter mode render its events.
+The loop: wait for a card, check it (PIN-less, or with the caller's
+:class:`~mynacheck.pin.PinSource`), hand the report to the caller, append it
+to the tally if one is open, wait for the card to leave (or for "check again"),
+start again. A card pulled out mid-read, an unreadable card or a card that is
+not a My Number Card is a result like any other; a reader that goes away, or a
+PC/SC service that stops (Windows stops it with the last reader), is a
+``reader_problem`` event and the loop carries on, opening a new PC/SC context
+each time it looks again. ``watch``, the window's counter mode and its
+self-check all run this loop and only render its events.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
 from .api import (
     AnchorLike,
+    Card,
     SimulatedReader,
     check_card,
     list_readers,
     load_trust_anchors,
     open_card,
-    wait_for_removal,
 )
 from .errors import (
     Cancelled,
@@ -40,25 +42,47 @@ from .report import CheckReport
 from .status import Detail, Status
 
 if TYPE_CHECKING:
+    from .pin import PinSource
     from .tally.store import Tally
 
 EventKind = Literal[
-    "waiting", "reading", "result", "remove_card", "reader_problem", "tally_problem"
+    "waiting",
+    "reading",
+    "result",
+    "remove_card",
+    "removed",
+    "cancelled",
+    "readers",
+    "reader_problem",
+    "tally_problem",
 ]
+#: Problems met before a card is held; the loop says each once and looks again.
+READER_PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 
 
 @dataclass(frozen=True)
 class CounterEvent:
-    """What the loop is doing. ``report`` is set on ``result`` events only;
-    ``problem`` on ``reader_problem`` (a status or usage-error key: ``no_reader``,
-    ``pcsc_unavailable``, ``several_cards``, ``no_such_reader``) and
-    ``tally_problem`` (why the row was not written) events, with ``info``."""
+    """What the loop is doing.
+
+    - ``waiting``: for a card (``reader``: the selector or the simulated reader);
+    - ``reading``: a card is held (``card``: it, until the result; ``reader``);
+    - ``result``: ``report`` is set;
+    - ``remove_card``: the result is out, the loop waits for the card to leave;
+    - ``removed``: it left;
+    - ``cancelled``: the PIN source gave up (``problem``: its ``info["reason"]``);
+    - ``readers``: the reader names changed (``info["readers"]``; only with
+      ``watch_readers``);
+    - ``reader_problem``: ``problem`` is a status or usage-error key
+      (:data:`READER_PROBLEMS`), with ``info``;
+    - ``tally_problem``: the row was not written (``problem``: why).
+    """
 
     kind: EventKind
     reader: str | None = None
     report: CheckReport | None = None
     problem: str | None = None
     info: Mapping[str, Any] = field(default_factory=dict)
+    card: Card | None = field(default=None, compare=False, repr=False)
 
 
 class SessionCounts(Mapping[str, int]):
@@ -88,13 +112,20 @@ class SessionCounts(Mapping[str, int]):
         return f"SessionCounts({dict(self)!r})"
 
 
+OnEvent = Callable[[CounterEvent], None]
+
+
 class CounterLoop:
-    """``watch`` without the screen.
+    """The card loop behind ``watch`` and both windows.
 
     ``reader``: as for :func:`open_card` (None: any reader). ``simulate``: scenario
     names checked in turn (then :meth:`run` returns by itself), or a
     :class:`SimulatedReader` to wait on instead of PC/SC. ``tally``: as from
     :func:`open_tally`; not closed here. ``once``: return after the first result.
+    ``poll_seconds``: how long one wait for a card lasts before the loop looks
+    again (0.05 to 0.9). ``pin``: a :class:`PinSource` to check the PIN and the
+    key too (as :func:`check_card`); None for the PIN-less counter check. ``at``:
+    evaluate as of this moment. ``watch_readers``: emit ``readers`` events.
     """
 
     def __init__(
@@ -106,9 +137,14 @@ class CounterLoop:
         simulate: Sequence[str] | SimulatedReader = (),
         once: bool = False,
         poll_seconds: float = 0.5,
+        pin: PinSource | None = None,
+        at: datetime | date | None = None,
+        watch_readers: bool = False,
     ) -> None:
         if isinstance(trust_anchors, (bytes, bytearray, str)):
             raise TypeError("trust_anchors takes an iterable of certificates or paths")
+        if isinstance(simulate, str):
+            raise TypeError("simulate takes a sequence of scenario names or a SimulatedReader")
         self.reader = reader
         # Read once, now: a bad anchor file is a usage error before the first card.
         self.trust_anchors = load_trust_anchors(trust_anchors)
@@ -116,8 +152,12 @@ class CounterLoop:
         self.simulate = simulate
         self.once = once
         self.poll_seconds = min(max(poll_seconds, 0.05), 0.9)
-        if isinstance(simulate, str):
-            raise TypeError("simulate takes a sequence of scenario names or a SimulatedReader")
+        self.pin = pin
+        self.at = at
+        self.watch_readers = watch_readers
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._again = False
         if not isinstance(simulate, SimulatedReader):
             from .api import simulated_scenarios
 
@@ -126,141 +166,240 @@ class CounterLoop:
                 if name not in known:
                     raise InputError("unknown_scenario", name=name)
 
-    def run(self, on_event: Callable[[CounterEvent], None], stop: threading.Event) -> SessionCounts:
-        """Check cards until ``stop`` is set (returns within 1 s), the named
+    # -- control, from any thread ---------------------------------------------------------
+
+    def check_again(self) -> None:
+        """Check the card in the reader once more (ends the wait for its removal)."""
+        with self._lock:
+            self._again = True
+            self._wake.set()
+
+    def choose_reader(self, reader: int | str | None) -> None:
+        """Wait on another reader from now on (ends the current wait)."""
+        with self._lock:
+            if reader != self.reader:
+                self.reader = reader
+                self._wake.set()
+
+    def run(self, on_event: OnEvent, stop: threading.Event) -> SessionCounts:
+        """Check cards until ``stop`` is set (returns within 0.5 s), the named
         scenarios are done, or the first result with ``once``. Raises
-        ``InputError`` when ``reader`` matches none of the readers there at start."""
+        ``InputError`` when ``reader`` matches none of the readers there at start
+        (``no_such_reader``). Ctrl-C (``KeyboardInterrupt``) on the thread that
+        runs it ends it as promptly, and is raised again."""
         counts = SessionCounts()
         try:
             if isinstance(self.simulate, SimulatedReader) or not self.simulate:
-                self._loop(on_event, stop, counts)
+                _Rounds(self, on_event, stop, counts).run()
             else:
                 self._scenarios(self.simulate, on_event, stop, counts)
         except Cancelled:
             pass
         return counts
 
-    # -- the two loops ---------------------------------------------------------------
+    # -- scenario names -------------------------------------------------------------------
 
     def _scenarios(
-        self,
-        names: Sequence[str],
-        on_event: Callable[[CounterEvent], None],
-        stop: threading.Event,
-        counts: SessionCounts,
+        self, names: Sequence[str], on_event: OnEvent, stop: threading.Event, counts: SessionCounts
     ) -> None:
         for name in names:
             if stop.is_set():
                 return
             with open_card(simulate=name) as card:
-                on_event(CounterEvent("reading", card.reader))
-                report = self._check(card)
-            self._result(report, on_event, counts)
+                on_event(CounterEvent("reading", card.reader, card=card))
+                report, _ = self._check(card)
+            if report is not None:
+                self._result(report, on_event, counts)
             if self.once:
                 return
 
-    def _loop(
-        self, on_event: Callable[[CounterEvent], None], stop: threading.Event, counts: SessionCounts
-    ) -> None:
-        simulated = self.simulate if isinstance(self.simulate, SimulatedReader) else None
-        if simulated is None and self.reader is not None:
-            self._reader_must_exist()
-        waiting_said = False
-        problem_said: str | None = None
-
-        def problem(event: CounterEvent) -> None:
-            nonlocal problem_said
-            if problem_said != event.problem:  # each problem once, until it changes
-                on_event(event)
-                problem_said = event.problem
-
-        while not stop.is_set():
-            if not waiting_said:
-                on_event(CounterEvent("waiting", self._reader_name(simulated)))
-                waiting_said = True
-            try:
-                with open_card(
-                    None if simulated else self.reader,
-                    simulate=simulated,
-                    wait=self.poll_seconds,
-                    cancel=stop,
-                ) as card:
-                    waiting_said, problem_said = False, None
-                    on_event(CounterEvent("reading", card.reader))
-                    report = self._check(card)
-                # The card is unpowered and released before anything is shown.
-                self._result(report, on_event, counts)
-                if self.once:
-                    return
-                on_event(CounterEvent("remove_card", card.reader))
-                self._wait_for_removal(card, stop)
-            except NoCardError:
-                if problem_said is not None:  # the problem went away: say "waiting" again
-                    waiting_said, problem_said = False, None
-                continue
-            except (NoReaderError, PcscUnavailableError) as error:
-                problem(CounterEvent("reader_problem", problem=error.status.value))
-                stop.wait(self.poll_seconds)
-            except InputError as error:
-                if error.key not in ("several_cards", "no_such_reader"):
-                    raise
-                problem(CounterEvent("reader_problem", problem=error.key, info=dict(error.info)))
-                stop.wait(self.poll_seconds)
-            except (Cancelled, KeyboardInterrupt):
-                raise
-            except MynacheckError as error:
-                # Pulled out before the connect, busy, mute: a result, then go on.
-                report = CheckReport.from_error(error, at=datetime.now(timezone.utc))
-                self._result(report, on_event, counts)
-                if self.once:
-                    return
-                stop.wait(self.poll_seconds)
-
     # -- pieces ---------------------------------------------------------------------------
 
-    def _reader_must_exist(self) -> None:
-        """A reader name matching none of the readers there now is a typo, not a wait."""
+    def _check(self, card: Card) -> tuple[CheckReport | None, str | None]:
+        """The check; ``(None, reason)`` when the PIN source gave up. A bug becomes
+        ``internal_error`` and the loop goes on."""
         try:
-            readers = list_readers(probe=False)
-        except MynacheckError:
-            return  # no service yet: wait for it
-        if not readers:
-            return  # nothing plugged in yet: wait
-        selector = str(self.reader)
-        if selector.strip().isdigit():
-            if any(r.index == int(selector) for r in readers):
-                return
-        elif any(selector.strip().lower() in r.name.lower() for r in readers):
-            return
-        raise InputError("no_such_reader", selector=selector, readers=[r.name for r in readers])
+            report = check_card(card, pin=self.pin, at=self.at, trust_anchors=self.trust_anchors)
+        except Cancelled as error:
+            return None, str(error.info.get("reason", "cancelled"))
+        except Exception as error:  # a malformed PIN, a bug: a result, and go on
+            return CheckReport.from_error(error, reader=card.reader, at=_now()), None
+        return report, None
 
-    def _reader_name(self, simulated: SimulatedReader | None) -> str | None:
-        if simulated is not None:
-            return simulated.name
-        return None if self.reader is None else str(self.reader)
-
-    def _check(self, card: Any) -> CheckReport:
-        """The PIN-less check; a bug becomes ``internal_error`` and the loop goes on."""
-        try:
-            return check_card(card, trust_anchors=self.trust_anchors)
-        except Exception as error:  # a bug too: keep the counter running, say what it was
-            return CheckReport.from_error(error, reader=card.reader, at=datetime.now(timezone.utc))
-
-    def _result(
-        self, report: CheckReport, on_event: Callable[[CounterEvent], None], counts: SessionCounts
-    ) -> None:
+    def _result(self, report: CheckReport, on_event: OnEvent, counts: SessionCounts) -> None:
+        if self.tally is not None:
+            report = self.tally.record(report)
         counts.add(report.status)
         on_event(CounterEvent("result", report.reader, report))
-        if self.tally is not None:
-            recorded = self.tally.record(report)
-            if Detail.TALLY_NOT_WRITTEN in recorded.details:
-                why = str(recorded.info.get("tally_error"))
-                on_event(CounterEvent("tally_problem", report.reader, problem=why))
+        if Detail.TALLY_NOT_WRITTEN in report.details:
+            why = str(report.info.get("tally_error"))
+            on_event(CounterEvent("tally_problem", report.reader, problem=why))
 
-    def _wait_for_removal(self, card: Any, stop: threading.Event) -> None:
+    def _fresh_wake(self, stop: threading.Event) -> tuple[threading.Event, bool]:
+        """A new event for this round's waits (set by stop, check_again, choose_reader),
+        and whether "check again" was asked."""
+        with self._lock:
+            self._wake = _Wake(stop)
+            again, self._again = self._again, False
+            return self._wake, again
+
+
+class _Wake(threading.Event):
+    """An event that also counts as set once ``stop`` is: the cancel of one round."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        super().__init__()
+        self._stop = stop
+
+    def is_set(self) -> bool:
+        return super().is_set() or self._stop.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.is_set():
+            left = (
+                _WAKE_SLICE if deadline is None else min(_WAKE_SLICE, deadline - time.monotonic())
+            )
+            if left <= 0:
+                return False
+            super().wait(left)
+        return True
+
+
+#: How often a round's wait looks at the caller's ``stop`` (s).
+_WAKE_SLICE = 0.05
+
+
+class _Rounds:
+    """One :meth:`CounterLoop.run` over readers (PC/SC or a :class:`SimulatedReader`)."""
+
+    def __init__(
+        self, loop: CounterLoop, on_event: OnEvent, stop: threading.Event, counts: SessionCounts
+    ) -> None:
+        self.loop = loop
+        self.on_event = on_event
+        self.stop = stop
+        self.counts = counts
+        self.simulated = loop.simulate if isinstance(loop.simulate, SimulatedReader) else None
+        #: "waiting" is said once, until a card is read or a problem goes away.
+        self.waiting_said = False
+        #: The reader problem said last: each once, until it changes.
+        self.problem_said: str | None = None
+        #: The error met at connect (busy, mute) last reported: once per card.
+        self.error_said: tuple[str, ...] = ()
+        self.reader_names: list[str] | None = None
+        self.first = True
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            if self._round() == "done":
+                return
+
+    def _round(self) -> str | None:
+        loop = self.loop
+        wake, again = loop._fresh_wake(self.stop)
+        if again:
+            self.waiting_said, self.problem_said, self.error_said = False, None, ()
+        selector = None if self.simulated is not None else loop.reader
+        if loop.watch_readers and self.simulated is None and not self._list_readers(wake):
+            return None
+        if not self.waiting_said:
+            self.waiting_said = True
+            self.on_event(CounterEvent("waiting", self._waiting_name(selector)))
         try:
-            wait_for_removal(card, cancel=stop)
-        except (Cancelled, KeyboardInterrupt):
-            raise
+            with open_card(
+                selector, simulate=self.simulated, wait=loop.poll_seconds, cancel=wake
+            ) as card:
+                self.waiting_said, self.problem_said, self.error_said = False, None, ()
+                self.first = False
+                self.on_event(CounterEvent("reading", card.reader, card=card))
+                report, gave_up = loop._check(card)
+        except NoCardError:
+            self.error_said = ()  # the card that failed to connect is gone
+            if self.problem_said is not None:  # the problem went away: say "waiting" again
+                self.waiting_said, self.problem_said = False, None
+            return None
+        except Cancelled:
+            return None  # stop, another reader chosen, or check again while waiting
+        except (NoReaderError, PcscUnavailableError) as error:
+            self._problem(error.status.value, {}, wake)
+            return None
+        except InputError as error:
+            if error.key not in READER_PROBLEMS or (self.first and error.key == "no_such_reader"):
+                raise  # a typo at start is the caller's mistake, said at once
+            self._problem(error.key, dict(error.info), wake)
+            return None
+        except MynacheckError as error:
+            # Busy, mute, pulled out while connecting: a result (once), then look again.
+            self.first = False
+            self._connect_error(error, wake)
+            return "done" if loop.once else None
+        # The card is unpowered and released here, before anything is shown.
+        return self._after(card, report, gave_up, wake)
+
+    def _after(
+        self, card: Card, report: CheckReport | None, gave_up: str | None, wake: threading.Event
+    ) -> str | None:
+        if self.stop.is_set():
+            return "done"
+        if gave_up is not None:
+            if gave_up == "removed":
+                self.on_event(CounterEvent("removed", card.reader))
+                return None
+            self.on_event(CounterEvent("cancelled", card.reader, problem=gave_up))
+        elif report is not None:
+            self.loop._result(report, self.on_event, self.counts)
+            if self.loop.once:
+                return "done"
+        self.on_event(CounterEvent("remove_card", card.reader))
+        self._hold(card, wake)
+        return None
+
+    def _hold(self, card: Card, wake: threading.Event) -> None:
+        """Until the card leaves (``removed``), or "check again", another reader, stop."""
+        try:
+            card.wait_for_removal(wake)
+        except Cancelled:
+            return
         except MynacheckError:
-            stop.wait(self.poll_seconds)  # service gone: the wait for a card will say so
+            wake.wait(self.loop.poll_seconds)  # the service went away: the next round says so
+            return
+        self.waiting_said = False
+        self.on_event(CounterEvent("removed", card.reader))
+
+    def _list_readers(self, wake: threading.Event) -> bool:
+        """Emit ``readers`` when they change; False (after saying why) when none."""
+        try:
+            names = [reader.name for reader in list_readers(probe=False)]
+        except (PcscUnavailableError, NoReaderError) as error:
+            self._problem(error.status.value, {}, wake)
+            return False
+        if names != self.reader_names:
+            self.reader_names = names
+            self.on_event(CounterEvent("readers", info={"readers": list(names)}))
+        if not names:
+            self._problem("no_reader", {}, wake)
+            return False
+        return True
+
+    def _connect_error(self, error: MynacheckError, wake: threading.Event) -> None:
+        key = (error.status.value, *(d.value for d in error.details))
+        if self.error_said != key:
+            self.error_said = key
+            self.loop._result(CheckReport.from_error(error, at=_now()), self.on_event, self.counts)
+        wake.wait(self.loop.poll_seconds * 2)
+
+    def _problem(self, key: str, info: dict[str, Any], wake: threading.Event) -> None:
+        if self.problem_said != key:  # each problem once, until it changes
+            self.problem_said = key
+            self.on_event(CounterEvent("reader_problem", problem=key, info=info))
+        wake.wait(self.loop.poll_seconds)
+
+    def _waiting_name(self, selector: int | str | None) -> str | None:
+        if self.simulated is not None:
+            return self.simulated.name
+        return None if selector is None else str(selector)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

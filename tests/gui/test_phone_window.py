@@ -14,6 +14,7 @@ from mynacheck.present.gui_messages import NEXT_STEPS_GUI
 from mynacheck.present.messages import WATCH
 
 from .conftest import AT, Cards, find, pin_queries, status, until
+from .test_counter import counter  # noqa: F401  (the counter window, on a tally)
 
 
 @pytest.mark.parametrize(
@@ -48,26 +49,22 @@ def test_self_check_says_what_it_is_and_asks_no_pin(
 
 
 def test_counter_shows_a_phone_large_and_tallies_it_apart(
-    qtbot: Any, reader: Any, cards: Cards, tmp_path: Path
+    qtbot: Any,
+    counter: CounterWindow,  # noqa: F811
+    reader: Any,
+    cards: Cards,
+    tmp_path: Path,
 ) -> None:
-    tally = mynacheck.open_tally(tmp_path / "tally.db")
-    counter = CounterWindow(lang="en", simulate=reader, tally=tally)
-    qtbot.addWidget(counter)
-    counter.show()
-    qtbot.waitExposed(counter)
-    until(qtbot, lambda: counter.running)
-    for scenario, expected, word in (
-        ("smartphone_android", "smartphone", "SMARTPHONE"),
-        ("unknown_label", "unknown_card", "UNKNOWN CARD"),
+    for scenario, expected in (
+        ("smartphone_android", "smartphone"),
+        ("unknown_label", "unknown_card"),
     ):
         reader.insert(scenario)
         until(qtbot, lambda e=expected: status(counter) == e)
-        assert find(counter, "verdict").text() == word
+        assert find(counter, "verdict").text() == WATCH[f"word.{expected}"][0]
         assert not any(apdu[1] == 0x20 for apdu, _ in cards.last.log)  # never a PIN
         reader.remove()
         until(qtbot, lambda: status(counter) == "")
-    counter.close()
-    tally.close()
     logged = mynacheck.summarize_tallies([tmp_path / "tally.db"])
     assert logged.checks_by_status == {"smartphone": 1, "unknown_card": 1}
     assert logged.cards == 0

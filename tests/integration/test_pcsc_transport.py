@@ -408,6 +408,31 @@ def test_wait_for_card_with_unknown_selector(pcscd: None) -> None:
     assert no_such.value.key == "no_such_reader"
 
 
+def test_open_card_with_a_typo_and_an_endless_wait_says_so_at_once(pcscd: None) -> None:
+    """Readers are there and none matches: a usage error now, not a silent wait."""
+    import math
+
+    import mynacheck
+
+    started = time.monotonic()
+    with pytest.raises(InputError) as no_such, mynacheck.open_card("PaSoRi TYPO", wait=math.inf):
+        pass
+    assert time.monotonic() - started < 5  # one listing, not a wait
+    assert no_such.value.key == "no_such_reader"
+    assert no_such.value.info["readers"] == [r.name for r in list_readers()]
+
+
+def test_a_counter_loop_on_a_reader_name_matching_nothing_is_a_usage_error(pcscd: None) -> None:
+    import threading
+
+    import mynacheck
+
+    with pytest.raises(InputError) as caught:
+        mynacheck.CounterLoop("NTT").run(lambda e: None, threading.Event())
+    assert caught.value.key == "no_such_reader"
+    assert caught.value.info["readers"] == [r.name for r in list_readers()]
+
+
 class _Interrupt(Exception):
     pass
 

@@ -5,9 +5,7 @@ counts on its own line."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,16 @@ from mynacheck.simcard.scenarios import DEMO_PIN
 from ..helpers import ANCHOR, MYNACHECK, mynacheck
 from .conftest import InsertCard, reader_name, remove_and_wait
 from .test_watch import READER, Watch, insert, watch_process  # noqa: F401  (fixture)
+
+
+def _stdout(*args: str, code: int = 0) -> str:
+    """What the command printed on stdout (the words, not JSON)."""
+    result = subprocess.run(
+        [*MYNACHECK, *args], capture_output=True, text=True, encoding="utf-8", timeout=30
+    )
+    assert "Traceback" not in result.stderr and result.returncode == code, result.stderr
+    return result.stdout
+
 
 CASES = {
     "smartphone_android": ("smartphone", 36, "JPKIAPGPSETOKEN"),
@@ -44,21 +52,11 @@ def test_each_says_what_it_is_and_gets_no_pin(virtual_card: InsertCard, scenario
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_phone_in_words(virtual_card: InsertCard, lang: str) -> None:
     virtual_card("smartphone_android")
-    result = subprocess.run(
-        [*MYNACHECK, "check", "--no-pin", "--lang", lang, *ANCHOR],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 36
-    out = result.stdout
+    out = _stdout("check", "--no-pin", "--lang", lang, *ANCHOR, code=36)
     if lang == "ja":
         assert "スマートフォンの電子証明書" in out and "マイナンバーカードそのもの" in out
     else:
         assert "smartphone's certificate" in out and "not the phone" in out
-    assert "Traceback" not in result.stderr
 
 
 def test_watch_shows_a_phone_large_and_the_tally_counts_it_apart(
@@ -85,24 +83,11 @@ def test_watch_shows_a_phone_large_and_the_tally_counts_it_apart(
     code, _ = watch.interrupt()
     assert code == 0
 
-    report = subprocess.run(
-        [sys.executable, "-m", "mynacheck.cli", "report", str(db), "--json"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
-    assert report.returncode == 0, report.stderr
-    counts = json.loads(report.stdout)
+    code, counts, _ = mynacheck("report", str(db), "--json")
+    assert code == 0
     assert counts["checks_by_status"] == {"smartphone": 2, "unknown_card": 1}
     assert counts["cards"] == 0
-    words = subprocess.run(
-        [sys.executable, "-m", "mynacheck.cli", "report", str(db), "--lang", "en"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    ).stdout
+    words = _stdout("report", str(db), "--lang", "en")
     assert any(
         line.split()[:5] == ["a", "phone", "was", "shown", "2"] for line in words.splitlines()
     )

@@ -27,4 +27,7 @@ from .checks import user_trust_anchors as user_trust_anchors
 from .tallies import check_chart_target as check_chart_target
 from .tallies import draw_tally_chart as draw_tally_chart
 from .tallies import open_tally as open_tally
+from .tallies import push_tallies as push_tallies
+from .tallies import server_setup_sql as server_setup_sql
+from .tallies import setup_server as setup_server
 from .tallies import summarize_tallies as summarize_tallies

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from ..errors import Cancelled, InputError, MynacheckError, NoCardError, NotMyNumberCardError
 from ..pin import DEMO_PIN
@@ -133,6 +133,10 @@ class SimulatedReader:
                 self._changed.wait(_slice(deadline))
             return self._card, self._scenario or "custom"
 
+    def _holds(self, card: object) -> bool:
+        with self._changed:
+            return self._card is card
+
     def _wait_for_removal(self, card: object, cancel: threading.Event | None) -> None:
         with self._changed:
             while self._card is card:
@@ -145,6 +149,17 @@ class SimulatedReader:
 
 #: How a card waits for its own removal: blocks until it left, ``Cancelled`` on ``cancel``.
 RemovalWait = Callable[[threading.Event | None], None]
+#: Whether the card is still in its reader (no card access).
+Presence = Callable[[], bool]
+
+
+class _Source(NamedTuple):
+    """What :func:`_connect` found: the connection and how to watch the card."""
+
+    connection: Connection
+    replay: ReplayConnection | None = None
+    removal: RemovalWait | None = None
+    presence: Presence | None = None
 
 
 class Card:
@@ -163,10 +178,12 @@ class Card:
         *,
         replay: ReplayConnection | None = None,
         removal: RemovalWait | None = None,
+        presence: Presence | None = None,
     ) -> None:
         self._connection = connection
         self._replay = replay
         self._removal = removal
+        self._presence = presence
         #: Set after the block for ``record=``: where the transcript went, or why not.
         self.transcript_path: Path | None = None
         self.transcript_error: str | None = None
@@ -206,6 +223,12 @@ class Card:
         if self._removal is not None:
             self._removal(cancel)
 
+    def is_present(self) -> bool:
+        """True while this card is in its reader (always for a transcript or a
+        scenario name). Asks PC/SC, not the card; ``PcscUnavailableError`` when the
+        service went away. For a prompt that should end when the card is pulled."""
+        return self._presence() if self._presence is not None else True
+
     def __repr__(self) -> str:
         return f"Card(reader={self.reader!r}, simulated={self.simulated})"
 
@@ -242,14 +265,15 @@ def open_card(
         from ..userfiles import check_record_target
 
         check_record_target(record_path)
-    connection, replaying, removal = _connect(reader, wait, simulate, replay, cancel)
+    source = _connect(reader, wait, simulate, replay, cancel)
+    connection = source.connection
     recorder: RecordingConnection | None = None
     if record_path is not None:
         from ..card.replay import RecordingConnection
 
         recorder = RecordingConnection(connection)
         connection = recorder
-    card = Card(connection, replay=replaying, removal=removal)
+    card = Card(connection, replay=source.replay, removal=source.removal, presence=source.presence)
     try:
         yield card
     finally:
@@ -269,20 +293,23 @@ def _connect(
     simulate: str | SimulatedReader | None,
     replay: PathLike | None,
     cancel: threading.Event | None,
-) -> tuple[Connection, ReplayConnection | None, RemovalWait | None]:
+) -> _Source:
     if isinstance(simulate, SimulatedReader):
         from ..simcard.connection import SimulatedConnection
 
         card, scenario = simulate._wait_for_card(wait if wait is not None else 0, cancel)
-        connection = SimulatedConnection(card, scenario)
-        return connection, None, lambda stop: simulate._wait_for_removal(card, stop)
+        return _Source(
+            SimulatedConnection(card, scenario),
+            removal=lambda stop: simulate._wait_for_removal(card, stop),
+            presence=lambda: simulate._holds(card),
+        )
     if simulate is not None:
         from ..simcard.connection import SimulatedConnection
         from ..simcard.scenarios import SCENARIOS, make_card
 
         if simulate not in SCENARIOS:
             raise InputError("unknown_scenario", name=simulate)
-        return SimulatedConnection(make_card(simulate), simulate), None, None
+        return _Source(SimulatedConnection(make_card(simulate), simulate))
     if replay is not None:
         from ..card.replay import ReplayConnection
 
@@ -290,7 +317,7 @@ def _connect(
             replaying = ReplayConnection.from_file(Path(replay))
         except (OSError, ValueError) as error:
             raise InputError("bad_transcript", reason=str(error)) from error
-        return replaying, replaying, None
+        return _Source(replaying, replay=replaying)
     from ..card import pcsc
 
     selector = str(reader) if reader is not None else None
@@ -299,7 +326,15 @@ def _connect(
     else:
         chosen = pcsc.wait_for_card(selector, wait, cancel=cancel)
     held = pcsc.PcscConnection.open(chosen, exclusive=True)
-    return held, None, lambda stop: pcsc.wait_for_removal(chosen.name, cancel=stop)
+
+    def present() -> bool:
+        return any(r.name == chosen.name and r.card_present for r in pcsc.list_readers())
+
+    return _Source(
+        held,
+        removal=lambda stop: pcsc.wait_for_removal(chosen.name, cancel=stop),
+        presence=present,
+    )
 
 
 def wait_for_removal(card: Card, *, cancel: threading.Event | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The command line: ``mynacheck check | readers | inspect | pin-status | watch | report``.
+"""The command line: ``mynacheck check | readers | inspect | pin-status | watch | report | tally``.
 
 One face of the ``mynacheck`` library: each command (one module each) parses its
 options, calls the public API and renders with ``mynacheck.present``; the one
@@ -24,6 +24,7 @@ _COMMANDS = {
     "pin-status": ("pin_status", "pin_status"),
     "readers": ("readers", "readers"),
     "report": ("report", "report"),
+    "tally": ("tally", "tally"),
     "watch": ("watch", "watch"),
 }
 

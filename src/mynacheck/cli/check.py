@@ -71,7 +71,11 @@ def check(
         elif not no_pin:
             pin = PromptPinSource(ClickTerminal(), output.lang)
         # The tally and its key are opened and checked before the card.
-        tally = mynacheck.open_tally(log, key_file=key_file, tag=tag) if log is not None else None
+        tally = None
+        if log is not None:
+            from .tally import open_log
+
+            tally = open_log(output, log, key_file, tag)
         try:
             with mynacheck.open_card(
                 reader, wait=wait, simulate=simulate, replay=replay, record=record
@@ -87,10 +91,13 @@ def check(
 
                     reason = report.info.get("tally_error")
                     output.warn(text(LABELS, "tally_not_written", output.lang, reason=reason))
+            code = output.report(report)  # the verdict first: it never waits on a server
         finally:
             if tally is not None:
-                tally.close()
-        sys.exit(output.report(report))
+                from .tally import close_log
+
+                close_log(output, tally)
+        sys.exit(code)
 
 
 def _stdin_is_terminal() -> bool:

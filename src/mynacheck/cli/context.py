@@ -278,8 +278,9 @@ def log_options(func: F) -> F:
     func = click.option(
         "--log",
         "log",
-        metavar="PATH|default",
-        help="Append one row per check to this tally (SQLite); 'default' = user data folder.",
+        metavar="PATH|default|URI",
+        help="Append one row per check to this tally (SQLite); 'default' = user data folder; "
+        "postgresql://... or service=NAME: the shared server tally (through a local outbox).",
     )(func)
     return func
 

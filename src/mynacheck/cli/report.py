@@ -16,7 +16,7 @@ from .context import common_options, guard, make_output, parse_moment
 
 
 @click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")
-@click.argument("databases", nargs=-1, metavar="[DB ...]")
+@click.argument("databases", nargs=-1, metavar="[DB ... | URI]")
 @click.option("--from", "from_text", metavar="DATE", help="First day (JST), inclusive.")
 @click.option("--to", "to_text", metavar="DATE", help="Last day (JST), inclusive.")
 @click.option(
@@ -88,7 +88,9 @@ def report(
     --tag limits the report to sections. --csv FILE.csv, --xlsx and --html write
     files for Excel and a browser; the report still goes to stdout.
 
-    With no DB reads the default tally (the one `--log default` writes).
+    With no DB reads the default tally (the one `--log default` writes). A server tally
+    (postgresql://... or service=NAME) is counted on the server; no password on the
+    command line: ~/.pgpass (PGPASSFILE), or a prompt.
     """
     from mynacheck.present import outfiles
 
@@ -117,15 +119,21 @@ def report(
             from mynacheck.present.xlsx import check_xlsxwriter
 
             check_xlsxwriter()
-        summary = mynacheck.summarize_tallies(
-            databases or ("default",),
-            first_day=start,
-            last_day=end,
-            by=by,
-            latest=latest,
-            at=at,
-            cumulative=chart is not None or xlsx is not None or html is not None,
-            tags=tags,
+        from .tally import with_server_password
+
+        summary = with_server_password(
+            output,
+            lambda password: mynacheck.summarize_tallies(
+                databases or ("default",),
+                first_day=start,
+                last_day=end,
+                by=by,
+                latest=latest,
+                at=at,
+                cumulative=chart is not None or xlsx is not None or html is not None,
+                tags=tags,
+                password=password,
+            ),
         )
         if summary.mixed_keys:
             output.warn(text(TALLY, "mixed_keys", output.lang))

@@ -82,9 +82,16 @@ def watch(
                 raise mynacheck.InputError("source_conflict")
         anchors = trust_anchor_inputs(trust_anchors)
         loop = mynacheck.CounterLoop(reader, trust_anchors=anchors, simulate=scenarios, once=once)
-        tally = mynacheck.open_tally(log, key_file=key_file, tag=tag) if log is not None else None
-        if tally is not None:
+        tally = None
+        if log is not None:
+            from .tally import describe_delivery, open_log
+
+            tally = open_log(output, log, key_file, tag)
             output.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
+            if hasattr(tally, "on_state"):  # a server tally: its delivery, as it changes
+                tally.on_state = lambda state: output.echo(
+                    describe_delivery(state, output.lang), err=True
+                )
         loop.tally = tally
         screen = _Screen(output, color=_stdout_wants_color(), clear=_stdout_is_terminal())
         stop = threading.Event()
@@ -98,7 +105,9 @@ def watch(
             output.echo("", err=True)
         finally:
             if tally is not None:
-                tally.close()
+                from .tally import close_log
+
+                close_log(output, tally)
         if once:
             sys.exit(screen.last_exit_code)
         screen.summary(counts)

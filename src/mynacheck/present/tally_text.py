@@ -38,10 +38,7 @@ def _word(status: str, lang: Lang) -> str:
     words); a newer version's verdict: its name."""
     if status == Status.EXPIRED.value:
         return text(TALLY, "expired.mark", lang)
-    if f"status.{status}" in TALLY:
-        return text(TALLY, f"status.{status}", lang)
-    key = f"word.{status}"
-    return text(WATCH, key, lang) if key in WATCH else status
+    return status_label(status, lang)
 
 
 def status_label(status: str, lang: Lang) -> str:
@@ -55,6 +52,8 @@ def status_label(status: str, lang: Lang) -> str:
         return text(TALLY, "renewal_open.short", lang) + " (" + _within(lang) + ")"
     if status.startswith("expires_"):
         return text(TALLY, "forecast.in", lang, month=status.removeprefix("expires_"))
+    if f"status.{status}" in TALLY:  # a phone: "a phone was shown", not a verdict word
+        return text(TALLY, f"status.{status}", lang)
     key = f"word.{status}"
     return text(WATCH, key, lang) if key in WATCH else status
 

@@ -19,7 +19,7 @@ import os
 import secrets
 import stat
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,22 +180,75 @@ def _cumulative(axes: Any, summary: TallySummary, lang: Lang) -> None:
     axes.annotate(
         str(totals[-1]), (days[-1], totals[-1]), textcoords="offset points", xytext=(4, 4)
     )
+    _day_axis(axes, days[0], days[-1])
     for label in axes.get_xticklabels():
         label.set_rotation(30)
         label.set_horizontalalignment("right")
 
 
+def _day_axis(axes: Any, first: date, last: date) -> None:
+    """Dates on the axis, never hours: a short period (one day's checks) gets a few days
+    of room and a tick a day."""
+    import matplotlib.dates
+
+    dates: Any = matplotlib.dates  # untyped
+    if (last - first).days < 10:
+        axes.set_xlim(first - timedelta(days=1), last + timedelta(days=1))
+        axes.xaxis.set_major_locator(dates.DayLocator())
+    else:
+        axes.xaxis.set_major_locator(dates.AutoDateLocator(minticks=3, maxticks=8))
+    axes.xaxis.set_major_formatter(dates.DateFormatter("%Y-%m-%d"))
+
+
+#: Colours a reader can tell apart (Okabe-Ito), one per group.
+_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
 def _forecast(axes: Any, summary: TallySummary, lang: Lang) -> None:
+    """The forecast's bars; with a few groups, one colour each: stacked with ``--latest``
+    (the groups add up to the whole), else side by side (a card counts in each group
+    where it was checked)."""
     from matplotlib.ticker import MaxNLocator
 
     at = summary.at.isoformat() if summary.at else ""
     axes.set_title(f"{text(TALLY, 'chart.forecast', lang)} ({at} -)", loc="left")
     months = [month.month for month in summary.renewal_forecast]
     counts = [month.cards for month in summary.renewal_forecast]
-    bars = axes.bar(months, counts, color="#bf8700")
-    axes.bar_label(bars, padding=2)
+    groups = list(summary.groups or ()) if summary.by is not None else []
+    highest = max([*counts, 1])
+    if 0 < len(groups) <= len(_PALETTE):
+        if not summary.latest:  # side by side: the highest group's bar, not the whole
+            highest = 1
+        positions = list(range(len(months)))
+        width = 0.8 / (1 if summary.latest else len(groups))
+        bottom = [0] * len(months)
+        for index, group in enumerate(groups):
+            own = {m.month: m.cards for m in group.renewal_forecast}
+            values = [own.get(month, 0) for month in months]
+            label = group.key if group.key is not None else text(TALLY, "group.none", lang)
+            if summary.latest:
+                axes.bar(positions, values, 0.8, bottom=bottom, color=_PALETTE[index], label=label)
+                bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+            else:
+                offset = [p - 0.4 + width * (index + 0.5) for p in positions]
+                axes.bar(offset, values, width, color=_PALETTE[index], label=label)
+                highest = max(highest, *values)
+        if summary.latest:
+            for position, total in zip(positions, counts, strict=True):
+                axes.annotate(
+                    str(total),
+                    (position, total),
+                    textcoords="offset points",
+                    xytext=(0, 2),
+                    ha="center",
+                )
+        axes.set_xticks(positions, months)
+        axes.legend(loc="upper right", fontsize="small", ncols=min(4, len(groups)))
+    else:
+        bars = axes.bar(months, counts, color="#bf8700")
+        axes.bar_label(bars, padding=2)
     axes.set_ylabel(text(TALLY, "chart.cards", lang))
-    axes.set_ylim(0, max([*counts, 1]) * 1.2)
+    axes.set_ylim(0, highest * 1.35)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)
     axes.tick_params(axis="x", labelrotation=45)

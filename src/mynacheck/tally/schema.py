@@ -14,6 +14,7 @@ read through an ``immutable`` connection that takes no lock and creates no
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import sqlite3
@@ -319,6 +320,32 @@ def migrate(connection: sqlite3.Connection, version: int) -> None:
     )
 
 
+def tally_id(connection: sqlite3.Connection, fingerprint: str, schema: str = "main") -> str:
+    """The tally's own id (``meta.tally_id``), which a row's id on a server is made from.
+
+    A tally made before ids has none: its id is then made from its key's fingerprint
+    and its first row, so that it is the same whether a writer stores it (see
+    :func:`ensure_tally_id`) or ``tally push`` reads the file as it is."""
+    row = connection.execute(f"SELECT value FROM {schema}.meta WHERE name = 'tally_id'").fetchone()
+    if row is not None and isinstance(row[0], str) and row[0]:
+        return row[0]
+    first = connection.execute(
+        f"SELECT id, time, reader FROM {schema}.checks ORDER BY id LIMIT 1"
+    ).fetchone()
+    if first is None:
+        return ""
+    seed = "\x00".join(["mynacheck tally id v1", fingerprint, *map(str, first)])
+    return hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def ensure_tally_id(connection: sqlite3.Connection, fingerprint: str) -> None:
+    """Store the tally's id if it has none yet (inside the writer's transaction)."""
+    if connection.execute("SELECT 1 FROM meta WHERE name = 'tally_id'").fetchone() is not None:
+        return
+    value = tally_id(connection, fingerprint) or secrets.token_hex(16)
+    connection.execute("INSERT INTO meta (name, value) VALUES ('tally_id', ?)", (value,))
+
+
 def create(path: Path, fingerprint: Callable[[], str]) -> bool:
     """Create an empty tally at ``path``, whole or not at all; False if one appeared first.
 
@@ -341,6 +368,7 @@ def create(path: Path, fingerprint: Callable[[], str]) -> bool:
                         ("schema_version", str(SCHEMA_VERSION)),
                         ("key_fingerprint", fingerprint()),
                         ("card_hash", "hmac-sha256(key, serial hex)"),
+                        ("tally_id", secrets.token_hex(16)),
                     ],
                 )
         finally:

@@ -364,6 +364,7 @@ def _open_existing(db: Path, key: bytes, tag: str | None) -> Tally:
                 raise TallyError("tally_key_mismatch", path=str(db))
             if meta.version < schema.SCHEMA_VERSION:
                 schema.migrate(connection, meta.version)
+            schema.ensure_tally_id(connection, meta.key_fingerprint)
     except TallyError:
         connection.close()
         raise

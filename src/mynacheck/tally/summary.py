@@ -69,7 +69,8 @@ class Group:
 class TallySummary:
     """What ``mynacheck report`` says about one or more tallies (see the module)."""
 
-    sources: tuple[Path, ...]
+    #: The tally files read, or the server tally (its URI / ``service=``).
+    sources: tuple[Path | str, ...]
     since: datetime | None
     until: datetime | None
     first: datetime | None

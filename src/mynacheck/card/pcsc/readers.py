@@ -81,15 +81,7 @@ def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo
     if not readers:
         raise NoReaderError()
     names = [r.name for r in readers]
-    if selector is None:
-        candidates = readers
-    elif selector.strip().isdigit():
-        index = int(selector)
-        candidates = [r for r in readers if r.index == index]
-    else:
-        wanted = selector.strip().lower()
-        exact = [r for r in readers if r.name.lower() == wanted]
-        candidates = exact or [r for r in readers if wanted in r.name.lower()]
+    candidates = matching_readers(selector, readers)
     if not candidates:
         raise InputError("no_such_reader", selector=selector, readers=names)
     with_card = [r for r in candidates if r.card_present]
@@ -101,6 +93,19 @@ def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo
     raise NoCardError(info={"reader": chosen.name if chosen else None, "readers": names})
 
 
+def matching_readers(selector: str | None, readers: list[ReaderInfo]) -> list[ReaderInfo]:
+    """The readers ``selector`` names: all for None, the one at a 0-based index for
+    digits, else those whose name holds it (case-insensitive; an exact name wins)."""
+    if selector is None:
+        return list(readers)
+    if selector.strip().isdigit():
+        index = int(selector)
+        return [r for r in readers if r.index == index]
+    wanted = selector.strip().lower()
+    exact = [r for r in readers if r.name.lower() == wanted]
+    return exact or [r for r in readers if wanted in r.name.lower()]
+
+
 def wait_for_card(
     selector: str | None, timeout: float, *, cancel: threading.Event | None = None
 ) -> ReaderInfo:
@@ -109,93 +114,110 @@ def wait_for_card(
     Uses PC/SC status-change events (plus the PnP pseudo reader, so a reader
     plugged in while waiting counts), in slices of 500 ms so Ctrl-C
     (``KeyboardInterrupt``) gets through. Returns at once if a card is already
-    there. On timeout raises :class:`NoCardError`, or :class:`NoReaderError` if
-    no reader ever appeared, or ``InputError("no_such_reader")`` if readers are
-    there but none matches ``selector``. ``timeout`` may be ``math.inf``; a set
-    ``cancel`` event ends the wait within one slice with :class:`Cancelled`.
+    there. Raises ``InputError("no_such_reader")`` at once when readers are
+    there but none matches ``selector`` (a typo is not worth waiting for), and
+    ``InputError("several_cards")`` at once. On timeout raises
+    :class:`NoCardError`, or :class:`NoReaderError` if no reader ever appeared.
+    ``timeout`` may be ``math.inf``; a set ``cancel`` event ends the wait within
+    one slice with :class:`Cancelled`.
     """
     deadline = time.monotonic() + max(0.0, timeout)
-    scard = _base._scard()
-    context: _Context | None = None
-    known: dict[str, int] = {}
-    pnp_state = scard.SCARD_STATE_UNAWARE
-    pnp_supported = True
-    try:
+    with _CardWaiter() as waiter:
         while True:
             Cancelled.raise_if_set(cancel)
+            names = waiter.reader_names(deadline)
+            if names is None:
+                continue  # no service yet (Windows without a reader): looked again
             try:
-                if context is None:
-                    context = _Context()
-                names = context.reader_names()
-            except (NoReaderError, PcscUnavailableError) as error:
-                # Windows: no service until a reader is plugged in; the context
-                # may also have died with the service. Nothing to wait on: poll.
-                if context is not None:
-                    context.release()
-                    context = None
-                if not isinstance(error, NoReaderError):
-                    raise
+                return choose_reader(selector, waiter.infos(names))
+            except (NoCardError, NoReaderError) as error:
                 if time.monotonic() >= deadline:
-                    raise
-                time.sleep(min(_WAIT_SLICE_MS / 1000, max(0.0, deadline - time.monotonic())))
-                continue
-            infos = _reader_infos(context, names) if names else []
-            try:
-                return choose_reader(selector, infos)
-            except NoCardError:
-                pass
-            except InputError as error:
-                # "several_cards" is final: waiting will not make it one. A
-                # reader matching the selector may still be plugged in.
-                if error.key != "no_such_reader" or time.monotonic() >= deadline:
-                    raise
-            except NoReaderError:
-                if time.monotonic() >= deadline:
-                    raise
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise NoCardError(info={"timeout": timeout, "readers": names})
-            states = [(name, known.get(name, scard.SCARD_STATE_UNAWARE)) for name in names]
-            if pnp_supported:
-                states.append((PNP_NOTIFICATION, pnp_state))
-            slice_ms = _slice_ms(remaining)
-            if not states:  # no reader, and no PnP events on this platform
+                    if isinstance(error, NoReaderError):
+                        raise
+                    raise NoCardError(info={"timeout": timeout, "readers": names}) from None
+            waiter.wait_for_change(names, deadline)
+
+
+class _CardWaiter:
+    """:func:`wait_for_card`'s PC/SC context and what it has seen of each reader."""
+
+    def __init__(self) -> None:
+        self._scard = _base._scard()
+        self._context: _Context | None = None
+        self._known: dict[str, int] = {}
+        self._pnp_state = self._scard.SCARD_STATE_UNAWARE
+        self._pnp_supported = True
+
+    def __enter__(self) -> _CardWaiter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._drop_context()
+
+    def reader_names(self, deadline: float) -> list[str] | None:
+        """The readers now; None after a slice spent waiting for the service (Windows
+        has none until a reader is plugged in; the context may die with it)."""
+        try:
+            if self._context is None:
+                self._context = _Context()
+            return self._context.reader_names()
+        except (NoReaderError, PcscUnavailableError) as error:
+            self._drop_context()
+            if not isinstance(error, NoReaderError) or time.monotonic() >= deadline:
+                raise
+            time.sleep(min(_WAIT_SLICE_MS / 1000, max(0.0, deadline - time.monotonic())))
+            return None
+
+    def infos(self, names: list[str]) -> list[ReaderInfo]:
+        assert self._context is not None
+        return _reader_infos(self._context, names) if names else []
+
+    def wait_for_change(self, names: list[str], deadline: float) -> None:
+        """One slice (at most 500 ms) of waiting for a card, a reader or the service."""
+        scard = self._scard
+        states = [(name, self._known.get(name, scard.SCARD_STATE_UNAWARE)) for name in names]
+        if self._pnp_supported:
+            states.append((PNP_NOTIFICATION, self._pnp_state))
+        slice_ms = _slice_ms(deadline - time.monotonic())
+        if not states or self._context is None:  # no reader, and no PnP events here
+            time.sleep(slice_ms / 1000)
+            return
+        code, new = self._context.status_change(states, slice_ms)
+        if code in (_code("SCARD_E_TIMEOUT"), scard.SCARD_S_SUCCESS):
+            self._acknowledge(new)
+            if code == scard.SCARD_S_SUCCESS and not new:
                 time.sleep(slice_ms / 1000)
-                continue
-            code, new = context.status_change(states, slice_ms)
-            if code in (_code("SCARD_E_TIMEOUT"), scard.SCARD_S_SUCCESS):
-                for name, state, _atr in new:
-                    # Acknowledge what we saw, so the next call waits for a change.
-                    current = state & ~scard.SCARD_STATE_CHANGED
-                    if name == PNP_NOTIFICATION:
-                        pnp_state = current
-                    else:
-                        known[name] = current
-                if code == scard.SCARD_S_SUCCESS and not new:
-                    time.sleep(slice_ms / 1000)
-            elif _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
-                # A reader went away between listing and waiting, or the
-                # platform (macOS) does not know the PnP pseudo reader.
-                known.clear()
-                if pnp_supported:
-                    probe, _ = context.status_change(
-                        [(PNP_NOTIFICATION, scard.SCARD_STATE_UNAWARE)], 0
-                    )
-                    if probe not in (_code("SCARD_E_TIMEOUT"), scard.SCARD_S_SUCCESS):
-                        pnp_supported = False
-            elif _is(
-                code, "SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED", "SCARD_E_INVALID_HANDLE"
-            ):
-                context.release()
-                context = None
-                known.clear()
-                if not _ON_WINDOWS:
-                    raise _service_error(code)
+        elif _is(code, "SCARD_E_UNKNOWN_READER", "SCARD_E_READER_UNAVAILABLE"):
+            # A reader went away between listing and waiting, or the
+            # platform (macOS) does not know the PnP pseudo reader.
+            self._known.clear()
+            if self._pnp_supported:
+                probe, _ = self._context.status_change(
+                    [(PNP_NOTIFICATION, scard.SCARD_STATE_UNAWARE)], 0
+                )
+                if probe not in (_code("SCARD_E_TIMEOUT"), scard.SCARD_S_SUCCESS):
+                    self._pnp_supported = False
+        elif _is(code, "SCARD_E_NO_SERVICE", "SCARD_E_SERVICE_STOPPED", "SCARD_E_INVALID_HANDLE"):
+            self._drop_context()
+            if not _ON_WINDOWS:
+                raise _service_error(code)
+        else:
+            _raise_context_error(code)
+
+    def _acknowledge(self, new: list[tuple[str, int, bytes | None]]) -> None:
+        """Remember what was seen, so the next call waits for a change."""
+        for name, state, _atr in new:
+            current = state & ~self._scard.SCARD_STATE_CHANGED
+            if name == PNP_NOTIFICATION:
+                self._pnp_state = current
             else:
-                _raise_context_error(code)
-    finally:
-        if context is not None:
-            context.release()
+                self._known[name] = current
+
+    def _drop_context(self) -> None:
+        if self._context is not None:
+            self._context.release()
+            self._context = None
+        self._known.clear()
 
 
 def wait_for_removal(

@@ -17,6 +17,11 @@ DELIVERY: dict[str, tuple[str, str]] = {
         "集計サーバー: 受け付けられません ({reason})。送信待ち {n} 件は手元に残しています。",
         "Tally server: refused ({reason}); {n} waiting, kept here.",
     ),
+    "left": (
+        "集計サーバーに送れなかった {n} 件は送信箱 {path} に残っています (次に起動したとき、または mynacheck tally push で送ります)。",
+        "{n} rows could not reach the tally server yet: they wait in the outbox {path} "
+        "(sent on the next run, or with `mynacheck tally push`).",
+    ),
     "pushed": (
         "{path}: {sent} 行を送信 ({new} 行が新規、{old} 行は送信済みでした)",
         "{path}: {sent} rows sent ({new} new, {old} already there)",
@@ -82,6 +87,11 @@ USAGE.update(
             "集計サーバー {target} のパスワードが要ります: ~/.pgpass (PGPASSFILE) に書くか、端末から実行してください。",
             "the tally server {target} needs a password: put it in ~/.pgpass (PGPASSFILE) or "
             "run from a terminal to be asked.",
+        ),
+        "report_server_alone": (
+            "集計サーバー ({target}) はファイルと一緒には集計できません。サーバーだけを指定するか、ファイルを mynacheck tally push で送ってください。",
+            "a tally server ({target}) cannot be merged with files in one report: name the "
+            "server alone, or send the files with `mynacheck tally push`.",
         ),
         "push_not_a_server": (
             "--to には集計サーバー (postgresql://... か service=名前) を指定してください: {target}",

@@ -1,0 +1,248 @@
+"""``mynacheck report postgresql://...``: the report's model (:class:`TallySummary`),
+computed in SQL on the server, giving the same answers as over the same rows in
+SQLite files (tests/test_pg_report.py compares them).
+
+What is read, in one read-only snapshot: the checks per verdict and group from
+``daily`` (kept per JST day, tag and verdict by the server's trigger; a period is
+whole JST days), each card's latest check from ``cards`` (the whole tally) or
+from the rows of the period (``DISTINCT ON`` over the index ``checks_time``),
+the key fingerprints from ``keys``. Python sees only the sums.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from ..clock import JST
+from .server import ServerTarget, connect, import_psycopg, read_meta, server_error
+from .summary import Group, TallySummary, check_tags, ordered, renewal_figures
+
+_JST = "((%s) AT TIME ZONE 'UTC' + interval '9 hours')"
+#: A row's group key from its time (or tag), as SQLite's groups.group_sql gives it.
+_GROUP_OF_TIME = {
+    "day": "to_char(" + _JST % "{t}" + ", 'YYYY-MM-DD')",
+    "week": "to_char(date_trunc('week', " + _JST % "{t}" + "), 'YYYY-MM-DD')",
+    "month": "to_char(" + _JST % "{t}" + ", 'YYYY-MM')",
+    "tag": "{tag}",
+}
+#: The same from a line of ``daily`` (a JST day, '' for no tag).
+_GROUP_OF_DAY = {
+    "day": "to_char(day, 'YYYY-MM-DD')",
+    "week": "to_char(date_trunc('week', day), 'YYYY-MM-DD')",
+    "month": "to_char(day, 'YYYY-MM')",
+    "tag": "nullif(tag, '')",
+}
+
+
+def _group_of_time(by: str, table: str = "") -> str:
+    prefix = f"{table}." if table else ""
+    return _GROUP_OF_TIME[by].format(t=f"{prefix}time", tag=f"{prefix}tag")
+
+
+def _whole_days(moment: datetime | None) -> date | None:
+    """The JST day a bound falls on, when it is that day's midnight (else None)."""
+    if moment is None:
+        return None
+    local = moment.astimezone(JST)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return None
+    return local.date()
+
+
+def summarize_server(
+    target: ServerTarget,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+    latest: bool = False,
+    at: date | None = None,
+    cumulative: bool = False,
+    tags: Any = None,
+) -> TallySummary:
+    """The report over the server tally ``target`` (read only); ``tags``: only the rows
+    of those tags, as if the tally held nothing else."""
+    wanted = check_tags(tags)
+    psycopg = import_psycopg()
+    today = at if at is not None else datetime.now(JST).date()
+    with connect(target) as connection:
+        connection.read_only = True
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        read_meta(connection, target)
+        try:
+            with connection.transaction():
+                return _summarize(
+                    connection, target, since, until, by, latest, today, cumulative, wanted
+                )
+        except psycopg.Error as error:
+            raise server_error(error, target) from None
+
+
+def _summarize(
+    connection: Any,
+    target: ServerTarget,
+    since: datetime | None,
+    until: datetime | None,
+    by: str | None,
+    latest: bool,
+    at: date,
+    cumulative: bool,
+    tags: tuple[str, ...],
+) -> TallySummary:
+    def rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params or {})
+            return list(cursor.fetchall())
+
+    whole = since is None and until is None and not tags
+    span: dict[str, Any] = {
+        "low": since or datetime(1, 1, 2, tzinfo=timezone.utc),
+        "high": until or datetime(9999, 12, 30, tzinfo=timezone.utc),
+        "tags": list(tags),
+    }
+    in_period = "time >= %(low)s AND time < %(high)s"
+    if tags:
+        in_period += " AND tag = ANY(%(tags)s)"
+    ((first, last),) = rows(
+        f"SELECT min(time), max(time) FROM mynacheck.checks WHERE {in_period}", span
+    )
+
+    # Checks per verdict (and group): from ``daily`` over whole JST days, else the rows.
+    low_day, high_day = _whole_days(since), _whole_days(until)
+    by_days = (since is None or low_day is not None) and (until is None or high_day is not None)
+    if by_days:
+        days = {
+            "lowday": low_day or date(1, 1, 2),
+            "highday": high_day or date(9999, 12, 30),
+            "tags": list(tags),
+        }
+        day_filter = "day >= %(lowday)s AND day < %(highday)s"
+        if tags:
+            day_filter += " AND tag = ANY(%(tags)s)"
+        key = "NULL" if by is None else _GROUP_OF_DAY[by]
+        counted = rows(
+            f"SELECT {key}, status, sum(checks), sum(without) FROM mynacheck.daily"
+            f" WHERE {day_filter} GROUP BY 1, 2",
+            days,
+        )
+    else:
+        key = "NULL" if by is None else _group_of_time(by)
+        counted = rows(
+            f"SELECT {key}, status, count(*), count(*) FILTER (WHERE card_hash IS NULL)"
+            f" FROM mynacheck.checks WHERE {in_period} GROUP BY 1, 2",
+            span,
+        )
+    checks_by_status: dict[str, int] = {}
+    group_checks: dict[str | None, dict[str, int]] = {}
+    without = 0
+    for group, status, n, nohash in counted:
+        checks_by_status[status] = checks_by_status.get(status, 0) + int(n)
+        group_checks.setdefault(group, {})[status] = int(n)
+        without += int(nohash)
+
+    # Each card's latest check in the period.
+    if whole:
+        lines = "mynacheck.cards"
+    else:
+        lines = (
+            "(SELECT DISTINCT ON (card_hash) card_hash, time, status, expiry, tag"
+            f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}"
+            " ORDER BY card_hash, time DESC, received DESC) AS lines"
+        )
+    cards_by_status = {
+        s: int(n) for s, n in rows(f"SELECT status, count(*) FROM {lines} GROUP BY 1", span)
+    }
+    renewal_open, forecast = renewal_figures(
+        [
+            (expiry.isoformat(), int(n))
+            for expiry, n in rows(
+                f"SELECT expiry, count(*) FROM {lines}"
+                " WHERE status = 'valid' AND expiry IS NOT NULL GROUP BY 1",
+                span,
+            )
+        ],
+        at,
+    )
+
+    groups: tuple[Group, ...] | None = None
+    if by is not None:
+        group_cards: dict[str | None, dict[str, int]] = {}
+        expiries: dict[str | None, list[tuple[str, int]]] = {}
+        if latest:
+            source = f"SELECT {_group_of_time(by)} AS grp, status, expiry FROM {lines}"
+        else:  # each card's latest check within each group
+            source = (
+                "SELECT DISTINCT ON (grp, card_hash) grp, status, expiry FROM (SELECT"
+                f" {_group_of_time(by)} AS grp, card_hash, time, received, status, expiry"
+                f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}) AS g"
+                " ORDER BY grp, card_hash, time DESC, received DESC"
+            )
+        for group, status, expiry, n in rows(
+            f"SELECT grp, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
+            f" FROM ({source}) AS s GROUP BY 1, 2, 3",
+            span,
+        ):
+            counts = group_cards.setdefault(group, {})
+            counts[status] = counts.get(status, 0) + int(n)
+            if status == "valid" and expiry is not None:
+                expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
+        keys = sorted(set(group_checks) | set(group_cards), key=lambda k: (k is None, k or ""))
+        built = []
+        for k in keys:
+            group_open, group_forecast = renewal_figures(expiries.get(k, ()), at)
+            built.append(
+                Group(
+                    k,
+                    ordered(group_checks.get(k, {})),
+                    ordered(group_cards.get(k, {})),
+                    group_open,
+                    group_forecast,
+                )
+            )
+        groups = tuple(built)
+
+    series: tuple[tuple[date, int], ...] = ()
+    if cumulative:
+        if whole:
+            firsts = "SELECT first_valid AS time FROM mynacheck.cards WHERE first_valid IS NOT NULL"
+        else:
+            firsts = (
+                "SELECT min(time) AS time FROM mynacheck.checks WHERE card_hash IS NOT NULL"
+                f" AND status = 'valid' AND {in_period} GROUP BY card_hash"
+            )
+        total = 0
+        points = []
+        for day, n in rows(
+            f"SELECT ({_JST % 'time'})::date AS day, count(*) FROM ({firsts}) AS f"
+            " GROUP BY 1 ORDER BY 1",
+            span,
+        ):
+            total += int(n)
+            points.append((day, total))
+        series = tuple(points)
+
+    fingerprints = tuple(
+        f for (f,) in rows("SELECT key_fingerprint FROM mynacheck.keys ORDER BY 1")
+    )
+    return TallySummary(
+        sources=(target.display,),
+        since=since,
+        until=until,
+        first=first.astimezone(timezone.utc) if first else None,
+        last=last.astimezone(timezone.utc) if last else None,
+        checks=sum(checks_by_status.values()),
+        checks_by_status=ordered(checks_by_status),
+        cards=sum(cards_by_status.values()),
+        cards_by_status=ordered(cards_by_status),
+        cards_renewal_open=renewal_open,
+        checks_without_certificate=without,
+        key_fingerprints=fingerprints,
+        at=at,
+        by=by,
+        latest=latest,
+        groups=groups,
+        renewal_forecast=forecast,
+        valid_cards_cumulative=series,
+        tags=tags,
+    )
