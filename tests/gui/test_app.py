@@ -75,7 +75,7 @@ def test_smoke_test_shows_the_window_and_exits_0(args: list[str]) -> None:
         (["--simulate", "nope"], "シナリオ 'nope' はありません"),
         (["--simulate", "valid,expired"], "シナリオ"),
         (["--simulate", "valid", "--reader", "0"], "--simulate、--replay、--reader"),
-        (["--counter", "--simulate", "valid", "--hold", "-1"], "--hold -1"),
+        (["--counter", "--simulate", "valid", "--hold", "-1"], "--hold"),
         pytest.param(
             ["--log", "/proc/no/such/dir/tally.db"],
             "フォルダー /proc/no/such/dir がありません",
