@@ -195,22 +195,28 @@ def _settle(condition: Callable[[], bool]) -> None:
         time.sleep(0.001)
 
 
-def through_pcsc(runs: int, latency: float, scenario: str = "expired") -> tuple[float, float]:
+def through_pcsc(
+    runs: int, latency: float, scenario: str = "expired", counter: bool = False
+) -> tuple[float, float]:
     import mynacheck
     from mynacheck.card.pcsc import wait_for_card, wait_for_removal
-    from mynacheck.gui import SelfCheckWindow
+    from mynacheck.gui import CounterWindow, SelfCheckWindow
     from mynacheck.simcard.scenarios import make_card
     from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
 
     name = "Virtual PCD 00 00"
     # Through pcscd the simulated card is a real card: its root is trusted as an anchor.
     anchors = [ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"]
-    window = SelfCheckWindow(reader=name, at=AT, lang="ja", trust_anchors=anchors)
+    window: Any
+    if counter:
+        window = CounterWindow(reader=name, lang="ja", trust_anchors=anchors)
+    else:
+        window = SelfCheckWindow(reader=name, at=AT, lang="ja", trust_anchors=anchors)
     window.show()
     gui, api = [], []
     for _ in range(runs):
         wait_for_removal(name, 5)
-        _settle(lambda: window.verdict.text() == "カードを置いてください")
+        _settle(lambda: window.verdict.text() in INSERT_A_CARD)
         wait = _painted_after(
             window, window.verdict, lambda: window.property("mynacheckStatus") == scenario
         )
@@ -297,14 +303,77 @@ def pcsc_part(runs: int, latencies: str) -> int:
     return 0
 
 
+def _note_arrival(reader: str, seen: list[float]) -> None:
+    from mynacheck.card.pcsc import wait_for_card
+
+    wait_for_card(reader, 10)
+    seen.append(time.perf_counter())
+
+
+def through_watch(runs: int, latency: float, scenario: str = "expired") -> float:
+    """``mynacheck watch --json``: median seconds from PC/SC seeing the card to the
+    verdict's line on its standard output."""
+    import selectors
+
+    from mynacheck.card.pcsc import wait_for_removal
+    from mynacheck.simcard.scenarios import make_card
+    from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
+
+    name = "Virtual PCD 00 00"
+    anchor = ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-root.pem"
+    command = [sys.executable, "-m", "mynacheck.cli", "watch", "--json", "--reader", "0"]
+    watch = subprocess.Popen(
+        [*command, "--trust-anchor", str(anchor)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert watch.stdout is not None
+    lines = selectors.DefaultSelector()
+    lines.register(watch.stdout, selectors.EVENT_READ)
+    times = []
+    try:
+        time.sleep(2)  # loaded and waiting for a card
+        for _ in range(runs):
+            wait_for_removal(name, 5)
+            virtual = VirtualCard(make_card(scenario), port=DEFAULT_PORT, latency=latency)
+            seen: list[float] = []
+            watcher = threading.Thread(target=_note_arrival, args=(name, seen))
+            watcher.start()
+            virtual.insert()
+            while True:
+                if not lines.select(10):
+                    raise TimeoutError("watch printed no verdict")
+                line = watch.stdout.readline()
+                if scenario.encode() in line:
+                    break
+            shown = time.perf_counter()
+            watcher.join()
+            times.append(shown - seen[0])
+            virtual.remove()
+            time.sleep(0.3)
+    finally:
+        watch.terminate()
+        watch.wait(10)
+    return statistics.median(times)
+
+
 def _pcsc_runs(runs: int, latencies: str) -> None:
     for latency_ms in (float(x) for x in latencies.split(",")):
-        gui, api = through_pcsc(runs, latency_ms / 1000)
+        io = 3 * latency_ms
+        print(f"\n== pcscd + vpcd, {latency_ms:g} ms per APDU, 'expired' (median of {runs})")
+        print(f"  from PC/SC seeing the card; the card's own I/O: 3 APDUs = {io:g} ms")
+        for counter in (False, True):
+            gui, api = through_pcsc(runs, latency_ms / 1000, counter=counter)
+            kind = "counter window   " if counter else "self-check window"
+            print(
+                f"  {kind}: verdict painted {gui * 1000:6.1f} ms (I/O + {gui * 1000 - io:5.1f});"
+                f" open_card + check_card alone {api * 1000:6.1f} ms"
+            )
+        shown = through_watch(runs, latency_ms / 1000)
         print(
-            f"\n== pcscd + vpcd, {latency_ms:g} ms per APDU, 'expired' (median of {runs})\n"
-            f"  PC/SC sees the card -> verdict painted: {gui * 1000:6.1f} ms;"
-            f" open_card + check_card alone: {api * 1000:6.1f} ms;"
-            f" window adds {(gui - api) * 1000:5.1f} ms"
+            f"  watch --json     : verdict line    {shown * 1000:6.1f} ms"
+            f" (I/O + {shown * 1000 - io:5.1f})"
         )
 
 
