@@ -11,8 +11,10 @@ mynacheck`` stays as cheap as the command line needs::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# No typing at run time: this is on the command line's way to the card (cli/_early.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.2.0"
 
@@ -83,6 +85,8 @@ def __getattr__(name: str) -> Any:
         module = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module 'mynacheck' has no attribute {name!r}") from None
+    import importlib
+
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
