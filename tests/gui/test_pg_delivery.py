@@ -35,7 +35,9 @@ def test_the_counter_window_shows_the_delivery(
         pg_tally.cluster.stop()
         for scenario in ("expired", "valid"):
             reader.insert(scenario)
-            until(qtbot, lambda s=scenario: status(window) == {"expired": "expired"}.get(s, "valid"))
+            until(
+                qtbot, lambda s=scenario: status(window) == {"expired": "expired"}.get(s, "valid")
+            )
             reader.remove()
             until(qtbot, lambda: status(window) == "")
         until(qtbot, lambda: "unreachable since" in line.text() and "2 waiting" in line.text())
