@@ -34,7 +34,6 @@ from .prompt import ClickTerminal, PromptPinSource, StdinPinSource
 @trust_anchor_option
 @common_options
 @log_options
-@click.option("--tag", metavar="TEXT", help="With --log: a group label such as a section.")
 def check(
     reader: str | None,
     wait: float | None,

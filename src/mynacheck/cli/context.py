@@ -208,6 +208,44 @@ def _interrupted(output: Output) -> NoReturn:
 # -- options ---------------------------------------------------------------------------
 
 
+# The options are defined here once; ``mynacheck-gui`` (gui/app.py) uses them too.
+
+
+def lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        default=None,
+        help="Language (default: Japanese unless the locale says otherwise).",
+    )(func)
+
+
+def reader_option(func: F) -> F:
+    return click.option("--reader", help="Reader: 0-based index or part of its name.")(func)
+
+
+def scenarios_option(func: F) -> F:
+    """``--simulate`` for card after card (``watch``, the window): names, in turn."""
+    return click.option(
+        "--simulate",
+        metavar="SCENARIO[,SCENARIO...]",
+        help="Simulated cards instead of a reader, in turn ('list' names them).",
+    )(func)
+
+
+def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
+    """``--simulate a,b``: the scenario names, each known (a usage error otherwise,
+    and with ``--reader`` too)."""
+    if reader is not None:
+        raise mynacheck.InputError("source_conflict")
+    names = tuple(name.strip() for name in simulate.split(",") if name.strip())
+    known = mynacheck.simulated_scenarios()
+    for name in names or (simulate,):
+        if name not in known:
+            raise mynacheck.InputError("unknown_scenario", name=name)
+    return names
+
+
 def common_options(func: F) -> F:
     """--lang, --json, --verbose."""
     func = click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")(
@@ -216,20 +254,18 @@ def common_options(func: F) -> F:
     func = click.option("--json", "json_output", is_flag=True, help="JSON on stdout (see README).")(
         func
     )
-    func = click.option(
-        "--lang",
-        type=click.Choice(["ja", "en"]),
-        default=None,
-        help="Language (default: Japanese unless the locale says otherwise).",
-    )(func)
-    return func
+    return lang_option(func)
 
 
 def card_source_options(func: F) -> F:
     """Where the card is: a reader (--reader, --wait), a transcript, the simulator."""
+    func = _card_source_rest(func)
+    return reader_option(func)
+
+
+def _card_source_rest(func: F) -> F:
     for option in reversed(
         [
-            click.option("--reader", help="Reader: 0-based index or part of its name."),
             click.option(
                 "--wait",
                 type=click.FloatRange(min=0),
@@ -269,6 +305,10 @@ def trust_anchor_option(func: F) -> F:
 
 
 def log_options(func: F) -> F:
+    """--log, --key-file, --tag: the tally each check is appended to."""
+    func = click.option(
+        "--tag", metavar="TEXT", help="With --log: a group label such as a section."
+    )(func)
     func = click.option(
         "--key-file",
         type=click.Path(path_type=Path, dir_okay=False),

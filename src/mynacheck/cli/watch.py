@@ -19,26 +19,25 @@ from mynacheck.present.watchview import CLEAR_SCREEN, render_summary, render_ver
 from .context import (
     Output,
     guard,
+    lang_option,
     log_options,
     make_output,
     out,
     print_scenarios,
+    reader_option,
+    scenario_names,
+    scenarios_option,
     trust_anchor_inputs,
     trust_anchor_option,
 )
 
 
 @click.command(short_help="Counter mode: card after card, no PIN.")
-@click.option("--reader", help="Reader: 0-based index or part of its name (default: any).")
+@reader_option
 @trust_anchor_option
 @log_options
-@click.option("--tag", metavar="TEXT", help="With --log: a group label such as a section.")
 @click.option("--once", is_flag=True, help="Check one card, then exit with its exit code.")
-@click.option(
-    "--simulate",
-    metavar="SCENARIO[,SCENARIO...]",
-    help="Check these simulated cards in turn, then exit (demo; no PC/SC).",
-)
+@scenarios_option
 @click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
 @click.option(
     "--json",
@@ -46,12 +45,7 @@ from .context import (
     is_flag=True,
     help="One JSON object per line: each check, then a summary.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["ja", "en"]),
-    default=None,
-    help="Language (default: Japanese unless the locale says otherwise).",
-)
+@lang_option
 def watch(
     reader: str | None,
     trust_anchors: tuple[Path, ...],
@@ -77,21 +71,17 @@ def watch(
             if simulate == "list":
                 print_scenarios(output)
                 return
-            scenarios = tuple(name.strip() for name in simulate.split(",") if name.strip())
-            if reader is not None:
-                raise mynacheck.InputError("source_conflict")
+            scenarios = scenario_names(simulate, reader)
         anchors = trust_anchor_inputs(trust_anchors)
         loop = mynacheck.CounterLoop(reader, trust_anchors=anchors, simulate=scenarios, once=once)
         tally = None
         if log is not None:
-            from .tally import describe_delivery, open_log
+            from .tally import DeliveryLines, open_log
 
             tally = open_log(output, log, key_file, tag)
             output.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
             if hasattr(tally, "on_state"):  # a server tally: its delivery, as it changes
-                tally.on_state = lambda state: output.echo(
-                    describe_delivery(state, output.lang), err=True
-                )
+                tally.on_state = DeliveryLines(output)
         loop.tally = tally
         screen = _Screen(output, color=_stdout_wants_color(), clear=_stdout_is_terminal())
         stop = threading.Event()

@@ -1,16 +1,25 @@
-"""``mynacheck-gui``: options as in the CLI, checked before any window opens."""
+"""``mynacheck-gui``: the CLI's options (one definition, in cli/context.py), checked
+by the CLI's code before any window opens."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+
+import click
 
 import mynacheck
 from mynacheck import InputError
+from mynacheck.cli.context import (
+    lang_option,
+    log_options,
+    reader_option,
+    scenario_names,
+    scenarios_option,
+    trust_anchor_inputs,
+    trust_anchor_option,
+)
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
@@ -20,73 +29,44 @@ from . import EXIT_USAGE, _lang_in, say
 SMOKE_TEST_MS = 1500
 
 
-class _BadOption(Exception):
-    pass
+def _command() -> click.Command:
+    """The window's options: the CLI's own definitions (cli/context.py), checked by
+    the same code, plus --counter and --smoke-test."""
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise _BadOption(message)
-
-
-def _parser() -> _Parser:
-    parser = _Parser(
-        prog="mynacheck-gui",
-        description="The mynacheck window: check your My Number Card's user-authentication "
-        "certificate, or check card after card at a counter (--counter).",
+    @click.command(
+        name="mynacheck-gui",
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
-    parser.add_argument(
-        "--counter", action="store_true", help="Counter mode: no PIN, card after card."
-    )
-    parser.add_argument("--lang", choices=["ja", "en"], help="Language (default: as the CLI).")
-    parser.add_argument("--reader", help="Reader: 0-based index or part of its name.")
-    parser.add_argument(
-        "--trust-anchor",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="Trust this root certificate (PEM or DER); repeatable.",
-    )
-    parser.add_argument("--log", metavar="PATH|default", help="Append each check to this tally.")
-    parser.add_argument("--key-file", metavar="FILE", help="The tally's key (default: <log>.key).")
-    parser.add_argument(
-        "--tag", metavar="TEXT", help="With --log: a group label such as a section."
-    )
-    parser.add_argument(
-        "--simulate",
-        metavar="SCENARIO[,SCENARIO...]",
-        help="A simulated card instead of a reader (counter: several, in turn).",
-    )
-    parser.add_argument(
+    @click.option("--counter", is_flag=True, help="Counter mode: no PIN, card after card.")
+    @lang_option
+    @reader_option
+    @trust_anchor_option
+    @log_options
+    @scenarios_option
+    @click.option(
         "--smoke-test",
-        action="store_true",
+        is_flag=True,
         help="Show the window, process events for a moment, exit 0 (for bundles).",
     )
-    return parser
+    def gui(**options: Any) -> dict[str, Any]:
+        """The mynacheck window: check your My Number Card's user-authentication
+        certificate, or check card after card at a counter (--counter)."""
+        return options
 
-
-class _Anchors:
-    """``--trust-anchor`` files, then the user's anchors folder (listed at each check)."""
-
-    def __init__(self, files: list[Path]) -> None:
-        self.files = files
-
-    def __iter__(self) -> Iterator[Any]:
-        yield from self.files
-        yield from mynacheck.user_trust_anchors()
+    return gui
 
 
 def run(argv: list[str]) -> int:
     try:
-        args = _parser().parse_args(argv)
-    except _BadOption as problem:
-        say(text(GUI, "app.bad_option", _lang_in(argv), problem=str(problem)))
+        parsed = _command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
+    except click.ClickException as problem:
+        say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
         return EXIT_USAGE
-    except SystemExit as done:  # --help
-        return int(done.code or 0)
-    lang: Lang = args.lang or detect_language()
+    if not isinstance(parsed, dict):  # --help: printed
+        return int(parsed or 0)
+    lang: Lang = parsed["lang"] or detect_language()
     try:
-        options = _options(args)
+        options = _options(parsed)
     except InputError as error:
         say(usage_text(error.key, lang, dict(error.info)))
         return EXIT_USAGE
@@ -95,37 +75,28 @@ def run(argv: list[str]) -> int:
         return 1
     tally = options.pop("tally")
     try:
-        return _show(args, lang, options, tally)
+        return _show(parsed, lang, options, tally)
     finally:
         if tally is not None:
             tally.close()
 
 
-def _options(args: argparse.Namespace) -> dict[str, Any]:
+def _options(parsed: dict[str, Any]) -> dict[str, Any]:
     """Everything checked before a window opens (InputError, as the CLI says it)."""
-    files = [Path(name) for name in args.trust_anchor]
-    for path in files:
-        if not path.is_file():
-            raise InputError("file_unreadable", path=str(path), reason="not found")
+    anchors = trust_anchor_inputs(parsed["trust_anchors"])
     simulate: Any = None
-    if args.simulate is not None:
-        if args.reader is not None:
-            raise InputError("source_conflict")
-        names = [name.strip() for name in args.simulate.split(",") if name.strip()]
-        known = mynacheck.simulated_scenarios()
-        for name in names or [args.simulate]:
-            if name not in known:
-                raise InputError("unknown_scenario", name=name)
-        if not args.counter and len(names) != 1:
-            raise InputError("unknown_scenario", name=args.simulate)
-        simulate = names if args.counter else names[0]
+    if parsed["simulate"] is not None:
+        names = scenario_names(parsed["simulate"], parsed["reader"])
+        if not parsed["counter"] and len(names) != 1:
+            raise InputError("unknown_scenario", name=parsed["simulate"])
+        simulate = names if parsed["counter"] else names[0]
     tally = None
-    if args.log is not None:
-        tally = mynacheck.open_tally(args.log, key_file=args.key_file, tag=args.tag)
-    return {"anchors": _Anchors(files), "simulate": simulate, "tally": tally}
+    if parsed["log"] is not None:
+        tally = mynacheck.open_tally(parsed["log"], key_file=parsed["key_file"], tag=parsed["tag"])
+    return {"anchors": anchors, "simulate": simulate, "tally": tally}
 
 
-def _show(args: argparse.Namespace, lang: Lang, options: dict[str, Any], tally: Any) -> int:
+def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -133,9 +104,9 @@ def _show(args: argparse.Namespace, lang: Lang, options: dict[str, Any], tally: 
     app = existing if isinstance(existing, QApplication) else QApplication(["mynacheck-gui"])
     app.setApplicationName("mynacheck")
     app.setApplicationDisplayName("mynacheck")
-    reader = args.reader
+    reader = args["reader"]
     window: Any
-    if args.counter:
+    if args["counter"]:
         from .counter import CounterWindow
 
         window = CounterWindow(
@@ -150,7 +121,7 @@ def _show(args: argparse.Namespace, lang: Lang, options: dict[str, Any], tally: 
     window.show()
     if not window.isVisible():  # pragma: no cover - a platform that cannot show it
         return 1
-    if args.smoke_test:
+    if args["smoke_test"]:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     app.setQuitOnLastWindowClosed(True)
     app.exec()
