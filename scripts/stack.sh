@@ -25,6 +25,9 @@ APT_PACKAGES+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.
 APT_PACKAGES+=(chromium)  # report --html's tests: the page drawn and printed by headless Chromium
 # The window's screen-reader tests (tests/gui/test_screen_reader.py): an X display, Qt's xcb platform, the AT-SPI bus, a pyatspi listener, real key events.
 APT_PACKAGES+=(xvfb xauth xdotool dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0)
+# The server tally's tests (issue 16): Debian's PostgreSQL binaries; the tests run initdb in a
+# temporary folder as an unprivileged user and stop that cluster at the end (no system cluster used).
+APT_PACKAGES+=(postgresql)
 VPCD_READER="Virtual PCD 00 00"
 
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-stack}" "$*" >&2; }

@@ -177,6 +177,36 @@ def test_an_unreadable_label_leaves_missing_only_where_the_file_said_so_plainly(
     assert "token" not in report.info and report.info["token_sw"].endswith(f"({token_sw:04X})")
 
 
+@pytest.mark.parametrize(
+    ("label", "token_sw", "expected"),
+    [
+        ("JPKIAPGPSETOKEN", 0x9000, Status.SMARTPHONE),
+        ("JPKIAPIOSTOKEN", 0x9000, Status.SMARTPHONE),
+        ("JPKIAPICCTOKEN", 0x9000, Status.NOT_MYNUMBER_CARD),
+        ("JPKIAPICCTOKEN3", 0x9000, Status.UNKNOWN_CARD),
+        # A My Number Card, or nothing that says otherwise: the card error it was.
+        ("JPKIAPICCTOKEN2", 0x9000, Status.CARD_ERROR),
+        ("JPKIAPGPSETOKEN", 0x6982, Status.CARD_ERROR),
+    ],
+)
+def test_an_answer_no_card_gives_asks_what_this_is_before_a_card_error(
+    label: str, token_sw: int, expected: Status
+) -> None:
+    # What a phone answers on EF 000A without the PIN is not published: 6985, say.
+    scenario = Scenario(
+        "custom", "", token_label=label, auth_read_sw=0x6985, token_read_sw=token_sw
+    )
+    pins = FakePins()
+    report, connection = run(scenario.build(), pins=pins)
+    assert report.status is expected, report
+    assert pins.asked == 0 and verifies_with_data(connection.card) == 0
+    if expected is Status.CARD_ERROR:
+        assert Detail.UNEXPECTED_STATUS_WORD in report.details
+        assert report.info["sw"].endswith("(6985)")
+    else:
+        assert "sw" not in report.info and report.info["token"] == label
+
+
 def test_a_blank_label_is_no_label() -> None:
     report, _ = run(
         replace(SCENARIOS["token_unreadable"], token_read_sw=0x9000, token_label="").build()

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from .card import Connection
 from .card.apdu import ApduProtocol
 from .card.jpki import JpkiSession, PinState, PinStatus, TokenKind, TokenLabel
-from .errors import Cancelled, InputError, MynacheckError, SignatureRefusedError
+from .errors import (
+    Cancelled,
+    InputError,
+    MynacheckError,
+    SignatureRefusedError,
+    UnexpectedStatusError,
+)
 from .pin import PinSource, well_formed_pin
 from .report import CheckReport, KeyProof, PinReport
 from .status import Detail, Status
@@ -106,7 +112,12 @@ def _run(
 ) -> CheckReport:
     session = JpkiSession(ApduProtocol(connection))
     session.select_application()
-    evaluation = read_and_evaluate(session, options)
+    try:
+        evaluation = read_and_evaluate(session, options)
+    except UnexpectedStatusError as error:
+        # EF 000A answered what no My Number Card does: a phone may (what it answers
+        # without the PIN is not published). Ask what this is before a card error.
+        return _stranger_or_raise(session, progress.report, error)
     report = replace(
         progress.report,
         status=evaluation.status,
@@ -155,6 +166,21 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
         anchors=anchors,
         simulated=session.protocol.connection.simulated,
     )
+
+
+def _stranger_or_raise(
+    session: JpkiSession, report: CheckReport, error: UnexpectedStatusError
+) -> CheckReport:
+    """After an unexpected answer on EF 000A: the verdict of whatever is not a My
+    Number Card (its label says so); for a My Number Card, or no label, the error."""
+    token = session.read_token_label()
+    if token.kind in (TokenKind.MY_NUMBER_CARD, TokenKind.UNREADABLE):
+        raise error
+    stranger = replace(report, status=Status.MISSING, info={**report.info, **error.info})
+    if session.protocol.extended_supported is False:
+        stranger = _add(stranger, Detail.EXTENDED_APDU_UNSUPPORTED)
+    stranger = who_answers(stranger, token)
+    return _add(stranger, Detail.PIN_NOT_CHECKED, Detail.KEY_NOT_PROVEN)
 
 
 def who_answers(report: CheckReport, token: TokenLabel) -> CheckReport:

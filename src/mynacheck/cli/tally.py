@@ -67,6 +67,26 @@ def describe_delivery(state: Any, lang: Lang) -> str:
     return text(DELIVERY, "delivered", lang)
 
 
+class DeliveryLines:
+    """``watch``'s delivery line on stderr, said when it means something new: the state
+    changes (but not the short ``waiting`` of every row on its way to a server that
+    answers), or the rows waiting for an unreachable server grow."""
+
+    def __init__(self, output: Output) -> None:
+        self.output = output
+        self.last: Any = None
+
+    def __call__(self, state: Any) -> None:
+        last, self.last = self.last, state
+        if last is not None and state.state == last.state and state.state == "waiting":
+            return
+        if last is not None and state.state == "waiting" and last.state == "delivered":
+            return
+        if last is not None and (state.state, state.waiting) == (last.state, last.waiting):
+            return
+        self.output.echo(describe_delivery(state, self.output.lang), err=True)
+
+
 def _stdin_is_terminal() -> bool:
     try:
         return sys.stdin is not None and sys.stdin.isatty()

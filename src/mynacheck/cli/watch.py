@@ -76,14 +76,12 @@ def watch(
         loop = mynacheck.CounterLoop(reader, trust_anchors=anchors, simulate=scenarios, once=once)
         tally = None
         if log is not None:
-            from .tally import describe_delivery, open_log
+            from .tally import DeliveryLines, open_log
 
             tally = open_log(output, log, key_file, tag)
             output.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
             if hasattr(tally, "on_state"):  # a server tally: its delivery, as it changes
-                tally.on_state = lambda state: output.echo(
-                    describe_delivery(state, output.lang), err=True
-                )
+                tally.on_state = DeliveryLines(output)
         loop.tally = tally
         screen = _Screen(output, color=_stdout_wants_color(), clear=_stdout_is_terminal())
         stop = threading.Event()

@@ -185,7 +185,7 @@ class ServerTally:
                 except TallyError as error:
                     self._drop_connection()
                     self._problem("refused", error)
-                    self._stop.wait(REFUSED_RETRY_SECONDS)
+                    self._wake.wait(REFUSED_RETRY_SECONDS)  # or a new row: try then
                     continue
                 attempt = 0
                 if not more:
