@@ -46,6 +46,9 @@ _EXPORTS: dict[str, str] = {
     "Tally": "tally",
     "TallyError": "tally",
     "KeyFileExposed": "tally",
+    # a command line's head start (connect, and read ahead, while the rest loads)
+    "head_start": "card.early",
+    "release_head_start": "card.early",
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
@@ -150,6 +153,12 @@ if TYPE_CHECKING:
     )
     from .api import (
         wait_for_removal as wait_for_removal,
+    )
+    from .card.early import (
+        head_start as head_start,
+    )
+    from .card.early import (
+        release_head_start as release_head_start,
     )
     from .card.profile import (
         PinReference as PinReference,

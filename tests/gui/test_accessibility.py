@@ -69,23 +69,33 @@ def test_every_control_is_named_and_described_in_the_current_language(
     assert self_check.windowTitle() == GUI["title.self_check"][1]
 
 
-def test_a_new_verdict_is_announced_to_screen_readers(
+def test_a_new_verdict_is_focused_and_waiting_is_announced_politely(
     qtbot: Any, self_check: SelfCheckWindow, reader: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    events: list[tuple[Any, str]] = []
+    said: list[tuple[str, str, Any]] = []
 
     def record(event: Any) -> None:
-        events.append((event.type(), event.object().objectName()))
+        if event.type() == QAccessible.Event.Announcement:
+            said.append((event.object().objectName(), event.message(), event.politeness()))
 
+    monkeypatch.setattr(QAccessible, "isActive", lambda: True)
     monkeypatch.setattr(QAccessible, "updateAccessibility", record)
+    activate(qtbot, self_check)
     reader.insert("expired")
     until(qtbot, lambda: status(self_check) == "expired")
-    assert (QAccessible.Event.NameChanged, "verdict") in events
-    assert "期限切れ" in find(self_check, "verdict").accessibleName()
-    events.clear()
+    verdict = find(self_check, "verdict")
+    until(qtbot, verdict.hasFocus)  # said as the focused label: no announcement too
+    assert "期限切れ" in verdict.accessibleName()
+    assert not [s for s in said if "期限切れ" in s[1]]
+    qtbot.keyClick(verdict, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is find(self_check, "checkAnother")
+    said.clear()
     reader.remove()
-    until(qtbot, lambda: status(self_check) == "" and events)
-    assert events[-1] == (QAccessible.Event.NameChanged, "verdict")
+    until(qtbot, lambda: status(self_check) == "" and said)
+    name, message, politeness = said[-1]
+    assert name == "verdict" and politeness == QAccessible.AnnouncementPoliteness.Polite
+    assert message.startswith(GUI["state.waiting"][0]) and "期限切れ" not in message
+    assert len(said) == 1  # once
 
 
 def _tab_chain(qtbot: Any, window: QWidget, first: QWidget) -> list[QWidget]:
@@ -139,7 +149,7 @@ def test_tab_order_follows_the_screen_on_a_result(
     reader.insert("missing_blank_ff")
     until(qtbot, lambda: status(self_check) == "missing")
     chain = _tab_chain(qtbot, self_check, find(self_check, "langPicker"))
-    assert [w.objectName() for w in chain] == ["langPicker", "verdict", "details", "checkAnother"]
+    assert [w.objectName() for w in chain] == ["langPicker", "verdict", "checkAnother", "details"]
     assert chain == _screen_order(self_check, chain)
 
 
@@ -152,7 +162,9 @@ def test_the_whole_check_by_keyboard_alone(
     qtbot.keyClicks(QApplication.focusWidget(), "9999")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     until(qtbot, lambda: status(self_check) == "pin_incorrect")
-    until(qtbot, lambda: QApplication.focusWidget() is find(self_check, "checkAnother"))
+    until(qtbot, lambda: QApplication.focusWidget() is find(self_check, "verdict"))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # the verdict, then
+    assert QApplication.focusWidget() is find(self_check, "checkAnother")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # Check again
     until(qtbot, lambda: field.isVisible() and field.hasFocus())
     qtbot.keyClicks(QApplication.focusWidget(), "1234")

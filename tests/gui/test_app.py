@@ -45,6 +45,13 @@ def test_the_gui_script_is_installed() -> None:
     )
 
 
+def test_simulate_list_lists_the_scenarios_and_exits_0() -> None:
+    done = run([*LAUNCH, "--simulate", "list"])
+    assert done.returncode == 0, done.stderr
+    names = [line.split()[0] for line in done.stdout.splitlines()]
+    assert "valid" in names and "expired" in names and "pin_blocked" in names
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -68,6 +75,7 @@ def test_smoke_test_shows_the_window_and_exits_0(args: list[str]) -> None:
         (["--simulate", "nope"], "シナリオ 'nope' はありません"),
         (["--simulate", "valid,expired"], "シナリオ"),
         (["--simulate", "valid", "--reader", "0"], "--simulate、--replay、--reader"),
+        (["--counter", "--simulate", "valid", "--hold", "-1"], "--hold"),
         pytest.param(
             ["--log", "/proc/no/such/dir/tally.db"],
             "フォルダー /proc/no/such/dir がありません",

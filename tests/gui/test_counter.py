@@ -95,7 +95,11 @@ def test_f11_toggles_full_screen(qtbot: Any, counter: CounterWindow) -> None:
 
 
 def test_scenarios_in_turn_end_with_the_summary(qtbot: Any) -> None:
-    window = CounterWindow(lang="en", simulate=["valid", "expired", "not_mynumber_card"])
+    window = CounterWindow(
+        lang="en", simulate=["valid", "expired", "not_mynumber_card"], hold_s=0.3
+    )
+    seen: list[str] = []
+    window.statusChanged.connect(seen.append)
     qtbot.addWidget(window)
     window.show()
     until(
@@ -107,6 +111,8 @@ def test_scenarios_in_turn_end_with_the_summary(qtbot: Any) -> None:
     summary = find(window, "lines").text()
     assert "VALID" in summary and "EXPIRED" in summary and "NOT A MY NUMBER CARD" in summary
     assert "This session: 3" in find(window, "sessionCount").text()
+    # Each card was on the reader on its own, and drawn, before the next came.
+    assert seen == ["valid", "", "expired", "", "not_mynumber_card", ""]
 
 
 def test_closing_while_a_card_is_in_leaves_it_unpowered(

@@ -44,6 +44,13 @@ def _command() -> click.Command:
     @log_options
     @scenarios_option
     @click.option(
+        "--hold",
+        type=click.FloatRange(0, 3600),
+        default=3.0,
+        metavar="SECONDS",
+        help="Counter with --simulate: how long each card stays on the reader (default 3).",
+    )
+    @click.option(
         "--smoke-test",
         is_flag=True,
         help="Show the window, process events for a moment, exit 0 (for bundles).",
@@ -65,6 +72,8 @@ def run(argv: list[str]) -> int:
     if not isinstance(parsed, dict):  # --help: printed
         return int(parsed or 0)
     lang: Lang = parsed["lang"] or detect_language()
+    if parsed["simulate"] == "list":  # as `mynacheck check --simulate list`
+        return _list_scenarios()
     try:
         options = _options(parsed)
     except InputError as error:
@@ -110,7 +119,12 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
         from .counter import CounterWindow
 
         window = CounterWindow(
-            reader, lang, options["anchors"], tally=tally, simulate=options["simulate"] or ()
+            reader,
+            lang,
+            options["anchors"],
+            tally=tally,
+            simulate=options["simulate"] or (),
+            hold_s=args["hold"],
         )
     else:
         from .self_check import SelfCheckWindow
@@ -127,6 +141,18 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
     app.exec()
     window.close()  # stops the worker; the card is unpowered before we return
     window.deleteLater()
+    return 0
+
+
+def _list_scenarios() -> int:
+    lines = [f"{name:28} {about}" for name, about in mynacheck.simulated_scenarios().items()]
+    if sys.stdout is None:  # no console (the windowed launcher): a box
+        say("\n".join(lines))
+        return 0
+    try:
+        print("\n".join(lines), flush=True)
+    except (OSError, ValueError):  # a closed pipe: the list was not wanted further
+        pass
     return 0
 
 

@@ -14,9 +14,17 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Property, QObject, Qt, Signal
+from PySide6.QtCore import Property, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 import mynacheck
 from mynacheck import CounterEvent, InputError, MynacheckError, SessionCounts, SimulatedReader
@@ -26,13 +34,16 @@ from mynacheck.present.watchview import verdict_lines, verdict_word
 
 from .describe import tone
 from .widgets import (
-    UI_FONT,
+    Politeness,
     VerdictPanel,
     describe_widget,
+    fit_to_screen,
     make_lang_picker,
     name_lang_picker,
+    scale_font,
     tab_order,
     use_qt_language,
+    use_ui_font,
 )
 
 _PROBLEM_WORDS = {
@@ -62,12 +73,25 @@ class CounterWindow(QWidget):
         trust_anchors: Iterable[Any] = (),
         tally: Any = None,
         simulate: Sequence[str] | SimulatedReader = (),
+        hold_s: float = 3.0,
     ) -> None:
         super().__init__()
         self._lang: Lang = checked_lang(lang) if lang else detect_language()
+        # Scenario names are cards a trainer puts on a simulated reader one by one:
+        # each stays ``hold_s`` seconds, so every verdict is seen (and painted).
+        self._scenarios: list[str] = []
+        if simulate and not isinstance(simulate, SimulatedReader):
+            known = mynacheck.simulated_scenarios()
+            for name in simulate:
+                if name not in known:
+                    raise InputError("unknown_scenario", name=name)
+            self._scenarios = list(simulate)
+            simulate = SimulatedReader()
+        self._hold_s = hold_s
         self._loop = mynacheck.CounterLoop(
             reader, trust_anchors=trust_anchors, tally=tally, simulate=simulate
         )
+        self._simulated = simulate if isinstance(simulate, SimulatedReader) else None
         self._status = ""
         self._counts = SessionCounts()
         self._scene: tuple[str, Any] = ("stopped", None)
@@ -97,49 +121,58 @@ class CounterWindow(QWidget):
 
     def _build(self) -> None:
         self.setObjectName("counterWindow")
-        self.setStyleSheet(
-            f"QWidget {{ font-family: {UI_FONT}; font-size: 12pt; }}"
-            "#lines { font-size: 20pt; } #sessionCount { font-size: 15pt; }"
-        )
-        self.resize(960, 640)
+        use_ui_font(self)  # the system's size: no fixed point sizes anywhere
         self.heading = QLabel(self)
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        scale_font(self.heading, 1.35, bold=True)
+        self.langLabel = QLabel(self)
         self.langPicker = make_lang_picker(self, self._lang)
+        self.langLabel.setBuddy(self.langPicker)
         self.sessionCount = QLabel(self)
         self.sessionCount.setObjectName("sessionCount")
-        self.sessionCount.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.sessionCount.setWordWrap(True)  # a long shift wraps, never widens the window
+        # Flags first: setTextInteractionFlags resets the focus policy.
         self.sessionCount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.panel = VerdictPanel(72, 150, self)
+        self.sessionCount.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        scale_font(self.sessionCount, 1.25)
+        self.panel = VerdictPanel(5.0, 8.0, self)
         self.verdict = self.panel.verdict
-        self.lines = QLabel(self)
+        self.lines = QLabel()
         self.lines.setObjectName("lines")
         self.lines.setWordWrap(True)
         self.lines.setTextFormat(Qt.TextFormat.RichText)
         self.lines.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scale_font(self.lines, 1.6)
+        self.linesArea = QScrollArea(self)
+        self.linesArea.setObjectName("linesArea")
+        self.linesArea.setWidget(self.lines)
+        self.linesArea.setWidgetResizable(True)
+        self.linesArea.setFrameShape(QFrame.Shape.NoFrame)
+        self.linesArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.linesArea.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.keys = QLabel(self)
+        self.keys.setWordWrap(True)
         self.keys.setStyleSheet("color: #555;")
         self.counterToggle = QPushButton(self)
         self.counterToggle.setObjectName("counterToggle")
-        self.counterToggle.setMinimumHeight(40)
         self.counterToggle.setAutoDefault(False)
         self.counterToggle.clicked.connect(self.toggle)
         self.langPicker.currentIndexChanged.connect(self._on_lang)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
-        top.addWidget(self.sessionCount)
-        top.addSpacing(16)
+        top.addWidget(self.langLabel)
         top.addWidget(self.langPicker)
         bottom = QHBoxLayout()
         bottom.addWidget(self.keys, 1)
         bottom.addWidget(self.counterToggle)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 18, 28, 18)
-        layout.setSpacing(14)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.sessionCount)
         layout.addWidget(self.panel, 3)
-        layout.addWidget(self.lines, 2)
+        layout.addWidget(self.linesArea, 2)
         layout.addLayout(bottom)
-        chain = [self.sessionCount, self.langPicker, self.verdict, self.counterToggle]
+        chain = [self.langPicker, self.sessionCount, self.verdict, self.counterToggle]
         tab_order(chain)
         for keys, slot in (
             (Qt.Key.Key_Space, self.toggle),
@@ -148,11 +181,14 @@ class CounterWindow(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
+        fit_to_screen(self, QSize(960, 640))
 
     def _name_controls(self) -> None:
         lang = self._lang
         self.setWindowTitle(text(GUI, "title.counter", lang))
         self.heading.setText(text(GUI, "heading.counter", lang))
+        self.langLabel.setText(text(GUI, "lang.label", lang))
+        self.langLabel.setAccessibleDescription(text(GUI, "lang.description", lang))
         self.keys.setText(text(GUI, "counter.keys", lang))
         name_lang_picker(self.langPicker, lang)
         self.counterToggle.setText(
@@ -164,6 +200,7 @@ class CounterWindow(QWidget):
             text(GUI, "counter.toggle.description", lang),
         )
         self.sessionCount.setAccessibleDescription(text(GUI, "counter.count.description", lang))
+        self.heading.setAccessibleDescription(text(GUI, "heading.description", lang))
         self.verdict.setAccessibleDescription(text(GUI, "verdict.description", lang))
         self.lines.setAccessibleDescription(text(GUI, "details.description", lang))
 
@@ -194,6 +231,15 @@ class CounterWindow(QWidget):
         )
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
+        if self._scenarios and self._simulated is not None:
+            feeder = threading.Thread(
+                target=self._feed,
+                args=(stop, self._simulated, list(self._scenarios)),
+                name="mynacheck-counter-cards",
+                daemon=True,
+            )
+            self._threads.append(feeder)
+            feeder.start()
         self._name_controls()
         self._set_scene("waiting")
 
@@ -224,6 +270,18 @@ class CounterWindow(QWidget):
             self._signals.finished.emit(stop, outcome)
         except RuntimeError:  # the window is gone
             pass
+
+    def _feed(self, stop: threading.Event, reader: SimulatedReader, names: list[str]) -> None:
+        """The trainer's hand: each card in for ``hold_s`` seconds, out, the next; the
+        session ends after the last (the summary)."""
+        for name in names:
+            if stop.wait(0.6):  # the window shows "waiting" between cards
+                break
+            reader.insert(name)
+            stop.wait(self._hold_s)
+            reader.remove()
+        stop.wait(0.6)
+        stop.set()
 
     def _emit(self, stop: threading.Event, event: CounterEvent) -> None:
         if stop.is_set():
@@ -277,6 +335,7 @@ class CounterWindow(QWidget):
         lang = self._lang
         scene, what = self._scene
         lines: list[str] = []
+        politeness: Politeness | None = "assertive"  # a verdict, a problem: at once
         if scene == "result":
             report = what
             word = verdict_word(report.status.value, lang)
@@ -293,29 +352,36 @@ class CounterWindow(QWidget):
         elif scene == "reading":
             word, sentence = text(GUI, "state.reading", lang), text(GUI, "do.reading", lang)
             self.panel.set_look("info", "dots")
+            politeness = None  # a moment later the verdict is said
         elif scene == "waiting":
             word, sentence = text(GUI, "counter.waiting", lang), text(GUI, "do.waiting", lang)
             self.panel.set_look("info", "card")
+            politeness = "polite"  # nothing of the last holder: their card is gone
         else:
+            politeness = "polite"
             word, sentence = (
                 text(GUI, "state.stopped", lang),
                 text(GUI, "counter.press_start", lang),
             )
             self.panel.set_look("info", "stop")
-        self.panel.show_words(word, sentence, f"{word}. {sentence} {' '.join(lines)}".strip())
+        spoken = f"{word}. {sentence} {' '.join(lines)}".strip()
+        self.panel.show_words(word, sentence, spoken, politeness)
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
         renewal = text(WATCH, "renewal", lang)
         body = body.replace(
             f"<p>{html.escape(renewal)}</p>",
             f"<p style='color:#8a4b00'><b>{html.escape(renewal)}</b></p>",
         )
+        summary = ""
         if scene == "stopped" and what == "summary":
             body += self._summary_html()
+            summary = self._summary_plain()
         if self._note:
             body += f"<p style='color:#555'>{html.escape(self._note)}</p>"
         self.lines.setText(body)
+        # Its name says what it shows (the summary too).
         self.lines.setAccessibleName(
-            " ".join([*lines, self._note]).strip() or text(GUI, "details.empty", lang)
+            " ".join([*lines, summary, self._note]).strip() or text(GUI, "details.empty", lang)
         )
         self._draw_counts()
 
@@ -341,9 +407,18 @@ class CounterWindow(QWidget):
         )
         return f"<p><b>{html.escape(total)}</b></p><table>{rows}</table>"
 
+    def _summary_plain(self) -> str:
+        lang = self._lang
+        if not self._counts.total:
+            return text(WATCH, "summary.none", lang)
+        parts = [f"{verdict_word(status, lang)} {n}" for status, n in self._counts.items()]
+        sep = "、" if lang == "ja" else ", "
+        return f"{text(WATCH, 'summary', lang, n=self._counts.total)} {sep.join(parts)}"
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.panel.set_word_size(max(36, min(140, self.height() // 9, self.width() // 11)))
+        # Large enough to read across a counter; never below the person's own font.
+        self.panel.set_word_size(min(140, self.height() / 9, self.width() / 11))
 
     def _on_lang(self, index: int) -> None:
         self._lang = checked_lang(self.langPicker.itemData(index))

@@ -24,7 +24,7 @@ from mynacheck.present.messages import LABELS, Lang, checked_lang, detect_langua
 from .describe import describe, next_step, tries_text
 from .pin_source import TIMEOUT
 from .self_check_view import SelfCheckView, picker_index
-from .widgets import describe_widget, rows_html, rows_plain, use_qt_language
+from .widgets import Politeness, describe_widget, rows_html, rows_plain, use_qt_language
 from .worker import SelfCheckSignals, SelfCheckWorker
 
 # Scenes that are not a report: (verdict word key, instruction key, tone, badge symbol).
@@ -43,6 +43,18 @@ _SCENES: dict[str, tuple[str, str, str, str]] = {
     "no_such_reader": ("state.no_such_reader", "do.no_such_reader", "warn", "bang"),
 }
 _BUSY = ("reading", "pin", "confirm", "checking")
+# How a screen reader hears a scene that takes no focus: waiting politely, a problem
+# at once. A result, the PIN question and "checking" are said by a focus move.
+_POLITENESS: dict[str, Politeness] = {
+    "waiting": "polite",
+    "removed": "polite",
+    "cancelled": "polite",
+    "timeout": "assertive",
+    "no_reader": "assertive",
+    "pcsc_unavailable": "assertive",
+    "several_cards": "assertive",
+    "no_such_reader": "assertive",
+}
 _ENDED = ("cancelled", "timeout", "result")
 
 
@@ -120,9 +132,7 @@ class SelfCheckWindow(SelfCheckView):
         s.pinWanted.connect(self._on_pin_wanted)
         s.confirmWanted.connect(self._on_confirm_wanted)
         s.result.connect(self._on_result)
-        s.cancelled.connect(
-            lambda why: self._set_scene("timeout" if why == TIMEOUT else "cancelled")
-        )
+        s.cancelled.connect(self._on_cancelled)
         s.removed.connect(lambda: self._set_scene("removed"))
         self.langPicker.currentIndexChanged.connect(self._on_lang)
         self.readerPicker.activated.connect(self._on_reader_chosen)
@@ -184,7 +194,9 @@ class SelfCheckWindow(SelfCheckView):
     def _on_result(self, report: CheckReport) -> None:
         self._report = report
         self._set_scene("result", status=report.status.value)
-        self.checkAnother.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The verdict takes the focus, so a screen reader says it (once: as the
+        # focused label's new name if it had the focus already); Tab: Check again.
+        self.verdict.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- what the person does ------------------------------------------------------------------
 
@@ -203,8 +215,14 @@ class SelfCheckWindow(SelfCheckView):
         pin = self.pinField.take()  # a new bytearray; the field's own is zeroed
         request, self._request = self._request, 0
         self._set_scene("checking")
+        # Not through Cancel and the language picker as the field goes: to the verdict.
+        self.verdict.setFocus(Qt.FocusReason.OtherFocusReason)
         self._worker.pin_source.submit(request, pin)  # the source owns it now; zeroed after use
         del pin
+
+    def _on_cancelled(self, why: str) -> None:
+        self._set_scene("timeout" if why == TIMEOUT else "cancelled")
+        self.checkAnother.setFocus(Qt.FocusReason.OtherFocusReason)  # what comes next
 
     def _on_cancel(self) -> None:
         if self._scene in _BUSY:
@@ -270,7 +288,9 @@ class SelfCheckWindow(SelfCheckView):
             instructions = text(GUI, todo, lang, **info)
             self.panel.set_look(tone, symbol)  # type: ignore[arg-type]
             word_text = text(GUI, word, lang)
-            self.panel.show_words(word_text, "", f"{word_text}. {instructions}")
+            self.panel.show_words(
+                word_text, "", f"{word_text}. {instructions}", _POLITENESS.get(scene)
+            )
             self._set_instructions(instructions)
             self._set_details("", "")
         self._draw_reader()
@@ -323,6 +343,11 @@ class SelfCheckWindow(SelfCheckView):
             (QMessageBox.StandardButton.No, "no"),
         ):
             box.button(button).setText(text(GUI, f"confirm.{key}", lang))
+            describe_widget(
+                box.button(button),
+                text(GUI, f"confirm.{key}", lang),
+                text(GUI, f"confirm.{key}.description", lang),
+            )
         describe_widget(box, text(GUI, "confirm.name", lang), text(GUI, "confirm.text", lang))
 
     def _close_box(self) -> None:

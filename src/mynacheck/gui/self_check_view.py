@@ -6,12 +6,14 @@ accessibility contract; :mod:`.self_check` decides what they show.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,12 +23,14 @@ from mynacheck.present.messages import Lang, text
 
 from .pin_field import PinField, install_accessibility
 from .widgets import (
-    UI_FONT,
     VerdictPanel,
     describe_widget,
+    fit_to_screen,
     make_lang_picker,
     name_lang_picker,
+    scale_font,
     tab_order,
+    use_ui_font,
 )
 
 
@@ -40,49 +44,66 @@ class SelfCheckView(QWidget):
 
     def _build(self) -> None:
         self.setObjectName("selfCheckWindow")
-        self.setStyleSheet(f"QWidget {{ font-family: {UI_FONT}; font-size: 11pt; }}")
-        self.resize(760, 640)
+        use_ui_font(self)  # the system's size: no fixed point sizes anywhere
         self.heading = QLabel(self)
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        scale_font(self.heading, 1.35, bold=True)
         self.langLabel = QLabel(self)
         self.langPicker = make_lang_picker(self, self._lang)
+        self.langLabel.setBuddy(self.langPicker)
         self.readerLabel = QLabel(self)
         self.readerLabel.setObjectName("readerLabel")
+        self.readerLabel.setWordWrap(True)
         self.readerPicker = QComboBox(self)
         self.readerPicker.setObjectName("readerPicker")
         self.readerPicker.setVisible(False)
-        self.panel = VerdictPanel(26, 76, self)
+        self.readerPicker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.readerPicker.setMinimumContentsLength(12)
+        self.readerLabel.setBuddy(self.readerPicker)
+        self.panel = VerdictPanel(2.3, 5.5, self)
         self.verdict = self.panel.verdict
         self.instructions = QLabel(self)
         self.instructions.setObjectName("instructions")
         self.instructions.setWordWrap(True)
         self.triesLeft = QLabel(self)
         self.triesLeft.setObjectName("triesLeft")
-        self.triesLeft.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.triesLeft.setWordWrap(True)
+        scale_font(self.triesLeft, 1.15, bold=True)
         self.pinLabel = QLabel(self)
         install_accessibility()
         self.pinField = PinField(self)  # the PIN as a zeroed bytearray, bullets for AT
         self.pinField.setObjectName("pinField")
+        scale_font(self.pinField, 1.4)
         self.pinSubmit = QPushButton(self)
         self.pinSubmit.setObjectName("pinSubmit")
         self.pinSubmit.setEnabled(False)
         self.pinLabel.setBuddy(self.pinField)
         self.pinHint = QLabel(self)
         self.pinHint.setObjectName("pinHint")
+        self.pinHint.setWordWrap(True)
         self.pinHint.setStyleSheet("color: #8a4b00;")
-        self.details = QLabel(self)
+        self.details = QLabel()
         self.details.setObjectName("details")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.details.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # The details scroll when the window is short; everything above stays put.
+        self.detailsArea = QScrollArea(self)
+        self.detailsArea.setObjectName("detailsArea")
+        self.detailsArea.setWidget(self.details)
+        self.detailsArea.setWidgetResizable(True)
+        self.detailsArea.setFrameShape(QFrame.Shape.NoFrame)
+        self.detailsArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detailsArea.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.details.installEventFilter(self)
         self.cancel = QPushButton(self)
         self.cancel.setObjectName("cancel")
         self.checkAnother = QPushButton(self)
         self.checkAnother.setObjectName("checkAnother")
         for button in (self.pinSubmit, self.cancel, self.checkAnother):
-            button.setMinimumHeight(36)
             button.setAutoDefault(False)
 
         top = QHBoxLayout()
@@ -99,13 +120,15 @@ class SelfCheckView(QWidget):
         pin.addWidget(self.pinField)
         pin.addWidget(self.pinSubmit)
         pin.addStretch(1)
+        # The buttons come right after the question, above the details: on a short
+        # screen (200 %) they stay visible, and Tab reaches them before the details.
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.checkAnother)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.setSpacing(12)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(readers)
         layout.addWidget(self.panel)
@@ -113,9 +136,8 @@ class SelfCheckView(QWidget):
         layout.addWidget(self.triesLeft)
         layout.addWidget(self.pinRow)
         layout.addWidget(self.pinHint)
-        layout.addWidget(self.details)
-        layout.addStretch(1)
         layout.addLayout(buttons)
+        layout.addWidget(self.detailsArea, 1)
         # Tab order = the screen's order, top to bottom, left to right.
         chain = [
             self.langPicker,
@@ -123,11 +145,18 @@ class SelfCheckView(QWidget):
             self.verdict,
             self.pinField,
             self.pinSubmit,
-            self.details,
             self.cancel,
             self.checkAnother,
+            self.details,
         ]
         tab_order(chain)
+        fit_to_screen(self, QSize(760, 640))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The details keep the keyboard focus in view as they scroll."""
+        if watched is self.details and event.type() == QEvent.Type.FocusIn:
+            self.detailsArea.ensureWidgetVisible(self.details, 0, 0)
+        return super().eventFilter(watched, event)
 
     def _set_instructions(self, words: str) -> None:
         self.instructions.setText(words)
@@ -166,6 +195,8 @@ class SelfCheckView(QWidget):
                 widget, text(GUI, f"{key}.name", lang), text(GUI, f"{key}.description", lang)
             )
         self.readerLabel.setAccessibleDescription(text(GUI, "reader.description", lang))
+        self.langLabel.setAccessibleDescription(text(GUI, "lang.description", lang))
+        self.heading.setAccessibleDescription(text(GUI, "heading.description", lang))
 
 
 def picker_index(selector: int | str | None, names: list[str]) -> int:

@@ -6,10 +6,28 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QPointF, QRectF, QSize, Qt, QTranslator
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, text
@@ -32,7 +50,7 @@ LOOKS: dict[str, Look] = {
 }
 #: The symbol drawn in the badge for each tone (info states pick their own).
 SYMBOLS: dict[str, str] = {"ok": "check", "bad": "cross", "warn": "bang", "info": "card"}
-UI_FONT = '"Yu Gothic UI", "Meiryo UI", "Segoe UI", "IPAPGothic", "IPAGothic", sans-serif'
+UI_FAMILIES = ["Yu Gothic UI", "Meiryo UI", "Segoe UI", "IPAPGothic", "IPAGothic"]
 
 
 class VerdictBadge(QWidget):
@@ -113,21 +131,28 @@ def _draw_symbol(painter: QPainter, symbol: str, s: float) -> None:
 
 
 class VerdictPanel(QFrame):
-    """Badge + the large verdict word (the ``verdict`` label) + one sentence."""
+    """Badge + the large verdict word (the ``verdict`` label) + one sentence.
 
-    def __init__(self, word_pt: int, badge: int, parent: QWidget | None = None) -> None:
+    Sizes follow the person's font: the word is ``word_scale`` times the base font,
+    the badge ``badge_scale`` text lines high."""
+
+    def __init__(
+        self, word_scale: float, badge_scale: float, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("verdictPanel")
-        self.badge = VerdictBadge(badge, self)
+        line = QFontMetricsF(base_font()).height()
+        self.badge = VerdictBadge(round(line * badge_scale), self)
         self.verdict = QLabel(self)
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
+        # Flags first: setTextInteractionFlags resets the focus policy.
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.verdict.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.sentence = QLabel(self)
         self.sentence.setObjectName("verdictSentence")
         self.sentence.setWordWrap(True)
-        self._word_pt = word_pt
+        self._word_pt = base_points() * word_scale
         self.tone: Tone = "info"
         words = QVBoxLayout()
         words.setSpacing(4)
@@ -136,48 +161,107 @@ class VerdictPanel(QFrame):
         words.addWidget(self.sentence)
         words.addStretch(1)
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 16, 20, 16)
-        row.setSpacing(20)
+        row.setContentsMargins(16, 12, 16, 12)
+        row.setSpacing(16)
         row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(words, 1)
         self.set_look("info")
+        self._apply_fonts()
 
-    def set_word_size(self, points: int) -> None:
-        """The verdict word's size in points (the sentence gets a third, at least 12)."""
-        self._word_pt = points
-        self._restyle()
+    def set_word_size(self, points: float) -> None:
+        """The verdict word's size in points (the sentence gets a third, at least the
+        base font's size)."""
+        self._word_pt = max(points, base_points())
+        self._apply_fonts()
+
+    def _apply_fonts(self) -> None:
+        word = QFont(self.verdict.font())
+        word.setPointSizeF(self._word_pt)
+        word.setBold(True)
+        self.verdict.setFont(word)
+        sentence = QFont(self.sentence.font())
+        sentence.setPointSizeF(max(base_points() * 1.1, self._word_pt / 3))
+        self.sentence.setFont(sentence)
 
     def set_look(self, tone: Tone, symbol: str | None = None) -> None:
         self.tone = tone
         self.badge.set_look(tone, symbol)
-        self._restyle()
-
-    def _restyle(self) -> None:
         look = LOOKS[self.tone]
-        sentence_pt = max(12, self._word_pt // 3)
         self.setStyleSheet(
             f"#verdictPanel {{ background: {look.paper}; border: 3px solid {look.accent};"
             f" border-radius: 12px; }}"
             f"#verdictPanel QLabel {{ color: {look.ink}; background: transparent; }}"
-            f"#verdict {{ font-size: {self._word_pt}pt; font-weight: bold; }}"
-            f"#verdictSentence {{ font-size: {sentence_pt}pt; }}"
         )
 
-    def show_words(self, word: str, sentence: str, spoken: str) -> None:
-        """New words; a screen reader hears ``spoken`` (name change of ``verdict``)."""
+    def show_words(
+        self, word: str, sentence: str, spoken: str, politeness: Politeness | None = None
+    ) -> bool:
+        """New words; True if they changed. A screen reader hears ``spoken`` once:
+        as the focused verdict's new name, else as an announcement of ``politeness``
+        ("assertive" for a verdict, "polite" for waiting; None: said by a focus move
+        the caller makes)."""
         changed = self.verdict.accessibleName() != spoken
         self.verdict.setText(word)
         self.sentence.setText(sentence)
         self.sentence.setVisible(bool(sentence))
         self.verdict.setAccessibleName(spoken)
-        if changed:
-            announce(self.verdict)
+        if changed and politeness is not None and not self.verdict.hasFocus():
+            announce(self.verdict, spoken, politeness)
+        return changed
 
 
-def announce(widget: QWidget) -> None:
-    """Tell assistive technology that ``widget``'s name changed (UI Automation on Windows)."""
-    event = QAccessibleEvent(widget, QAccessible.Event.NameChanged)
+Politeness = Literal["assertive", "polite"]
+
+
+def announce(widget: QWidget, message: str, politeness: Politeness) -> None:
+    """Have screen readers say ``message`` now (AT-SPI ``object:announcement``, UI
+    Automation's notification event; Qt 6.8+): for what appears where the focus is not."""
+    if not QAccessible.isActive():
+        return
+    event = QAccessibleAnnouncementEvent(widget, message)
+    event.setPoliteness(
+        QAccessible.AnnouncementPoliteness.Assertive
+        if politeness == "assertive"
+        else QAccessible.AnnouncementPoliteness.Polite
+    )
     QAccessible.updateAccessibility(event)
+
+
+def base_font() -> QFont:
+    """The person's font (system size and scaling), in the window's family."""
+    font = QFont(QApplication.font())
+    font.setFamilies(UI_FAMILIES + [f for f in font.families() if f not in UI_FAMILIES])
+    return font
+
+
+def base_points() -> float:
+    size = QApplication.font().pointSizeF()
+    return size if size > 0 else 10.0
+
+
+def use_ui_font(window: QWidget) -> None:
+    """The window's family at the system's size (children inherit it)."""
+    window.setFont(base_font())
+
+
+def scale_font(widget: QWidget, factor: float, bold: bool = False) -> None:
+    """``widget``'s font ``factor`` times the base size: follows the system's setting."""
+    font = QFont(base_font())
+    font.setPointSizeF(base_points() * factor)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def fit_to_screen(window: QWidget, wanted: QSize) -> None:
+    """``wanted`` (in base-font units at 10 pt), scaled with the font, but never more
+    than the screen's available area."""
+    scale = max(1.0, QFontMetricsF(base_font()).height() / 16.0)
+    size = QSize(round(wanted.width() * scale), round(wanted.height() * scale))
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry().size()
+        size = size.boundedTo(QSize(room.width() - 16, room.height() - 48))
+    window.resize(size)
 
 
 def tab_order(chain: list[QWidget]) -> None:

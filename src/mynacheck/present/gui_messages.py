@@ -19,6 +19,10 @@ GUI: dict[str, tuple[str, str]] = {
     "heading.self_check": ("利用者証明用電子証明書の確認", "Check your My Number Card"),
     "heading.counter": ("窓口モード (暗証番号なし)", "Counter mode (no PIN)"),
     "lang.label": ("表示言語", "Language"),
+    "heading.description": (
+        "この画面でできること。",
+        "What this window is for.",
+    ),
     "lang.name": ("表示言語", "Language"),
     "lang.description": (
         "画面の言語を日本語と英語で切り替えます。",
@@ -174,6 +178,14 @@ GUI: dict[str, tuple[str, str]] = {
     "confirm.name": ("最後の 1 回の確認", "Confirm the last try"),
     "confirm.yes": ("はい、入力する", "Yes, enter the PIN"),
     "confirm.no": ("いいえ、中止する", "No, stop"),
+    "confirm.yes.description": (
+        "最後の 1 回を使って暗証番号を入力します。間違えるとロックされます。",
+        "Uses the last try: you type the PIN next. A wrong PIN blocks it.",
+    ),
+    "confirm.no.description": (
+        "何も送らずに中止します。残り回数は 1 回のままです。",
+        "Stops without sending anything. The one try stays.",
+    ),
     # The counter window.
     "counter.start": ("開始 (Space)", "Start (Space)"),
     "counter.stop": ("停止 (Space)", "Stop (Space)"),
