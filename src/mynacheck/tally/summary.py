@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def figures_by_month(
         if month in forecast:
             forecast[month] += n
         renewal_open += open_n
-    return renewal_open, tuple(ForecastMonth(m, n) for m, n in forecast.items())
+    return renewal_open, tuple(ForecastMonth(month=m, cards=n) for m, n in forecast.items())
 
 
 def check_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
