@@ -330,13 +330,39 @@ def test_file_usage_errors(survey: list[Path], args: list[str], message: str) ->
 
 
 def test_dates_as_dates() -> None:
+    from mynacheck import TallySummary
     from mynacheck.present.xlsx import _group_key  # the keys of day and month groups
-    from mynacheck.tally import TallySummary
 
     def key(by: str, value: str) -> object:
-        summary = TallySummary((), None, None, None, None, 0, {}, 0, {}, 0, 0, by=by)
+        summary = TallySummary(
+            sources=(),
+            since=None,
+            until=None,
+            first=None,
+            last=None,
+            checks=0,
+            checks_by_status={},
+            cards=0,
+            cards_by_status={},
+            cards_renewal_open=0,
+            checks_without_certificate=0,
+            by=by,
+        )
         return _group_key(summary, value, "ja")
 
     assert key("day", "2026-04-01") == date(2026, 4, 1)
     assert key("month", "2026-04") == date(2026, 4, 1)
     assert key("tag", "総務課") == "総務課"
+
+
+def test_page_in_english_and_of_an_empty_period(survey: list[Path], tmp_path: Path) -> None:
+    target = tmp_path / "en.html"
+    run(*map(str, survey), "--by", "month", "--html", str(target), "--lang", "en", "--at", AT)
+    page = target.read_text("utf-8")
+    assert '<html lang="en">' in page and "Cards seen with a valid certificate" in page
+    assert "Expired (may include certificates already replaced)" in page
+    empty = tmp_path / "empty.html"
+    args = ["--from", "2030-01-01", "--to", "2030-01-31", "--html", str(empty), "--lang", "en"]
+    run(*map(str, survey), *args)
+    page = empty.read_text("utf-8")
+    assert "No checks in this period." in page and "<svg" not in page

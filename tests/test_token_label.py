@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import mynacheck
 from mynacheck.card.jpki import TokenKind, classify_token_label
 from mynacheck.card.profile import (
     JPKI_AID,
@@ -241,7 +242,7 @@ def _report(scenario: str) -> CheckReport:
 def test_text_json_and_exit_codes(lang: Lang) -> None:
     phone = _report("smartphone_android")
     assert phone.exit_code == 36 and Status.UNKNOWN_CARD.exit_code == 37
-    payload = phone.to_json(lang)
+    payload = mynacheck.render_json(phone, lang)
     assert payload["status"] == "smartphone" and payload["exit_code"] == 36
     assert payload["info"]["token"] == "JPKIAPGPSETOKEN"
     assert "token_smartphone" in payload["details"]
@@ -255,6 +256,16 @@ def test_text_json_and_exit_codes(lang: Lang) -> None:
     assert text(NEXT_STEPS, "token_juki_card", lang) in juki
     # The old headline would say "no JPKI application": wrong for a 住基カード.
     assert text(HEADLINES, "not_mynumber_card", lang) not in juki
+
+
+def test_a_watch_line_says_what_an_unknown_card_said_it_is() -> None:
+    from mynacheck.present.json import watch_check_json
+
+    line = watch_check_json(_report("unknown_label"), "en")
+    assert line["status"] == "unknown_card" and line["verdict"] == "UNKNOWN CARD"
+    assert line["info"]["token"] == "JPKIAPICCTOKEN3"
+    phone = watch_check_json(_report("smartphone_iphone"), "ja")
+    assert phone["info"] == {"token": "JPKIAPIOSTOKEN", "device": "iphone"}
 
 
 def test_every_new_code_has_words_in_both_languages() -> None:
