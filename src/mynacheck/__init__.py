@@ -13,8 +13,6 @@ from __future__ import annotations
 
 # No typing at run time: this is on the command line's way to the card (cli/_early.py).
 TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 __version__ = "0.2.0"
 
@@ -81,7 +79,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     try:
         module = _EXPORTS[name]
     except KeyError:
