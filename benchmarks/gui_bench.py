@@ -268,50 +268,11 @@ def shown(runs: int) -> None:
 
 
 def pcsc_part(runs: int, latencies: str) -> int:
-    import fcntl
+    from _stack import virtual_readers
 
-    import mynacheck
-
-    with open("/tmp/mynacheck-vpcd.lock", "a+") as lock:  # the readers are shared with tests
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        started = None if _vpcd_ready(mynacheck) else _start_pcscd()
-        try:
-            if not _vpcd_ready(mynacheck, wait=5):
-                print("no pcscd with vpcd's readers (.ci/run installs them)", file=sys.stderr)
-                return 2
-            _pcsc_runs(runs, latencies)
-        finally:
-            if started is not None:
-                started.terminate()
-                started.wait(5)
+    with virtual_readers():
+        _pcsc_runs(runs, latencies)
     return 0
-
-
-def _vpcd_ready(mynacheck: Any, wait: float = 0.0) -> bool:
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            names = [reader.name for reader in mynacheck.list_readers(probe=False)]
-        except mynacheck.MynacheckError:
-            names = []
-        if "Virtual PCD 00 00" in names or time.monotonic() >= deadline:
-            return "Virtual PCD 00 00" in names
-        time.sleep(0.2)
-
-
-def _start_pcscd() -> subprocess.Popen[bytes] | None:
-    """pcscd, started here (and stopped at the end) when none is running (root, Linux)."""
-    import shutil
-
-    daemon = shutil.which("pcscd") or "/usr/sbin/pcscd"
-    if not Path(daemon).exists() or os.geteuid() != 0:
-        return None
-    return subprocess.Popen(
-        [daemon, "--foreground"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _pcsc_runs(runs: int, latencies: str) -> None:

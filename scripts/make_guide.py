@@ -146,7 +146,7 @@ def counter_words() -> str:
 def server_words() -> str:
     keys = ("delivered", "waiting", "unreachable", "refused")
     rows = [[f"「{_ja(DELIVERY, key)}」"] for key in keys if key in DELIVERY]
-    return _table(["画面の表示 (集計サーバーを使うとき)"], rows)
+    return _table(["表示 (集計サーバーを使うとき)"], rows)
 
 
 def report_terms() -> str:

@@ -340,3 +340,16 @@ def test_dates_as_dates() -> None:
     assert key("day", "2026-04-01") == date(2026, 4, 1)
     assert key("month", "2026-04") == date(2026, 4, 1)
     assert key("tag", "総務課") == "総務課"
+
+
+def test_page_in_english_and_of_an_empty_period(survey: list[Path], tmp_path: Path) -> None:
+    target = tmp_path / "en.html"
+    run(*map(str, survey), "--by", "month", "--html", str(target), "--lang", "en", "--at", AT)
+    page = target.read_text("utf-8")
+    assert '<html lang="en">' in page and "Cards seen with a valid certificate" in page
+    assert "Expired (may include certificates already replaced)" in page
+    empty = tmp_path / "empty.html"
+    args = ["--from", "2030-01-01", "--to", "2030-01-31", "--html", str(empty), "--lang", "en"]
+    run(*map(str, survey), *args)
+    page = empty.read_text("utf-8")
+    assert "No checks in this period." in page and "<svg" not in page

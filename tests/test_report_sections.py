@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mynacheck.cli import main
 from mynacheck.tally import Group, TallySummary, summarize_tallies
-from mynacheck.tally.summary import renewal_figures
+from mynacheck.tally.summary import RenewalBounds, figures_by_month, renewal_figures
 
 from .office_survey import AT, SECTIONS, make_survey
 
@@ -187,3 +189,22 @@ def test_the_chart_has_a_bar_per_group_and_no_font_warning(
     texts = re.findall(r">([^<>]+)</text>", svg)
     for section in SECTIONS:
         assert section in texts  # the legend, as text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    at=st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+    offsets=st.lists(st.integers(min_value=-100, max_value=500), max_size=30),
+)
+def test_the_bounds_sql_reduces_within_give_the_same_figures(at: date, offsets: list[int]) -> None:
+    """The per-group figures are reduced in SQL to months within :class:`RenewalBounds`
+    (text comparisons of ISO dates); the answers equal :func:`renewal_figures` on every
+    expiry, month ends and leap days included."""
+    expiries = [(at + timedelta(days=d)).isoformat() for d in offsets]
+    bounds = RenewalBounds.on(at)
+    rows = [
+        (e[:7], 1, int(bounds.at <= e <= bounds.last_open))
+        for e in expiries
+        if bounds.first <= e < bounds.end
+    ]
+    assert figures_by_month(rows, at) == renewal_figures([(e, 1) for e in expiries], at)

@@ -257,6 +257,16 @@ def test_text_json_and_exit_codes(lang: Lang) -> None:
     assert text(HEADLINES, "not_mynumber_card", lang) not in juki
 
 
+def test_a_watch_line_says_what_an_unknown_card_said_it_is() -> None:
+    from mynacheck.present.json import watch_check_json
+
+    line = watch_check_json(_report("unknown_label"), "en")
+    assert line["status"] == "unknown_card" and line["verdict"] == "UNKNOWN CARD"
+    assert line["info"]["token"] == "JPKIAPICCTOKEN3"
+    phone = watch_check_json(_report("smartphone_iphone"), "ja")
+    assert phone["info"] == {"token": "JPKIAPIOSTOKEN", "device": "iphone"}
+
+
 def test_every_new_code_has_words_in_both_languages() -> None:
     for detail in ("token_smartphone", "token_juki_card", "token_unknown", "token_unreadable"):
         assert detail in DETAILS

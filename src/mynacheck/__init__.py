@@ -40,6 +40,9 @@ _EXPORTS: dict[str, str] = {
     "load_trust_anchors": "api",
     "SimulatedReader": "api",
     "simulated_scenarios": "api",
+    # a command line's head start (connect, and read ahead, while the rest loads)
+    "head_start": "card.early",
+    "release_head_start": "card.early",
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
@@ -146,6 +149,12 @@ if TYPE_CHECKING:
     )
     from .api import (
         wait_for_removal as wait_for_removal,
+    )
+    from .card.early import (
+        head_start as head_start,
+    )
+    from .card.early import (
+        release_head_start as release_head_start,
     )
     from .counter import (
         CounterEvent as CounterEvent,

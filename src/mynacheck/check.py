@@ -147,8 +147,7 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
 
     Card state: JPKI AP selectable, no PIN needed.
     """
-    cert = session.read_auth_certificate()
-    ca = session.read_auth_ca_certificate() if cert.der is not None else None
+    cert, ca = session.read_auth_certificates()
     # Only now: the CLI imports cryptography on a thread during the reads above,
     # and importing it here first would wait for that thread before reading.
     from .evaluate import evaluate

@@ -57,6 +57,11 @@ def _quiet_negative_serials() -> None:
     )
 
 
+# Now, while the module loads (on the check's preload thread), not at the first parse:
+# the filter's pattern is compiled once, and then off the path from the card to the verdict.
+_quiet_negative_serials()
+
+
 class Trust(str, enum.Enum):
     JLIS = "jlis"
     ANCHOR = "anchor"

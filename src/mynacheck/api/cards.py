@@ -318,9 +318,17 @@ def _connect(
         except (OSError, ValueError) as error:
             raise InputError("bad_transcript", reason=str(error)) from error
         return _Source(replaying, replay=replaying)
-    from ..card import pcsc
+    from ..card import early, pcsc
 
     selector = str(reader) if reader is not None else None
+    held = early.take(selector)  # the command line's head start, if any
+    if held is not None:
+        name = held.reader
+        return _Source(
+            held,
+            removal=lambda stop: pcsc.wait_for_removal(name, cancel=stop),
+            presence=lambda: any(r.name == name and r.card_present for r in pcsc.list_readers()),
+        )
     if wait is None:
         chosen = pcsc.choose_reader(selector, pcsc.list_readers())
     else:

@@ -45,7 +45,7 @@ def check_card(
     source: PinSource | None
     source = FixedPin(pin) if isinstance(pin, str) else pin
     anchors = _AnchorInputs(trust_anchors)
-    _preload_in_background("mynacheck.evaluate")
+    _preload_in_background("mynacheck.evaluate", "platformdirs", "mynacheck.present.text")
     options = CheckOptions(
         at=_moment(at),
         use_pin=source is not None,
@@ -272,22 +272,25 @@ def _with(report: CheckReport, status: Status, detail: Detail, **info: Any) -> C
     )
 
 
-def _preload_in_background(module: str) -> None:
-    """Import ``module`` on a thread while this one talks to the card.
+def _preload_in_background(*modules: str) -> None:
+    """Import ``modules`` on a thread while this one talks to the card.
 
-    The certificate code needs ``cryptography`` (50-100 ms of imports); card I/O
-    mostly waits on the reader, so the two overlap instead of adding up.
+    The certificate code needs ``cryptography`` (50-100 ms of imports), the user's
+    anchors folder platformdirs, the verdict its words; card I/O mostly waits on the
+    reader, so the two overlap instead of adding up.
     """
     import importlib
     import sys
 
-    if module in sys.modules:
+    missing = [module for module in modules if module not in sys.modules]
+    if not missing:
         return
 
     def load() -> None:
-        try:
-            importlib.import_module(module)
-        except Exception:  # the main thread's own import will report it
-            pass
+        for module in missing:
+            try:
+                importlib.import_module(module)
+            except Exception:  # the main thread's own import will report it
+                pass
 
     threading.Thread(target=load, name="preload", daemon=True).start()

@@ -20,6 +20,7 @@ from ..errors import (
 )
 from ..status import Detail
 from .apdu import ApduError, ApduProtocol, Sw, sw_name
+from .early import der_total_length as der_total_length
 from .profile import (
     JUKI_CARD_LABEL,
     MY_NUMBER_CARD,
@@ -203,6 +204,14 @@ class JpkiSession:
         read = self.read_certificate_file(self.profile.auth_cert_fid)
         self.last_auth_read = read
         return read
+
+    def read_auth_certificates(self) -> tuple[FileRead, FileRead | None]:
+        """A check's reads: EF 000A, then EF 000B only when EF 000A holds a certificate
+        (None otherwise). No PIN needed. (A command line's head start sends these
+        ahead, mynacheck.card.early.read_ahead: the check must begin exactly so.)"""
+        cert = self.read_auth_certificate()
+        ca = self.read_auth_ca_certificate() if cert.der is not None else None
+        return cert, ca
 
     def read_auth_ca_certificate(self) -> FileRead:
         """The CA certificate of the auth certificate (EF 000B). No PIN needed.
@@ -417,19 +426,3 @@ def _pin_status_from_sw(sw: int) -> PinStatus:
 def _sw_info(sw: int) -> dict[str, object]:
     """What an error says about the status word: its name, for diagnostics only."""
     return {"sw": sw_name(sw)}
-
-
-def der_total_length(header: bytes) -> int | None:
-    """Total length (tag + length + content) of the DER object starting ``header``.
-
-    None when the length field is indefinite, too long, or cut off.
-    """
-    if len(header) < 2:
-        return None
-    first = header[1]
-    if first < 0x80:
-        return 2 + first
-    count = first & 0x7F
-    if count == 0 or count > 3 or len(header) < 2 + count:
-        return None
-    return 2 + count + int.from_bytes(header[2 : 2 + count], "big")

@@ -9,48 +9,22 @@ commands so the tool is quick to reach the reader.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
-import click
+if TYPE_CHECKING:
+    from .commands import main as main
 
-import mynacheck
-
-from .context import OUTPUT_LOST
-
-#: command name -> (module, function): each loaded only when it runs (or for --help),
-#: so `mynacheck check` imports no other command's code on its way to the card.
-_COMMANDS = {
-    "check": ("check", "check"),
-    "inspect": ("inspect", "inspect"),
-    "pin-status": ("pin_status", "pin_status"),
-    "readers": ("readers", "readers"),
-    "report": ("report", "report"),
-    "tally": ("tally", "tally"),
-    "watch": ("watch", "watch"),
-}
+#: The click group (``mynacheck.cli.main``) lives in :mod:`.commands`: loading it
+#: is what a check's head start overlaps with the card (see :func:`run`).
+_LAZY = {"main": "commands"}
 
 
-class _LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_COMMANDS)
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'mynacheck.cli' has no attribute {name!r}")
+    import importlib
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        import importlib
-
-        if cmd_name not in _COMMANDS:
-            return None
-        module, name = _COMMANDS[cmd_name]
-        command = getattr(importlib.import_module(f".{module}", __name__), name)
-        assert isinstance(command, click.Command)
-        return command
-
-
-@click.group(
-    cls=_LazyGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(mynacheck.__version__, prog_name="mynacheck")
-def main() -> None:
-    """Does the 利用者証明用電子証明書 on this My Number Card work?"""
+    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
 
 
 def run() -> None:
@@ -65,7 +39,10 @@ def run() -> None:
     """
     import os
 
+    _start_early(sys.argv[1:])
     try:
+        from .commands import main
+
         main(standalone_mode=True)
         code = 0
     except SystemExit as exit_:
@@ -74,6 +51,13 @@ def run() -> None:
         else:  # sys.exit("message"): Python would print it and exit 1
             _say(str(exit_.code))
             code = 1
+    finally:
+        if "mynacheck.card.early" in sys.modules:
+            import mynacheck
+
+            mynacheck.release_head_start()  # a refused command: the card untouched
+    from .context import OUTPUT_LOST
+
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
@@ -87,6 +71,18 @@ def run() -> None:
     except (OSError, ValueError):
         pass
     os._exit(code)
+
+
+def _start_early(args: list[str]) -> None:
+    """``check``: reach the card before loading the rest (:mod:`._early`)."""
+    from ._early import plan
+
+    planned = plan(args)
+    if planned is not None:
+        import mynacheck
+
+        reader, how = planned
+        mynacheck.head_start(reader, read_ahead=how == "read_ahead")
 
 
 def _reason(error: BaseException) -> str:

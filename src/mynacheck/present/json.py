@@ -73,6 +73,9 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: ``info`` a watch line carries: the card's answer, and what an unknown card said it is.
+_WATCH_INFO = ("sw", "pcsc_error", "token", "device", "token_sw")
+
 WATCH_CERTIFICATE_FIELDS = (
     "not_before",
     "not_after",
@@ -109,7 +112,7 @@ def watch_check_json(report: CheckReport, lang: Lang) -> dict[str, Any]:
         "reader": report.reader,
         "certificate": certificate,
         "details": [detail.value for detail in report.details],
-        "info": {k: str(v) for k, v in report.info.items() if k in ("sw", "pcsc_error")},
+        "info": {k: str(v) for k, v in report.info.items() if k in _WATCH_INFO},
         "apdu_count": report.apdu_count,
     }
 

@@ -130,6 +130,45 @@ def renewal_figures(
     return renewal_open, tuple(ForecastMonth(m, forecast[m]) for m in months)
 
 
+@dataclass(frozen=True)
+class RenewalBounds:
+    """The expiry dates (ISO text, so that SQL compares them as text) that the renewal
+    figures as of ``at`` look at: the forecast's months ``[first, end)``, and the
+    expiries whose renewal window is open on ``at``, ``[at, last_open]``."""
+
+    at: str
+    last_open: str
+    first: str
+    end: str
+
+    @classmethod
+    def on(cls, at: date) -> RenewalBounds:
+        # months_before grows with the expiry date: the open windows end at one date.
+        last = at + timedelta(days=31 * RENEWAL_WINDOW_MONTHS)
+        while months_before(last, RENEWAL_WINDOW_MONTHS) > at:
+            last -= timedelta(days=1)
+        months = forecast_months(at)
+        year, month = divmod(int(months[-1][:4]) * 12 + int(months[-1][5:7]), 12)
+        return cls(
+            at.isoformat(), last.isoformat(), f"{months[0]}-01", f"{year:04d}-{month + 1:02d}-01"
+        )
+
+
+def figures_by_month(
+    rows: Iterable[tuple[str, int, int]], at: date
+) -> tuple[int, tuple[ForecastMonth, ...]]:
+    """:func:`renewal_figures` from ``(month, cards, cards_open)`` rows already reduced in
+    SQL within :class:`RenewalBounds` (month ``YYYY-MM``; ``cards_open``: those of the
+    month whose window is open on ``at``). The same answers (tested)."""
+    forecast = dict.fromkeys(forecast_months(at), 0)
+    renewal_open = 0
+    for month, n, open_n in rows:
+        if month in forecast:
+            forecast[month] += n
+        renewal_open += open_n
+    return renewal_open, tuple(ForecastMonth(m, n) for m, n in forecast.items())
+
+
 def check_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
     """``--tag`` values, each checked as a tally's tag is (``bad_tag``), once each, sorted."""
     return tuple(sorted({checked for tag in tags or () if (checked := check_tag(tag))}))
@@ -248,14 +287,23 @@ def _groups(
         return None
     checks: dict[str | None, dict[str, int]] = {}
     cards: dict[str | None, dict[str, int]] = {}
-    expiries: dict[str | None, list[tuple[str, int]]] = {}
+    expiries: dict[str | None, list[tuple[str, int, int]]] = {}
     for key, status, n in connection.execute(
         "SELECT grp, status, sum(n) FROM temp.counts GROUP BY grp, status"
     ):
         checks.setdefault(key, {})[status] = n
-    # ``valid``: each group's cards whose latest check there found a valid certificate,
-    # by expiry (read only where it is a date; every card's own latest line is checked).
-    readable = "status = 'valid' AND expiry IS NOT NULL AND date(expiry) IS expiry"
+    # ``valid``: each group's cards whose latest check there found a valid certificate
+    # expiring within the bounds, by month (an expiry checked as a date where it comes
+    # from the rows; every card's own latest line is checked already). On a tally's own
+    # card lines, the index (status, expiry) finds the few that expire soon.
+    bounds = RenewalBounds.on(at)
+    soon = (
+        "status = 'valid' AND expiry >= :first AND expiry < :end"
+        " AND expiry IS NOT NULL AND date(expiry) IS expiry"
+    )
+    month_open = (
+        "substr(expiry, 1, 7) AS m, {n} AS n, {n} * (expiry >= :at AND expiry <= :last_open) AS o"
+    )
     if request.latest:
         if lines == "src.cards" and by != "tag" and first and last:
             statuses = statuses_on_index(connection, lines)
@@ -265,29 +313,34 @@ def _groups(
             counted = connection.execute(
                 f"SELECT {group_sql(by)}, status, count(*) FROM {lines} GROUP BY 1, 2"
             ).fetchall()
-        valid = f"SELECT {group_sql(by)}, expiry, count(*) FROM {lines} WHERE {readable}"
+        checked = soon.replace(" AND date(expiry) IS expiry", "")
+        valid = (
+            f"SELECT {group_sql(by)} AS grp, {month_open.format(n=1)} FROM {lines} WHERE {checked}"
+        )
     elif files > 1:
         counted = connection.execute(
             "SELECT grp, status, count(*) FROM (SELECT grp, card_hash, max(time), status"
             " FROM temp.gcards GROUP BY grp, card_hash) GROUP BY grp, status"
         ).fetchall()
         valid = (
-            "SELECT grp, expiry, count(*) FROM (SELECT grp, card_hash, max(time), status, expiry"
-            f" FROM temp.gcards GROUP BY grp, card_hash) WHERE {readable}"
+            f"SELECT grp, {month_open.format(n=1)} FROM (SELECT grp, card_hash, max(time),"
+            f" status, expiry FROM temp.gcards GROUP BY grp, card_hash) WHERE {soon}"
         )
     else:
         counted = connection.execute(
             "SELECT grp, status, sum(n) FROM temp.gcounts GROUP BY grp, status"
         ).fetchall()
-        valid = f"SELECT grp, expiry, sum(n) FROM temp.gcounts WHERE {readable}"
+        valid = f"SELECT grp, {month_open.format(n='n')} FROM temp.gcounts WHERE {soon}"
     for key, status, n in counted:
         cards.setdefault(key, {})[status] = n
-    for key, expiry, n in connection.execute(f"{valid} GROUP BY 1, 2"):
-        expiries.setdefault(key, []).append((expiry, n))
+    for key, month, n, open_n in connection.execute(
+        f"SELECT grp, m, sum(n), sum(o) FROM ({valid}) GROUP BY grp, m", vars(bounds)
+    ):
+        expiries.setdefault(key, []).append((month, n, open_n))
     keys = sorted(set(checks) | set(cards), key=lambda k: (k is None, k or ""))
     groups = []
     for key in keys:
-        renewal_open, forecast = renewal_figures(expiries.get(key, ()), at)
+        renewal_open, forecast = figures_by_month(expiries.get(key, ()), at)
         groups.append(
             Group(
                 key,

@@ -36,9 +36,12 @@ _ON_WINDOWS = sys.platform == "win32"
 
 
 def _scard() -> ModuleType:
-    from smartcard import scard  # pyscard; imported lazily (about 30 ms)
+    """pyscard's ``smartcard.scard``, loaded on first use (see :func:`.early.load_scard`)."""
+    module = sys.modules.get("smartcard.scard")
+    if module is None:
+        from .early import load_scard
 
-    module: ModuleType = scard
+        module = load_scard()
     return module
 
 
@@ -116,6 +119,13 @@ class _Context:
         if code != scard.SCARD_S_SUCCESS:
             raise _service_error(code)
         self.handle: Any = handle
+
+    @classmethod
+    def adopt(cls, handle: Any) -> _Context:
+        """A context established elsewhere (the head start), released by this object."""
+        context = cls.__new__(cls)
+        context.handle = handle
+        return context
 
     def release(self) -> None:
         if self.handle is not None:

@@ -143,6 +143,17 @@ class PcscConnection:
             context.release()
             raise
 
+    @classmethod
+    def adopt(
+        cls, context: Any, handle: Any, protocol: int, reader: str, atr: bytes
+    ) -> PcscConnection:
+        """The card the head start connected (:mod:`.early`), exclusively: closed, and
+        unpowered, like any other. ``apdu_count`` counts only what is sent from here."""
+        share = _base._scard().SCARD_SHARE_EXCLUSIVE
+        connection = cls(_Context.adopt(context), handle, protocol, reader, share)
+        connection.atr = atr
+        return connection
+
     # Connection protocol -------------------------------------------------------
 
     @property
@@ -162,9 +173,20 @@ class PcscConnection:
         try:
             code, response = scard.SCardTransmit(handle, self._protocol, list(apdu))
         except scard.error as error:
-            raise CardUnresponsiveError(info={"pcsc_error": str(error)}) from None
+            return self.answer(None, str(error).encode())
+        return self.answer(code, bytes(response or b""))
+
+    def answer(self, code: int | None, raw: bytes) -> tuple[bytes, int]:
+        """What a transmit came back with, as (data, SW) or the error it means.
+
+        ``code`` is SCardTransmit's return code (None: pyscard raised, ``raw`` then
+        holds its message). Used for every command this connection sends, and for
+        the ones the head start sent before the connection was handed over.
+        """
+        scard = _base._scard()
+        if code is None:
+            raise CardUnresponsiveError(info={"pcsc_error": raw.decode(errors="replace")})
         if code == scard.SCARD_S_SUCCESS:
-            raw = bytes(response)
             if len(raw) < 2 and self._card_gone():
                 # Some drivers (vpcd among them) report a transfer cut short by
                 # the card leaving as a successful transmit of nothing.
