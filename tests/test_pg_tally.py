@@ -334,12 +334,12 @@ def test_row_ids_are_the_same_for_the_same_row(tmp_path: Path) -> None:
         (stored,) = connection.execute("SELECT value FROM meta WHERE name = 'tally_id'").fetchone()
         connection.execute("DELETE FROM meta WHERE name = 'tally_id'")
     connection.close()
-    from mynacheck.tally.outbox import _read_tally
+    from mynacheck.tally.outbox import _TallyFile
 
-    derived = _read_tally(db)[1]
+    derived = _TallyFile(db).tally_id
     assert derived != stored and len(derived) == 32
     mynacheck.open_tally(db).close()
-    assert _read_tally(db)[1] == derived
+    assert _TallyFile(db).tally_id == derived
 
 
 def test_writers_refuse_bad_rows_before_the_outbox(pg_tally: Tally, tmp_path: Path) -> None:

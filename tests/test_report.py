@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mynacheck import TallySummary
 from mynacheck.cli import main
 from mynacheck.present.watchview import display_width
 from mynacheck.tally import TallyError, open_tally, summarize_tallies
-from mynacheck.tally.summary import TallySummary
 
 from .tally_helpers import (
     as_version_1,
@@ -475,7 +475,7 @@ def test_chart_svg_keeps_japanese_text_as_text(survey: tuple[Path, Path], tmp_pa
 def test_chart_without_a_japanese_font_falls_back_to_english(
     survey: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mynacheck.tally import chart
+    from mynacheck.present import chart
 
     monkeypatch.setattr(chart, "CJK_FAMILIES", ())  # no font this machine has is asked for
     monkeypatch.setattr(chart, "_CJK_FILES", ())

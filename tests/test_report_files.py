@@ -337,11 +337,24 @@ def test_file_usage_errors(survey: list[Path], args: list[str], message: str) ->
 
 
 def test_dates_as_dates() -> None:
+    from mynacheck import TallySummary
     from mynacheck.present.xlsx import _group_key  # the keys of day and month groups
-    from mynacheck.tally import TallySummary
 
     def key(by: str, value: str) -> object:
-        summary = TallySummary((), None, None, None, None, 0, {}, 0, {}, 0, 0, by=by)
+        summary = TallySummary(
+            sources=(),
+            since=None,
+            until=None,
+            first=None,
+            last=None,
+            checks=0,
+            checks_by_status={},
+            cards=0,
+            cards_by_status={},
+            cards_renewal_open=0,
+            checks_without_certificate=0,
+            by=by,
+        )
         return _group_key(summary, value, "ja")
 
     assert key("day", "2026-04-01") == date(2026, 4, 1)

@@ -265,7 +265,9 @@ def _pin_and_key(
     try:
         proof = prove_key(session, options.challenge_digest)
     except SignatureRefusedError as error:
-        failed = replace(report, status=Status.INVALID, key_proof=KeyProof(True, False))
+        failed = replace(
+            report, status=Status.INVALID, key_proof=KeyProof(performed=True, ok=False)
+        )
         return replace(_add(failed, Detail.KEY_PROOF_FAILED), info={**report.info, **error.info})
     if proof is None:
         return _add(report, Detail.KEY_ALGORITHM_UNSUPPORTED, Detail.KEY_NOT_PROVEN)

@@ -29,7 +29,7 @@ _SIMULATED_READER_NAME = "mynacheck simulated reader"
 # -- readers --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReaderInfo:
     """A reader as PC/SC sees it now. ``my_number_card`` is None without a probe,
     without a card, or when the card could not be asked (busy, mute)."""
@@ -54,7 +54,15 @@ def list_readers(probe: bool = True) -> list[ReaderInfo]:
     readers = []
     for info in pcsc.list_readers():
         mnc = _has_jpki_application(info) if probe and info.card_present else None
-        readers.append(ReaderInfo(info.index, info.name, info.card_present, mnc, info.contactless))
+        readers.append(
+            ReaderInfo(
+                index=info.index,
+                name=info.name,
+                card_present=info.card_present,
+                my_number_card=mnc,
+                contactless=info.contactless,
+            )
+        )
     return readers
 
 

@@ -83,7 +83,7 @@ class Output:
     def report(self, report: mynacheck.CheckReport) -> int:
         """Print a check's report; return its exit code."""
         if self.json:
-            self.print_json(report.to_json(self.lang))
+            self.print_json(mynacheck.render_json(report, self.lang))
         elif self.check_lines:
             out(mynacheck.render_text(report, self.lang))
         else:

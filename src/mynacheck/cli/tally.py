@@ -57,14 +57,9 @@ def close_log(output: Output, tally: Any) -> None:
 
 def describe_delivery(state: Any, lang: Lang) -> str:
     """One line for a delivery state (``watch``)."""
-    if state.state == "unreachable" and state.since is not None:
-        since = state.since.astimezone().strftime("%H:%M")
-        return text(DELIVERY, "unreachable", lang, since=since, n=state.waiting)
-    if state.state == "refused":
-        return text(DELIVERY, "refused", lang, reason=state.reason, n=state.waiting)
-    if state.state == "waiting":
-        return text(DELIVERY, "waiting", lang, n=state.waiting)
-    return text(DELIVERY, "delivered", lang)
+    from mynacheck.present.messages.server import delivery_text
+
+    return delivery_text(state, lang)
 
 
 class DeliveryLines:

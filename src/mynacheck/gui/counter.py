@@ -103,6 +103,12 @@ class CounterWindow(QWidget):
         self._signals.happened.connect(self._on_event)
         self._signals.finished.connect(self._on_finished)
         self._build()
+        # A server tally: where its delivery stands, under the verdict (gui/delivery.py).
+        from .delivery import delivery_label
+
+        self.deliveryState = delivery_label(tally, self._lang, self)
+        if self.deliveryState is not None:
+            self._bottom.insertWidget(1, self.deliveryState)
         use_qt_language(self._lang)
         self._name_controls()
         self._draw()
@@ -161,7 +167,7 @@ class CounterWindow(QWidget):
         top.addWidget(self.heading, 1)
         top.addWidget(self.langLabel)
         top.addWidget(self.langPicker)
-        bottom = QHBoxLayout()
+        bottom = self._bottom = QHBoxLayout()
         bottom.addWidget(self.keys, 1)
         bottom.addWidget(self.counterToggle)
         layout = QVBoxLayout(self)
@@ -424,6 +430,8 @@ class CounterWindow(QWidget):
         self._lang = checked_lang(self.langPicker.itemData(index))
         use_qt_language(self._lang)
         self._name_controls()
+        if self.deliveryState is not None:
+            self.deliveryState.set_lang(self._lang)
         self._draw()
 
     def closeEvent(self, event: QCloseEvent) -> None:

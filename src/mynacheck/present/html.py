@@ -27,7 +27,7 @@ from .tally_text import (
 from .xlsx import WORDS, notes, verdict_headers
 
 if TYPE_CHECKING:
-    from ..tally.summary import TallySummary
+    from ..report import TallySummary
 
 _STYLE = """
 @page { size: A4; margin: 14mm 12mm; }

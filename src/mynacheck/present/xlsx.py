@@ -26,7 +26,7 @@ from .tally_text import forecast_of, group_label, period_text, status_label, ver
 from .watchview import display_width
 
 if TYPE_CHECKING:
-    from ..tally.summary import TallySummary
+    from ..report import TallySummary
 
 #: Sheet and column titles: (ja, en).
 WORDS: dict[str, tuple[str, str]] = {

@@ -24,11 +24,12 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import schema, server
 from .keys import TallyError, key_fingerprint
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ..report import CheckReport
 
 BATCH = 500
+_T = TypeVar("_T")
 #: Waits between attempts while the server does not answer (seconds): short, since a
 #: counter that retries costs the server nothing, and rows should flow soon after.
 RETRY_SECONDS = (0.5, 1.0, 2.0, 3.0)
@@ -376,49 +378,78 @@ def push_tallies(
 ) -> list[PushResult]:
     """Upload SQLite tallies to the server, each row by its id (twice is harmless).
 
-    Every file is read (never written) and checked before anything is sent: a file
-    that is not a tally, or a row that is bad data, is a usage error naming it."""
+    Every file is read (never written) and checked, every row of it, before anything
+    is sent: a file that is not a tally, or a row that is bad data, is a usage error
+    naming it. Then the rows go in batches of :data:`PUSH_BATCH`, one transaction each."""
     target = server.parse_target(target_text, password)
-    loaded = [_read_tally(Path(path)) for path in files]
+    tallies = [_TallyFile(Path(path)) for path in files]
+    for tally in tallies:
+        for _batch in tally.batches():  # the check: reads every row, keeps none
+            pass
     psycopg = server.import_psycopg()
     results = []
     with server.connect(target) as connection:
         server.check_counter(connection, target)
-        for path, tally_id, fingerprint, rows in loaded:
-            new = 0
+        for tally in tallies:
+            sent = new = 0
             try:
-                for start in range(0, len(rows), 5000):
+                for batch in tally.batches():
                     with connection.transaction():
                         new += server.insert_rows(
-                            connection, tally_id, fingerprint, rows[start : start + 5000]
+                            connection, tally.tally_id, tally.fingerprint, batch
                         )
+                    sent += len(batch)
             except psycopg.Error as error:
                 raise server.server_error(error, target) from None
-            results.append(PushResult(path, len(rows), new))
+            results.append(PushResult(tally.path, sent, new))
     return results
 
 
-def _read_tally(path: Path) -> tuple[Path, str, str, list[server.NumberedRow]]:
-    if not schema.check_regular_file(path):
-        raise TallyError("tally_not_found", path=str(path))
-    meta = schema.inspect(path)
-    connection = schema.connect_memory()
-    try:
-        schema.attach(connection, path, immutable=not Path(f"{path}-wal").exists())
+PUSH_BATCH = 5000
+
+
+class _TallyFile:
+    """A SQLite tally read for ``tally push``: recognised first, then read in batches."""
+
+    def __init__(self, path: Path) -> None:
+        if not schema.check_regular_file(path):
+            raise TallyError("tally_not_found", path=str(path))
+        self.path = path
+        self.meta = schema.inspect(path)
+        self.fingerprint = self.meta.key_fingerprint
+        self.tally_id = self._read(lambda c: [schema.tally_id(c, self.fingerprint, "src")])[0]
+
+    def _read(self, read: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
+        connection = schema.connect_memory()
         try:
-            tally_id = schema.tally_id(connection, meta.key_fingerprint, schema="src")
-            tag = "tag" if meta.version >= 2 else "NULL"
-            records = connection.execute(
-                "SELECT id, time, status, expiry, renewal_open, reader, card_hash,"
-                f" {tag} FROM src.checks ORDER BY id"
-            ).fetchall()
-        except sqlite3.Error as error:
-            raise TallyError("tally_unreadable", path=str(path), reason=str(error)) from None
-    finally:
-        connection.close()
-    rows = server.rows_from_sqlite(records)
-    for item in rows:
-        problem = row_problem(item.row)
-        if problem is not None:
-            raise TallyError("tally_bad_row", path=str(path), row=item.seq)
-    return path, tally_id, meta.key_fingerprint, rows
+            schema.attach(connection, self.path, immutable=not Path(f"{self.path}-wal").exists())
+            try:
+                return read(connection)
+            except sqlite3.Error as error:
+                raise TallyError(
+                    "tally_unreadable", path=str(self.path), reason=str(error)
+                ) from None
+        finally:
+            connection.close()
+
+    def batches(self) -> Iterator[list[server.NumberedRow]]:
+        tag = "tag" if self.meta.version >= 2 else "NULL"
+        done = 0
+        while True:
+            records = self._read(partial(_rows_after, tag=tag, after=done))
+            if not records:
+                return
+            rows = server.rows_from_sqlite(records)
+            for item in rows:
+                if row_problem(item.row) is not None:
+                    raise TallyError("tally_bad_row", path=str(self.path), row=item.seq)
+            done = rows[-1].seq
+            yield rows
+
+
+def _rows_after(connection: sqlite3.Connection, *, tag: str, after: int) -> list[Any]:
+    return connection.execute(
+        "SELECT id, time, status, expiry, renewal_open, reader, card_hash,"
+        f" {tag} FROM src.checks WHERE id > ? ORDER BY id LIMIT ?",
+        (after, PUSH_BATCH),
+    ).fetchall()

@@ -15,8 +15,9 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from ..clock import JST
+from ..report import Group, TallySummary
 from .server import ServerTarget, connect, import_psycopg, read_meta, server_error
-from .summary import Group, TallySummary, check_tags, ordered, renewal_figures
+from .summary import check_tags, ordered, renewal_figures
 
 _JST = "((%s) AT TIME ZONE 'UTC' + interval '9 hours')"
 #: A row's group key from its time (or tag), as SQLite's groups.group_sql gives it.
@@ -193,11 +194,11 @@ def _summarize(
             group_open, group_forecast = renewal_figures(expiries.get(k, ()), at)
             built.append(
                 Group(
-                    k,
-                    ordered(group_checks.get(k, {})),
-                    ordered(group_cards.get(k, {})),
-                    group_open,
-                    group_forecast,
+                    key=k,
+                    checks=ordered(group_checks.get(k, {})),
+                    cards=ordered(group_cards.get(k, {})),
+                    cards_renewal_open=group_open,
+                    renewal_forecast=group_forecast,
                 )
             )
         groups = tuple(built)

@@ -99,3 +99,23 @@ USAGE.update(
         ),
     }
 )
+
+
+def delivery_text(state: object, lang: str) -> str:
+    """One line for a counter's delivery state (``DeliveryState``: ``state``, ``waiting``,
+    ``since``, ``reason``), as ``watch`` and the counter window show it."""
+    from . import Lang, text
+
+    chosen: Lang = "en" if lang == "en" else "ja"
+    kind = getattr(state, "state", "delivered")
+    waiting = getattr(state, "waiting", 0)
+    since = getattr(state, "since", None)
+    if kind == "unreachable" and since is not None:
+        return text(
+            DELIVERY, "unreachable", chosen, since=since.astimezone().strftime("%H:%M"), n=waiting
+        )
+    if kind == "refused":
+        return text(DELIVERY, "refused", chosen, reason=getattr(state, "reason", ""), n=waiting)
+    if kind == "waiting":
+        return text(DELIVERY, "waiting", chosen, n=waiting)
+    return text(DELIVERY, "delivered", chosen)

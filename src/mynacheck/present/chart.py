@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
-from ..present.messages import TALLY, Lang, text
-from .keys import TallyError
+from ..errors import InputError
+from .messages import TALLY, Lang, text
 
 if TYPE_CHECKING:
-    from .summary import TallySummary
+    from ..report import TallySummary
 
 SUFFIXES = (".png", ".svg")
 #: Fonts that can write Japanese, best first (family names as matplotlib knows them).
@@ -74,36 +74,36 @@ def check_target(path: Path) -> None:
     """Before any work: ``path`` ends in .png/.svg, its folder exists, and it is new or
     an earlier picture (a PNG, an SVG): never another file, never through a symlink."""
     if path.suffix.lower() not in SUFFIXES:
-        raise TallyError("chart_bad_suffix", path=str(path))
+        raise InputError("chart_bad_suffix", path=str(path))
     try:
         import matplotlib  # noqa: F401  (the optional extra: said now, before any work)
     except ImportError:
-        raise TallyError("chart_needs_matplotlib") from None
+        raise InputError("chart_needs_matplotlib") from None
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise TallyError("tally_folder_missing", path=str(path), folder=str(folder))
+        raise InputError("tally_folder_missing", path=str(path), folder=str(folder))
     try:
         info = path.lstat()
     except FileNotFoundError:
         return
     except OSError as error:
-        raise TallyError("chart_write_failed", path=str(path), reason=str(error)) from None
+        raise InputError("chart_write_failed", path=str(path), reason=str(error)) from None
     if stat.S_ISLNK(info.st_mode):
-        raise TallyError("chart_not_replaced", path=str(path))
+        raise InputError("chart_not_replaced", path=str(path))
     if not stat.S_ISREG(info.st_mode):
-        raise TallyError("not_a_regular_file", path=str(path))
+        raise InputError("not_a_regular_file", path=str(path))
     try:
         with open(path, "rb") as handle:
             head = handle.read(1024)
     except OSError as error:
-        raise TallyError("chart_write_failed", path=str(path), reason=str(error)) from None
+        raise InputError("chart_write_failed", path=str(path), reason=str(error)) from None
     picture = (
         head.startswith(_PNG_SIGNATURE)
         if path.suffix.lower() == ".png"
         else (b"<svg" in head and head.lstrip().startswith((b"<?xml", b"<svg", b"<!DOCTYPE svg")))
     )
     if not picture and info.st_size > 0:
-        raise TallyError("chart_not_replaced", path=str(path))
+        raise InputError("chart_not_replaced", path=str(path))
 
 
 def find_cjk_font() -> str | None:
@@ -263,7 +263,7 @@ def _save(figure: Any, path: Path) -> None:
         figure.savefig(temporary, format=kind, metadata=metadata)
         os.replace(temporary, path)
     except OSError as error:
-        raise TallyError("chart_write_failed", path=str(path), reason=str(error)) from None
+        raise InputError("chart_write_failed", path=str(path), reason=str(error)) from None
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
