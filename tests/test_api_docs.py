@@ -24,7 +24,7 @@ def test_there_are_examples_for_every_function() -> None:
     joined = "\n".join(EXAMPLES)
     for name in (
         "open_card", "check_card", "read_pin_statuses", "list_readers", "inspect_certificate",
-        "render_text", "open_tally", "CounterLoop", "SimulatedReader", "to_json",
+        "render_text", "open_tally", "CounterLoop", "SimulatedReader", "render_json",
     ):  # fmt: skip
         assert f"{name}(" in joined, name
 
@@ -84,4 +84,4 @@ def test_unknown_language_is_an_error() -> None:
     with pytest.raises(ValueError):
         mynacheck.render_text(report, lang="fr")
     with pytest.raises(ValueError):
-        report.to_json(lang="de")
+        mynacheck.render_json(report, lang="de")

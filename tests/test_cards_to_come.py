@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
+import mynacheck
 from mynacheck.card.profile import JPKI_AID
 from mynacheck.evaluate import evaluate
 from mynacheck.simcard.card import SimulatedCard
@@ -159,7 +160,7 @@ def test_a_key_the_card_cannot_prove_ends_in_a_stated_reason(
     assert not report.key_proof.performed
     # Nothing was asked of the key: the card is never sent a command it cannot do.
     assert not any(command[:2] == b"\x80\x2a" for command, _ in connection.card.log)
-    payload = report.to_json("en")
+    payload = mynacheck.render_json(report, "en")
     assert "key_algorithm_unsupported" in payload["details"]
 
 

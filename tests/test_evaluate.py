@@ -12,8 +12,9 @@ from cryptography import x509
 
 from mynacheck.clock import JST, months_before
 from mynacheck.evaluate import evaluate
+from mynacheck.present.json import certificate_json
 from mynacheck.present.text import render_text
-from mynacheck.report import CheckReport, certificate_json
+from mynacheck.report import CheckReport
 from mynacheck.status import Detail, Status
 from mynacheck.trust import (
     JLIS_AUTH_ROOTS,
@@ -284,7 +285,7 @@ def test_no_well_defined_expiry_gives_a_verdict_with_null_dates() -> None:
     assert payload["not_after"] == "9999-12-31T23:59:59Z"
     json.dumps(payload)
     for lang, words in (("ja", "有効期限なし"), ("en", "No expiry")):
-        text = render_text(CheckReport(Status.VALID, certificate=info), lang)
+        text = render_text(CheckReport(status=Status.VALID, certificate=info), lang)
         assert words in text and "9999-12-31T23:59:59Z" in text
         assert "更新受付の開始" not in text and "Renewal opens" not in text
 
@@ -296,7 +297,7 @@ def test_dates_that_cannot_be_shifted_to_jst_give_a_verdict() -> None:
     assert info is not None and not info.no_expiry
     assert (info.days_left, info.renewal_opens, info.renewal_open) == (None, None, False)
     assert info.expiry_date is None and info.valid_from_date is None
-    text = render_text(CheckReport(Status.NOT_YET_VALID, certificate=info), "en")
+    text = render_text(CheckReport(status=Status.NOT_YET_VALID, certificate=info), "en")
     assert "No expiry (the certificate says 9999-12-31T20:00:00Z)" in text
     assert "Valid from: 9999-12-31T15:00:00Z" in text
     # Evaluated at the very end of time, too.
@@ -321,9 +322,9 @@ def test_dates_before_1950_print_as_iso_8601() -> None:
     assert payload["not_before"] == "0001-01-01T00:00:00Z"
     assert payload["not_after"] == "1949-12-31T14:59:59Z"
     assert payload["renewal_opens"] == "1949-09-30"
-    text = render_text(CheckReport(Status.EXPIRED, certificate=info), "ja")
+    text = render_text(CheckReport(status=Status.EXPIRED, certificate=info), "ja")
     assert "有効期限: 1949-12-31 23:59 JST" in text
-    started = render_text(CheckReport(Status.NOT_YET_VALID, certificate=info), "en")
+    started = render_text(CheckReport(status=Status.NOT_YET_VALID, certificate=info), "en")
     assert "Valid from: 0001-01-01 09:00 JST" in started
 
 

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -350,3 +351,62 @@ def test_writers_refuse_bad_rows_before_the_outbox(pg_tally: Tally, tmp_path: Pa
         with pytest.raises(mynacheck.InputError):
             tally.append_rows([replace(row, status="bogus")])
     assert server_rows(pg_tally) == []
+
+
+def test_a_service_name_works_where_a_uri_does(pg_tally: Tally, tmp_path: Path) -> None:
+    cluster = pg_tally.cluster
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        f"[tally]\nhost=127.0.0.1\nport={cluster.port}\ndbname={pg_tally.dbname}\nuser=counter1\n"
+        f"[office]\nhost=127.0.0.1\nport={cluster.port}\ndbname={pg_tally.dbname}\nuser=office\n"
+    )
+    env = {"PGSERVICEFILE": str(services), "XDG_DATA_HOME": str(tmp_path / "data")}
+    logged = cli(
+        "check", "--simulate", "valid", "--no-pin", "--log", "service=tally",
+        "--key-file", str(tmp_path / "k"), env=env,
+    )  # fmt: skip
+    assert logged.returncode == 0, logged.stderr
+    result = cli("report", "service=office", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["checks"] == 1
+    assert json.loads(result.stdout)["databases"] == ["service=office"]
+
+
+def test_the_password_is_asked_on_a_terminal_and_never_shown(
+    pg_tally: Tally, tmp_path: Path
+) -> None:
+    """No pgpass entry: ``report`` on a terminal asks once (hidden), and connects."""
+    import pty
+    import select
+
+    password = pg_tally.cluster.passwords["office"]
+    env = {**os.environ, "PGPASSFILE": str(tmp_path / "none"), "COLUMNS": "200"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: mynacheck on the terminal
+        os.execvpe(
+            sys.executable, [*CLI, "report", pg_tally.uri("office"), "--json", "--lang", "en"], env
+        )
+    seen = b""
+    answered = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"Password (" in seen:
+            os.write(fd, password.encode() + b"\r")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = seen.decode("utf-8", "replace")
+    assert answered, text
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert '"checks": 0' in text
+    assert password not in text  # the terminal did not echo it

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mynacheck import TallySummary
 from mynacheck.cli import main
 from mynacheck.present.watchview import display_width
 from mynacheck.tally import TallyError, open_tally, summarize_tallies
-from mynacheck.tally.summary import TallySummary
 
 from .tally_helpers import (
     as_version_1,
@@ -475,7 +475,7 @@ def test_chart_svg_keeps_japanese_text_as_text(survey: tuple[Path, Path], tmp_pa
 def test_chart_without_a_japanese_font_falls_back_to_english(
     survey: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mynacheck.tally import chart
+    from mynacheck.present import chart
 
     monkeypatch.setattr(chart, "CJK_FAMILIES", ())  # no font this machine has is asked for
     monkeypatch.setattr(chart, "_CJK_FILES", ())
@@ -503,33 +503,7 @@ def test_chart_never_replaces_another_file(survey: tuple[Path, Path], tmp_path: 
     assert snapshot(tmp_path) == before
 
 
-def test_chart_without_matplotlib_says_what_to_install(
-    survey: tuple[Path, Path], tmp_path: Path
-) -> None:
-    code = (
-        "import sys; sys.modules['matplotlib'] = None; sys.argv = ['mynacheck'] + sys.argv[1:];"
-        " from mynacheck.cli import run; run()"
-    )
-    picture = tmp_path / "chart.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "report",
-            str(survey[0]),
-            "--chart",
-            str(picture),
-            "--lang",
-            "en",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "--chart needs matplotlib: pip install 'mynacheck[chart]'" in result.stderr
-    assert result.stdout == "" and not picture.exists()
+# (--chart without matplotlib: tests/test_report_files.py, with the other extras)
 
 
 # -- reading, never writing ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import mynacheck
 from mynacheck.card.jpki import TokenKind, classify_token_label
 from mynacheck.card.profile import (
     JPKI_AID,
@@ -241,7 +242,7 @@ def _report(scenario: str) -> CheckReport:
 def test_text_json_and_exit_codes(lang: Lang) -> None:
     phone = _report("smartphone_android")
     assert phone.exit_code == 36 and Status.UNKNOWN_CARD.exit_code == 37
-    payload = phone.to_json(lang)
+    payload = mynacheck.render_json(phone, lang)
     assert payload["status"] == "smartphone" and payload["exit_code"] == 36
     assert payload["info"]["token"] == "JPKIAPGPSETOKEN"
     assert "token_smartphone" in payload["details"]

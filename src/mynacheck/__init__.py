@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
-# name -> module (relative to this package) that defines it
+# The public names: name -> module (relative to this package) that defines it. The
+# one list; the TYPE_CHECKING imports at the end say the same for type checkers, and
+# tests/test_public_api.py fails when the two differ.
 _EXPORTS: dict[str, str] = {
     # the card and the check
     "list_readers": "api",
@@ -27,42 +29,41 @@ _EXPORTS: dict[str, str] = {
     "wait_for_removal": "api",
     "read_pin_statuses": "api",
     "PinInfo": "api",
+    "PinReference": "card.profile",
     "inspect_certificate": "api",
     "render_text": "api",
+    "render_json": "api",
+    "user_trust_anchors": "api",
+    "load_trust_anchors": "api",
+    "SimulatedReader": "api",
+    "simulated_scenarios": "api",
+    # the tally
     "open_tally": "api",
     "summarize_tallies": "api",
     "push_tallies": "api",
     "server_setup_sql": "api",
     "setup_server": "api",
-    "check_chart_target": "api",
-    "draw_tally_chart": "api",
-    "user_trust_anchors": "api",
-    "load_trust_anchors": "api",
-    "SimulatedReader": "api",
-    "simulated_scenarios": "api",
+    "Tally": "tally",
+    "TallyError": "tally",
+    "KeyFileExposed": "tally",
     # a command line's head start (connect, and read ahead, while the rest loads)
     "head_start": "card.early",
     "release_head_start": "card.early",
     # counter mode
     "CounterLoop": "counter",
     "CounterEvent": "counter",
-    # the tally
-    "Tally": "tally",
-    "TallySummary": "tally",
-    "TallyError": "tally",
-    "KeyFileExposed": "tally",
     "SessionCounts": "counter",
     # results
     "CheckReport": "report",
     "PinReport": "report",
     "KeyProof": "report",
+    "TallySummary": "report",
+    "CertificateInfo": "evaluate",
+    "Trust": "trust",
     "Status": "status",
     "Detail": "status",
     # PIN entry
     "PinSource": "pin",
-    "normalize_pin": "pin",
-    "normalize_pin_bytes": "pin",
-    "pin_format_problem": "pin",
     # errors
     "MynacheckError": "errors",
     "InputError": "errors",
@@ -109,12 +110,6 @@ if TYPE_CHECKING:
         check_card as check_card,
     )
     from .api import (
-        check_chart_target as check_chart_target,
-    )
-    from .api import (
-        draw_tally_chart as draw_tally_chart,
-    )
-    from .api import (
         inspect_certificate as inspect_certificate,
     )
     from .api import (
@@ -129,15 +124,24 @@ if TYPE_CHECKING:
     from .api import (
         open_tally as open_tally,
     )
-    from .api import push_tallies as push_tallies
+    from .api import (
+        push_tallies as push_tallies,
+    )
     from .api import (
         read_pin_statuses as read_pin_statuses,
     )
     from .api import (
+        render_json as render_json,
+    )
+    from .api import (
         render_text as render_text,
     )
-    from .api import server_setup_sql as server_setup_sql
-    from .api import setup_server as setup_server
+    from .api import (
+        server_setup_sql as server_setup_sql,
+    )
+    from .api import (
+        setup_server as setup_server,
+    )
     from .api import (
         simulated_scenarios as simulated_scenarios,
     )
@@ -155,6 +159,9 @@ if TYPE_CHECKING:
     )
     from .card.early import (
         release_head_start as release_head_start,
+    )
+    from .card.profile import (
+        PinReference as PinReference,
     )
     from .counter import (
         CounterEvent as CounterEvent,
@@ -192,17 +199,11 @@ if TYPE_CHECKING:
     from .errors import (
         PcscUnavailableError as PcscUnavailableError,
     )
+    from .evaluate import (
+        CertificateInfo as CertificateInfo,
+    )
     from .pin import (
         PinSource as PinSource,
-    )
-    from .pin import (
-        normalize_pin as normalize_pin,
-    )
-    from .pin import (
-        normalize_pin_bytes as normalize_pin_bytes,
-    )
-    from .pin import (
-        pin_format_problem as pin_format_problem,
     )
     from .report import (
         CheckReport as CheckReport,
@@ -213,13 +214,24 @@ if TYPE_CHECKING:
     from .report import (
         PinReport as PinReport,
     )
+    from .report import (
+        TallySummary as TallySummary,
+    )
     from .status import (
         Detail as Detail,
     )
     from .status import (
         Status as Status,
     )
-    from .tally import KeyFileExposed as KeyFileExposed
-    from .tally import Tally as Tally
-    from .tally import TallyError as TallyError
-    from .tally import TallySummary as TallySummary
+    from .tally import (
+        KeyFileExposed as KeyFileExposed,
+    )
+    from .tally import (
+        Tally as Tally,
+    )
+    from .tally import (
+        TallyError as TallyError,
+    )
+    from .trust import (
+        Trust as Trust,
+    )

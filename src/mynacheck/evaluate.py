@@ -21,7 +21,7 @@ from .trust import Trust, classify_ca, fingerprint, load_der_certificate
 NO_WELL_DEFINED_EXPIRY = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CertificateInfo:
     """What the report shows of the auth certificate (no personal data in it).
 

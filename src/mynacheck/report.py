@@ -1,23 +1,26 @@
-"""The result of a check, and its JSON form (the public contract).
+"""The results the library hands back: a check's :class:`CheckReport`, and the
+counts of ``mynacheck report`` over tallies (:class:`TallySummary`).
 
-The library returns a :class:`CheckReport`; ``render.py`` turns it into words.
+Plain frozen data, below the words: ``present/`` renders them (text, JSON, CSV,
+xlsx, html), the faces print them. Nothing here imports the words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-# The JSON shapes live in present/json.py; these names stay importable from here.
-from .present.json import JSON_SCHEMA_VERSION, certificate_json, iso_utc, report_json  # noqa: F401
 from .status import Detail, Status
 
 if TYPE_CHECKING:  # evaluate imports cryptography: keep it off the start-up path
     from .evaluate import CertificateInfo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PinReport:
     checked: bool = False
     verified: bool = False
@@ -25,13 +28,13 @@ class PinReport:
     blocked: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KeyProof:
     performed: bool = False
     ok: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckReport:
     status: Status
     simulated: bool = False
@@ -40,11 +43,15 @@ class CheckReport:
     pin: PinReport = field(default_factory=PinReport)
     key_proof: KeyProof = field(default_factory=KeyProof)
     details: tuple[Detail, ...] = ()
-    #: Extra facts for diagnostics: status word, PC/SC error name, ...
-    info: dict[str, Any] = field(default_factory=dict)
+    #: Extra facts for diagnostics: status word, PC/SC error name, ... (read-only).
+    info: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     evaluated_at: datetime | None = None
     apdu_count: int | None = None
     contactless: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.info, MappingProxyType):  # a copy nobody else can change
+            object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
 
     @classmethod
     def from_error(
@@ -80,10 +87,56 @@ class CheckReport:
         """The CLI's exit code for this status (README "Statuses and exit codes")."""
         return self.status.exit_code
 
-    def to_json(self, lang: str = "ja") -> dict[str, Any]:
-        """The object ``check --json --lang LANG`` prints for this report."""
-        from .present.messages import checked_lang
-        from .present.text import headline
 
-        chosen = checked_lang(lang)
-        return report_json(self, headline(self, chosen))
+@dataclass(frozen=True, kw_only=True)
+class ForecastMonth:
+    """Cards whose valid certificate expires in ``month`` (``YYYY-MM``)."""
+
+    month: str
+    cards: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Group:
+    """One group of ``report --by``: its key, its counts, and its own renewal figures
+    (its cards whose latest check in the group found the certificate valid)."""
+
+    key: str | None
+    checks: dict[str, int]
+    cards: dict[str, int]
+    cards_renewal_open: int = 0
+    renewal_forecast: tuple[ForecastMonth, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TallySummary:
+    """What ``mynacheck report`` says about one or more tallies (see the module)."""
+
+    #: The tally files read, or the server tally (its URI / ``service=``).
+    sources: tuple[Path | str, ...]
+    since: datetime | None
+    until: datetime | None
+    first: datetime | None
+    last: datetime | None
+    checks: int
+    checks_by_status: dict[str, int]
+    cards: int
+    cards_by_status: dict[str, int]
+    cards_renewal_open: int
+    checks_without_certificate: int
+    key_fingerprints: tuple[str, ...] = ()
+    at: date | None = None
+    by: str | None = None
+    latest: bool = False
+    groups: tuple[Group, ...] | None = None
+    renewal_forecast: tuple[ForecastMonth, ...] = ()
+    #: ``(day, n)``: distinct cards seen with a valid certificate up to that day (JST),
+    #: one entry per day with a first valid check; only when asked for (the chart).
+    valid_cards_cumulative: tuple[tuple[date, int], ...] = field(default=())
+    #: ``--tag``: the tags the report was limited to (empty: every row).
+    tags: tuple[str, ...] = ()
+
+    @property
+    def mixed_keys(self) -> bool:
+        """True when merged tallies hashed cards with different keys."""
+        return len(self.key_fingerprints) > 1

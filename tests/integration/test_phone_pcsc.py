@@ -47,6 +47,11 @@ def test_each_says_what_it_is_and_gets_no_pin(virtual_card: InsertCard, scenario
     assert payload["certificate"] is None and not payload["pin"]["checked"]
     # Not even a PIN status query reached the card, let alone the PIN.
     assert not any(command[1] == 0x20 for command, _ in virtual.card.log)
+    if status == "smartphone":  # nothing but EF 000A and the label was read
+        commands = [command for command, _ in virtual.card.log]
+        assert all(command[1] in (0xA4, 0xB0) for command in commands), commands
+        assert not any(command[:3] == bytes.fromhex("00B08B") for command in commands)
+        assert bytes.fromhex("00A4020C02000B") not in commands
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -21,11 +21,10 @@ from .checks import check_card as check_card
 from .checks import inspect_certificate as inspect_certificate
 from .checks import load_trust_anchors as load_trust_anchors
 from .checks import read_pin_statuses as read_pin_statuses
+from .checks import render_json as render_json
 from .checks import render_text as render_text
 from .checks import simulated_scenarios as simulated_scenarios
 from .checks import user_trust_anchors as user_trust_anchors
-from .tallies import check_chart_target as check_chart_target
-from .tallies import draw_tally_chart as draw_tally_chart
 from .tallies import open_tally as open_tally
 from .tallies import push_tallies as push_tallies
 from .tallies import server_setup_sql as server_setup_sql

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from ..errors import Cancelled, InputError, MynacheckError, NoCardError, NotMyNumberCardError
+from ..log import Log
 from ..pin import DEMO_PIN
 from ._types import PathLike
 
@@ -24,12 +25,13 @@ if TYPE_CHECKING:
     from ..simcard.card import SimulatedCard
 
 _SIMULATED_READER_NAME = "mynacheck simulated reader"
+_LOG = Log("card")
 
 
 # -- readers --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReaderInfo:
     """A reader as PC/SC sees it now. ``my_number_card`` is None without a probe,
     without a card, or when the card could not be asked (busy, mute)."""
@@ -54,7 +56,15 @@ def list_readers(probe: bool = True) -> list[ReaderInfo]:
     readers = []
     for info in pcsc.list_readers():
         mnc = _has_jpki_application(info) if probe and info.card_present else None
-        readers.append(ReaderInfo(info.index, info.name, info.card_present, mnc, info.contactless))
+        readers.append(
+            ReaderInfo(
+                index=info.index,
+                name=info.name,
+                card_present=info.card_present,
+                my_number_card=mnc,
+                contactless=info.contactless,
+            )
+        )
     return readers
 
 
@@ -265,8 +275,18 @@ def open_card(
         from ..userfiles import check_record_target
 
         check_record_target(record_path)
-    source = _connect(reader, wait, simulate, replay, cancel)
+    try:
+        source = _connect(reader, wait, simulate, replay, cancel)
+    except MynacheckError as error:
+        _LOG.info("no card held (reader %s): %s", reader, error)
+        raise
     connection = source.connection
+    _LOG.info(
+        "card held in %r (simulated %s, contactless %s)",
+        connection.reader,
+        connection.simulated,
+        connection.contactless,
+    )
     recorder: RecordingConnection | None = None
     if record_path is not None:
         from ..card.replay import RecordingConnection
@@ -278,6 +298,7 @@ def open_card(
         yield card
     finally:
         connection.close()
+        _LOG.info("card released from %r after %d APDUs", card.reader, card.apdu_count)
         if recorder is not None and record_path is not None:
             try:
                 recorder.save(record_path)

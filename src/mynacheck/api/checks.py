@@ -61,7 +61,7 @@ def check_card(
     return report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PinInfo:
     """One PIN of the card: ``name`` as in ``pin-status --json`` (``jpki_auth``, ...)."""
 
@@ -147,6 +147,16 @@ def render_text(report: CheckReport, lang: str = "ja") -> str:
     from ..present.text import render_text as render
 
     return render(report, checked_lang(lang))
+
+
+def render_json(report: CheckReport, lang: str = "ja") -> dict[str, Any]:
+    """The object ``check --json --lang LANG`` prints for ``report`` (README "JSON
+    fields"), ``message`` in ``"ja"`` or ``"en"`` (ValueError otherwise)."""
+    from ..present.json import report_json
+    from ..present.messages import checked_lang
+    from ..present.text import headline
+
+    return report_json(report, headline(report, checked_lang(lang)))
 
 
 class _UserAnchors:

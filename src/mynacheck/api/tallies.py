@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -12,10 +11,9 @@ from ._types import PathLike
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ..tally.chart import ChartResult
+    from ..report import TallySummary
     from ..tally.outbox import PushResult, ServerTally
     from ..tally.store import Tally
-    from ..tally.summary import TallySummary
 
 
 def open_tally(
@@ -132,21 +130,3 @@ def push_tallies(
     from ..tally.outbox import push_tallies as push
 
     return push(list(files), target, password=password)
-
-
-def check_chart_target(path: PathLike) -> None:
-    """A usage error now (before any tally is read) if ``path`` cannot take a chart:
-    not ``.png`` or ``.svg``, an unwritable place, or matplotlib missing."""
-    from ..tally.chart import check_target
-
-    check_target(Path(path))
-
-
-def draw_tally_chart(summary: TallySummary, path: PathLike, lang: str = "ja") -> ChartResult:
-    """Draw the report's chart (cumulative cards with a valid certificate, and the
-    renewal forecast) into ``path``; ``.lang`` of the result says which language the
-    labels took (English when no CJK font was found)."""
-    from ..present.messages import checked_lang
-    from ..tally.chart import draw_chart
-
-    return draw_chart(summary, Path(path), checked_lang(lang))

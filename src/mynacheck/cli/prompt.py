@@ -10,6 +10,7 @@ from typing import Any, Protocol, TextIO
 import click
 
 import mynacheck
+from mynacheck.pin import normalize_pin, normalize_pin_bytes, pin_format_problem
 from mynacheck.present.messages import LABELS, Lang, text
 
 
@@ -57,11 +58,11 @@ class PromptPinSource:
             line = self._terminal.hidden_input(text(LABELS, "pin.prompt", self._lang))
             if line is None:
                 raise mynacheck.InputError("pin_empty")
-            problem = mynacheck.pin_format_problem(line)
+            problem = pin_format_problem(line)
             if problem == "pin_empty":  # Enter alone: the holder gives up
                 raise mynacheck.InputError(problem)
             if problem is None:
-                return bytearray(mynacheck.normalize_pin(line).encode("ascii"))
+                return bytearray(normalize_pin(line).encode("ascii"))
             self._terminal.warn(text(LABELS, "pin.reask", self._lang, min=4))
 
     def confirm_last_try(self) -> bool:
@@ -75,8 +76,8 @@ class StdinPinSource:
 
     def __init__(self, stream: TextIO | None) -> None:
         line = _read_line(stream)
-        self._pin = mynacheck.normalize_pin_bytes(line)  # line is zeroed
-        problem = mynacheck.pin_format_problem(self._pin)
+        self._pin = normalize_pin_bytes(line)  # line is zeroed
+        problem = pin_format_problem(self._pin)
         if problem is not None:
             self._pin[:] = bytes(len(self._pin))
             raise mynacheck.InputError(problem, min=4, max=4)

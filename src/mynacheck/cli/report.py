@@ -110,7 +110,9 @@ def report(
         end = parse_moment(to_text).date() if to_text else None
         at = parse_moment(at_text).astimezone(JST).date() if at_text else None
         if chart is not None:
-            mynacheck.check_chart_target(chart)
+            from mynacheck.present.chart import check_target
+
+            check_target(chart)
         files = [(csv_file, outfiles.CSV), (xlsx, outfiles.XLSX), (html, outfiles.HTML)]
         for path, kind in files:
             if path is not None:
@@ -167,7 +169,9 @@ def report(
             outfiles.write_whole(html, page.encode("utf-8"))
             output.echo(text(OFFICE, "written", output.lang, path=html), err=True)
         if chart is not None:
-            drawn = mynacheck.draw_tally_chart(summary, chart, output.lang)
+            from mynacheck.present.chart import draw_chart
+
+            drawn = draw_chart(summary, chart, output.lang)
             if drawn.lang != output.lang:
                 output.warn(text(TALLY, "chart.no_font", output.lang))
             output.echo(text(TALLY, "chart.written", output.lang, path=chart), err=True)

@@ -47,7 +47,7 @@ _BLANKS = frozenset(" \t\r\n\u3000")
 def pin_byte(ch: str) -> int | None:
     """The byte kept for one typed character: an ASCII digit for ``0``-``9`` and
     full-width ``０``-``９``, :data:`NOT_A_DIGIT` for anything else printable, None
-    for blanks (dropped, as :func:`mynacheck.normalize_pin` strips them)."""
+    for blanks (dropped, as :func:`mynacheck.pin.normalize_pin` strips them)."""
     if ch in _BLANKS or not ch.isprintable():
         return None
     code = ord(ch)
@@ -63,7 +63,7 @@ class PinField(QWidget):
 
     ``edited(count)`` after each change the person makes; ``returnPressed`` on
     Enter. :meth:`problem` says whether what was typed is a well-formed 4-digit
-    PIN (the reason code of :func:`mynacheck.pin_format_problem` otherwise);
+    PIN (the reason code of :func:`mynacheck.pin.pin_format_problem` otherwise);
     :meth:`take` hands the PIN over as a new ``bytearray`` and empties the field.
     """
 

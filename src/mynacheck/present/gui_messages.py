@@ -215,6 +215,8 @@ GUI: dict[str, tuple[str, str]] = {
         "Press Space or Start to begin.",
     ),
     "simulated": ("シミュレーションのカード", "simulated card"),
+    # The diagnostic log (Ctrl+Shift+L, the window's context menu).
+    "diagnostics.save": ("診断ログを保存… (Ctrl+Shift+L)", "Save a diagnostic log… (Ctrl+Shift+L)"),
     # mynacheck-gui itself.
     "app.no_pyside": (
         '画面版には PySide6 が必要です: pip install "mynacheck[gui]" '

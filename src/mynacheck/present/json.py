@@ -16,8 +16,7 @@ from .messages import Lang
 
 if TYPE_CHECKING:
     from ..evaluate import CertificateInfo
-    from ..report import CheckReport
-    from ..tally.summary import ForecastMonth, TallySummary
+    from ..report import CheckReport, ForecastMonth, TallySummary
 
 JSON_SCHEMA_VERSION = 1
 

@@ -17,7 +17,7 @@ from .messages import TALLY, Lang, text
 from .tally_text import forecast_of, group_label
 
 if TYPE_CHECKING:
-    from ..tally.summary import TallySummary
+    from ..report import TallySummary
 
 WIDTH, HEIGHT = 720, 520
 _LEFT, _RIGHT = 56, 16

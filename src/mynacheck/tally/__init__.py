@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from ..report import ForecastMonth, Group, TallySummary
 from .keys import KeyFileExposed, TallyError, card_hash, key_fingerprint, key_path_for
 from .store import (
     Tally,
@@ -20,7 +21,7 @@ from .store import (
     resolve_db_path,
     row_from_report,
 )
-from .summary import ForecastMonth, Group, TallySummary, day_range, summarize_tallies
+from .summary import day_range, summarize_tallies
 
 __all__ = [
     "ForecastMonth",

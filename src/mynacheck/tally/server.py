@@ -101,15 +101,30 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+#: Unless the URI or service says otherwise: a name in pg_stat_activity, and a network
+#: cut noticed within about half a minute (keepalives while waiting for an answer,
+#: tcp_user_timeout while data stays unacknowledged) instead of a delivery that waits
+#: for ever; the checks never wait for it either way.
+_CONNECTION_DEFAULTS: dict[str, Any] = {
+    "application_name": "mynacheck",
+    "keepalives": 1,
+    "keepalives_idle": 15,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
+
+
 def connect(target: ServerTarget, *, timeout: float = CONNECT_TIMEOUT) -> psycopg.Connection[Any]:
     """A connection to the server, or a :class:`TallyError` saying why not:
     ``server_password_needed``, ``server_refused`` (a wrong password, TLS that cannot be
     verified, an unknown role or database), :class:`ServerUnreachable` otherwise."""
     pg = import_psycopg()
+    given = pg.conninfo.conninfo_to_dict(target.conninfo)
     options: dict[str, Any] = {
-        "connect_timeout": max(1, round(timeout)),
-        "application_name": "mynacheck",
+        key: value for key, value in _CONNECTION_DEFAULTS.items() if key not in given
     }
+    options["connect_timeout"] = given.get("connect_timeout") or max(1, round(timeout))
     if target.password is not None:
         options["password"] = target.password
     try:

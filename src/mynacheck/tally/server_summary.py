@@ -15,22 +15,24 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from ..clock import JST
+from ..report import Group, TallySummary
 from .server import ServerTarget, connect, import_psycopg, read_meta, server_error
-from .summary import Group, TallySummary, check_tags, ordered, renewal_figures
+from .summary import check_tags, ordered, renewal_figures
 
 _JST = "((%s) AT TIME ZONE 'UTC' + interval '9 hours')"
-#: A row's group key from its time (or tag), as SQLite's groups.group_sql gives it.
+#: A row's group, as a date (the JST day, the week's Monday, the month's first day) or
+#: the tag: grouped on as it is, made into SQLite's keys (groups.group_sql) in Python.
 _GROUP_OF_TIME = {
-    "day": "to_char(" + _JST % "{t}" + ", 'YYYY-MM-DD')",
-    "week": "to_char(date_trunc('week', " + _JST % "{t}" + "), 'YYYY-MM-DD')",
-    "month": "to_char(" + _JST % "{t}" + ", 'YYYY-MM')",
+    "day": "(" + _JST % "{t}" + ")::date",
+    "week": "date_trunc('week', " + _JST % "{t}" + ")::date",
+    "month": "date_trunc('month', " + _JST % "{t}" + ")::date",
     "tag": "{tag}",
 }
 #: The same from a line of ``daily`` (a JST day, '' for no tag).
 _GROUP_OF_DAY = {
-    "day": "to_char(day, 'YYYY-MM-DD')",
-    "week": "to_char(date_trunc('week', day), 'YYYY-MM-DD')",
-    "month": "to_char(day, 'YYYY-MM')",
+    "day": "day",
+    "week": "date_trunc('week', day)::date",
+    "month": "date_trunc('month', day)::date",
     "tag": "nullif(tag, '')",
 }
 
@@ -38,6 +40,13 @@ _GROUP_OF_DAY = {
 def _group_of_time(by: str, table: str = "") -> str:
     prefix = f"{table}." if table else ""
     return _GROUP_OF_TIME[by].format(t=f"{prefix}time", tag=f"{prefix}tag")
+
+
+def _key(by: str | None, value: Any) -> str | None:
+    """A group's key as the report shows it: ``YYYY-MM-DD``, ``YYYY-MM``, or the tag."""
+    if value is None or by is None or by == "tag":
+        return value if by == "tag" else None
+    return str(value.isoformat()[:7] if by == "month" else value.isoformat())
 
 
 def _whole_days(moment: datetime | None) -> date | None:
@@ -136,9 +145,9 @@ def _summarize(
     checks_by_status: dict[str, int] = {}
     group_checks: dict[str | None, dict[str, int]] = {}
     without = 0
-    for group, status, n, nohash in counted:
+    for value, status, n, nohash in counted:
         checks_by_status[status] = checks_by_status.get(status, 0) + int(n)
-        group_checks.setdefault(group, {})[status] = int(n)
+        group_checks.setdefault(_key(by, value), {})[status] = int(n)
         without += int(nohash)
 
     # Each card's latest check in the period.
@@ -150,54 +159,60 @@ def _summarize(
             f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}"
             " ORDER BY card_hash, time DESC, received DESC) AS lines"
         )
-    cards_by_status = {
-        s: int(n) for s, n in rows(f"SELECT status, count(*) FROM {lines} GROUP BY 1", span)
-    }
-    renewal_open, forecast = renewal_figures(
-        [
-            (expiry.isoformat(), int(n))
-            for expiry, n in rows(
-                f"SELECT expiry, count(*) FROM {lines}"
-                " WHERE status = 'valid' AND expiry IS NOT NULL GROUP BY 1",
-                span,
-            )
-        ],
-        at,
-    )
+    # Each card's latest line, once: per verdict and (valid) expiry, and per group with
+    # --latest; without --latest, each card's latest check within each group, apart.
+    cards_by_status: dict[str, int] = {}
+    valid_expiries: dict[str, int] = {}
+    group_cards: dict[str | None, dict[str, int]] = {}
+    expiries: dict[str | None, list[tuple[str, int]]] = {}
+    per_group = by is not None and latest
+    key = _group_of_time(by) if per_group and by is not None else "NULL"
+    for value, status, expiry, n in rows(
+        f"SELECT {key}, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
+        f" FROM {lines} GROUP BY 1, 2, 3",
+        span,
+    ):
+        cards_by_status[status] = cards_by_status.get(status, 0) + int(n)
+        if expiry is not None:
+            valid_expiries[expiry.isoformat()] = valid_expiries.get(expiry.isoformat(), 0) + int(n)
+        if per_group:
+            group = _key(by, value)
+            counts = group_cards.setdefault(group, {})
+            counts[status] = counts.get(status, 0) + int(n)
+            if expiry is not None:
+                expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
+    renewal_open, forecast = renewal_figures(sorted(valid_expiries.items()), at)
 
     groups: tuple[Group, ...] | None = None
     if by is not None:
-        group_cards: dict[str | None, dict[str, int]] = {}
-        expiries: dict[str | None, list[tuple[str, int]]] = {}
-        if latest:
-            source = f"SELECT {_group_of_time(by)} AS grp, status, expiry FROM {lines}"
-        else:  # each card's latest check within each group
+        if not latest:  # each card's latest check within each group
             source = (
                 "SELECT DISTINCT ON (grp, card_hash) grp, status, expiry FROM (SELECT"
                 f" {_group_of_time(by)} AS grp, card_hash, time, received, status, expiry"
                 f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}) AS g"
                 " ORDER BY grp, card_hash, time DESC, received DESC"
             )
-        for group, status, expiry, n in rows(
-            f"SELECT grp, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
-            f" FROM ({source}) AS s GROUP BY 1, 2, 3",
-            span,
-        ):
-            counts = group_cards.setdefault(group, {})
-            counts[status] = counts.get(status, 0) + int(n)
-            if status == "valid" and expiry is not None:
-                expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
+            for value, status, expiry, n in rows(
+                "SELECT grp, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
+                f" FROM ({source}) AS s GROUP BY 1, 2, 3",
+                span,
+            ):
+                group = _key(by, value)
+                counts = group_cards.setdefault(group, {})
+                counts[status] = counts.get(status, 0) + int(n)
+                if expiry is not None:
+                    expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
         keys = sorted(set(group_checks) | set(group_cards), key=lambda k: (k is None, k or ""))
         built = []
         for k in keys:
             group_open, group_forecast = renewal_figures(expiries.get(k, ()), at)
             built.append(
                 Group(
-                    k,
-                    ordered(group_checks.get(k, {})),
-                    ordered(group_cards.get(k, {})),
-                    group_open,
-                    group_forecast,
+                    key=k,
+                    checks=ordered(group_checks.get(k, {})),
+                    cards=ordered(group_cards.get(k, {})),
+                    cards_renewal_open=group_open,
+                    renewal_forecast=group_forecast,
                 )
             )
         groups = tuple(built)

@@ -26,11 +26,12 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from ..clock import JST, RENEWAL_WINDOW_MONTHS, months_before
+from ..report import ForecastMonth, Group, TallySummary
 from ..status import CERTIFICATE_STATUSES, Status
 from .gather import FileFacts, Request, gather, open_gathering
 from .groups import count_on_index, group_spans, group_sql, statuses_on_index
@@ -43,60 +44,6 @@ FORECAST_MONTHS = 12
 STATUS_ORDER: tuple[str, ...] = tuple(
     status.value for status in Status if status in CERTIFICATE_STATUSES
 ) + tuple(status.value for status in Status if status not in CERTIFICATE_STATUSES)
-
-
-@dataclass(frozen=True)
-class ForecastMonth:
-    """Cards whose valid certificate expires in ``month`` (``YYYY-MM``)."""
-
-    month: str
-    cards: int
-
-
-@dataclass(frozen=True)
-class Group:
-    """One group of ``report --by``: its key, its counts, and its own renewal figures
-    (its cards whose latest check in the group found the certificate valid)."""
-
-    key: str | None
-    checks: dict[str, int]
-    cards: dict[str, int]
-    cards_renewal_open: int = 0
-    renewal_forecast: tuple[ForecastMonth, ...] = ()
-
-
-@dataclass(frozen=True)
-class TallySummary:
-    """What ``mynacheck report`` says about one or more tallies (see the module)."""
-
-    #: The tally files read, or the server tally (its URI / ``service=``).
-    sources: tuple[Path | str, ...]
-    since: datetime | None
-    until: datetime | None
-    first: datetime | None
-    last: datetime | None
-    checks: int
-    checks_by_status: dict[str, int]
-    cards: int
-    cards_by_status: dict[str, int]
-    cards_renewal_open: int
-    checks_without_certificate: int
-    key_fingerprints: tuple[str, ...] = ()
-    at: date | None = None
-    by: str | None = None
-    latest: bool = False
-    groups: tuple[Group, ...] | None = None
-    renewal_forecast: tuple[ForecastMonth, ...] = ()
-    #: ``(day, n)``: distinct cards seen with a valid certificate up to that day (JST),
-    #: one entry per day with a first valid check; only when asked for (the chart).
-    valid_cards_cumulative: tuple[tuple[date, int], ...] = field(default=())
-    #: ``--tag``: the tags the report was limited to (empty: every row).
-    tags: tuple[str, ...] = ()
-
-    @property
-    def mixed_keys(self) -> bool:
-        """True when merged tallies hashed cards with different keys."""
-        return len(self.key_fingerprints) > 1
 
 
 def ordered(counts: dict[str, int]) -> dict[str, int]:
@@ -127,7 +74,7 @@ def renewal_figures(
             forecast[expiry_text[:7]] += n
         if months_before(expiry, RENEWAL_WINDOW_MONTHS) <= at <= expiry:
             renewal_open += n
-    return renewal_open, tuple(ForecastMonth(m, forecast[m]) for m in months)
+    return renewal_open, tuple(ForecastMonth(month=m, cards=forecast[m]) for m in months)
 
 
 @dataclass(frozen=True)
@@ -166,7 +113,7 @@ def figures_by_month(
         if month in forecast:
             forecast[month] += n
         renewal_open += open_n
-    return renewal_open, tuple(ForecastMonth(m, n) for m, n in forecast.items())
+    return renewal_open, tuple(ForecastMonth(month=m, cards=n) for m, n in forecast.items())
 
 
 def check_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
@@ -343,11 +290,11 @@ def _groups(
         renewal_open, forecast = figures_by_month(expiries.get(key, ()), at)
         groups.append(
             Group(
-                key,
-                ordered(checks.get(key, {})),
-                ordered(cards.get(key, {})),
-                renewal_open,
-                forecast,
+                key=key,
+                checks=ordered(checks.get(key, {})),
+                cards=ordered(cards.get(key, {})),
+                cards_renewal_open=renewal_open,
+                renewal_forecast=forecast,
             )
         )
     return tuple(groups)
