@@ -45,7 +45,7 @@ _config.close()
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config.name}"
 os.environ["QT_SCALE_FACTOR"] = f"{SCALE:g}"
 
-from PySide6.QtCore import QRect, Qt  # noqa: E402
+from PySide6.QtCore import QRect  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
     QApplication,
