@@ -239,15 +239,3 @@ def certificates_in(raw: bytes, source: str) -> list[bytes]:
     except ValueError as error:
         raise InputError("not_a_certificate", path=source) from error
     return [cert.public_bytes(_DER) for cert in certs]
-
-
-def load_anchors(files: Iterable[Path], folder: Path | None = None) -> list[bytes]:
-    """Anchors from ``--trust-anchor`` files plus every certificate file in ``folder``."""
-    anchors: list[bytes] = []
-    for path in files:
-        anchors += load_certificates_file(path)
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in ANCHOR_SUFFIXES:
-                anchors += load_certificates_file(path)
-    return anchors

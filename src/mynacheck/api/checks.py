@@ -1,4 +1,4 @@
-"""The public API, part 2: the check, PIN tries, a certificate file, words, the tally."""
+"""The public API, part 2: the check, PIN tries, a certificate file, the words."""
 
 from __future__ import annotations
 
