@@ -211,14 +211,10 @@ def classify_ca(
 
 # -- anchors ----------------------------------------------------------------------
 
-ANCHOR_SUFFIXES = (".pem", ".crt", ".cer", ".der")
-
-
-def anchors_folder() -> Path:
-    """``anchors`` in the user's configuration directory (platformdirs)."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("mynacheck", appauthor=False)) / "anchors"
+# Where the user's anchors are is known without cryptography (userfiles.py): listing
+# that folder must not load it (the window shows sooner).
+from .userfiles import ANCHOR_SUFFIXES as ANCHOR_SUFFIXES  # noqa: E402
+from .userfiles import anchors_folder as anchors_folder  # noqa: E402
 
 
 def load_certificates_file(path: Path) -> list[bytes]:
