@@ -410,3 +410,22 @@ def test_the_password_is_asked_on_a_terminal_and_never_shown(
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert '"checks": 0' in text
     assert password not in text  # the terminal did not echo it
+
+
+def test_psycopg_loads_only_for_a_server_tally(tmp_path: Path) -> None:
+    """A check with a file tally (or none) never imports psycopg: the check's start-up
+    path stays as it was."""
+    db = str(tmp_path / "t.sqlite3")
+    code = (
+        "import sys; from mynacheck.cli import main\n"
+        "try:\n"
+        f"    main(['check', '--simulate', 'valid', '--no-pin', '--log', {db!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "print('psycopg' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.stderr.strip().splitlines()[-1] == "False", result.stderr
