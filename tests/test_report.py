@@ -503,33 +503,7 @@ def test_chart_never_replaces_another_file(survey: tuple[Path, Path], tmp_path: 
     assert snapshot(tmp_path) == before
 
 
-def test_chart_without_matplotlib_says_what_to_install(
-    survey: tuple[Path, Path], tmp_path: Path
-) -> None:
-    code = (
-        "import sys; sys.modules['matplotlib'] = None; sys.argv = ['mynacheck'] + sys.argv[1:];"
-        " from mynacheck.cli import run; run()"
-    )
-    picture = tmp_path / "chart.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "report",
-            str(survey[0]),
-            "--chart",
-            str(picture),
-            "--lang",
-            "en",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "--chart needs matplotlib: pip install 'mynacheck[chart]'" in result.stderr
-    assert result.stdout == "" and not picture.exists()
+# (--chart without matplotlib: tests/test_report_files.py, with the other extras)
 
 
 # -- reading, never writing ---------------------------------------------------------------------

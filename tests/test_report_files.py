@@ -154,30 +154,37 @@ def test_workbook_in_english_without_groups(survey: list[Path], tmp_path: Path) 
     assert facts["Cards seen with a valid certificate"] == payload["cards_by_status"]["valid"]
 
 
-def test_xlsx_without_xlsxwriter_says_what_to_install(survey: list[Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("module", "option", "name", "message"),
+    [
+        (
+            "xlsxwriter",
+            "--xlsx",
+            "t.xlsx",
+            "--xlsx needs XlsxWriter: pip install 'mynacheck[excel]'",
+        ),
+        (
+            "matplotlib",
+            "--chart",
+            "t.png",
+            "--chart needs matplotlib: pip install 'mynacheck[chart]'",
+        ),
+    ],
+)
+def test_a_missing_extra_says_what_to_install(
+    survey: list[Path], tmp_path: Path, module: str, option: str, name: str, message: str
+) -> None:
+    """In a process where the optional extra cannot be imported: a usage error before
+    any tally is read, nothing written."""
     code = (
-        "import sys; sys.modules['xlsxwriter'] = None; sys.argv = ['mynacheck'] + sys.argv[1:];"
+        f"import sys; sys.modules[{module!r}] = None; sys.argv = ['mynacheck'] + sys.argv[1:];"
         " from mynacheck.cli import run; run()"
     )
-    target = tmp_path / "t.xlsx"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "report",
-            str(survey[0]),
-            "--xlsx",
-            str(target),
-            "--lang",
-            "en",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    target = tmp_path / name
+    command = [sys.executable, "-c", code, "report", str(survey[0]), option, str(target)]
+    result = subprocess.run([*command, "--lang", "en"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "--xlsx needs XlsxWriter: pip install 'mynacheck[excel]'" in result.stderr
+    assert message in result.stderr
     assert result.stdout == "" and not target.exists()
 
 

@@ -24,6 +24,7 @@ from .errors import (
     SignatureRefusedError,
     UnexpectedStatusError,
 )
+from .log import Log
 from .pin import PinSource, well_formed_pin
 from .report import CheckReport, KeyProof, PinReport
 from .status import Detail, Status
@@ -46,6 +47,8 @@ _MISSING_REASONS = _PLAIN_MISSING | {
     Detail.CERT_LENGTH_MISMATCH,
     Detail.CERT_UNPARSEABLE,
 }
+
+_LOG = Log("check")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,12 @@ def run_check(
         raise  # a malformed PIN or a prompt given up: nothing was sent
     except MynacheckError as error:
         report = _failed(progress.report, error)
+    _LOG.info(
+        "check: %s (%s), %d APDUs",
+        report.status.value,
+        ", ".join(d.value for d in report.details),
+        connection.apdu_count,
+    )
     always = [Detail.SIMULATED] if connection.simulated else []
     if report.certificate is not None:
         always.append(Detail.REVOCATION_NOT_CHECKED)

@@ -38,6 +38,7 @@ from .errors import (
     NoReaderError,
     PcscUnavailableError,
 )
+from .log import Log
 from .report import CheckReport
 from .status import Detail, Status
 
@@ -56,6 +57,7 @@ EventKind = Literal[
     "reader_problem",
     "tally_problem",
 ]
+_LOG = Log("counter")
 #: Problems met before a card is held; the loop says each once and looks again.
 READER_PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 
@@ -188,6 +190,7 @@ class CounterLoop:
         (``no_such_reader``). Ctrl-C (``KeyboardInterrupt``) on the thread that
         runs it ends it as promptly, and is raised again."""
         counts = SessionCounts()
+        on_event = _logged(on_event)
         try:
             if isinstance(self.simulate, SimulatedReader) or not self.simulate:
                 _Rounds(self, on_event, stop, counts).run()
@@ -403,3 +406,16 @@ class _Rounds:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _logged(on_event: OnEvent) -> OnEvent:
+    """``on_event``, each event said first at INFO on ``mynacheck.counter``."""
+
+    def said(event: CounterEvent) -> None:
+        status = event.report.status.value if event.report is not None else None
+        _LOG.info(
+            "%s reader=%r status=%s problem=%s", event.kind, event.reader, status, event.problem
+        )
+        on_event(event)
+
+    return said

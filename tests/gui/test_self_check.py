@@ -297,4 +297,5 @@ def test_the_reader_picker_is_there_but_hidden_with_one_reader(window: Make) -> 
     w = window()
     picker = find(w, "readerPicker")
     assert not picker.isVisible()
-    assert "mynacheck simulated reader" in find(w, "readerLabel").text()
+    # A simulated reader is said as such, in the window's words (not "simulated: valid").
+    assert GUI["reader.simulated"][0] in find(w, "readerLabel").text()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from ..errors import Cancelled, InputError, MynacheckError, NoCardError, NotMyNumberCardError
+from ..log import Log
 from ..pin import DEMO_PIN
 from ._types import PathLike
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..simcard.card import SimulatedCard
 
 _SIMULATED_READER_NAME = "mynacheck simulated reader"
+_LOG = Log("card")
 
 
 # -- readers --------------------------------------------------------------------------
@@ -273,8 +275,18 @@ def open_card(
         from ..userfiles import check_record_target
 
         check_record_target(record_path)
-    source = _connect(reader, wait, simulate, replay, cancel)
+    try:
+        source = _connect(reader, wait, simulate, replay, cancel)
+    except MynacheckError as error:
+        _LOG.info("no card held (reader %s): %s", reader, error)
+        raise
     connection = source.connection
+    _LOG.info(
+        "card held in %r (simulated %s, contactless %s)",
+        connection.reader,
+        connection.simulated,
+        connection.contactless,
+    )
     recorder: RecordingConnection | None = None
     if record_path is not None:
         from ..card.replay import RecordingConnection
@@ -286,6 +298,7 @@ def open_card(
         yield card
     finally:
         connection.close()
+        _LOG.info("card released from %r after %d APDUs", card.reader, card.apdu_count)
         if recorder is not None and record_path is not None:
             try:
                 recorder.save(record_path)

@@ -10,7 +10,10 @@ import enum
 from dataclasses import dataclass
 
 from ..errors import MalformedResponseError
+from ..log import Log, apdu_text
 from . import Connection
+
+_LOG = Log("card")
 
 
 class Sw(enum.IntEnum):
@@ -157,7 +160,12 @@ class ApduProtocol:
         return response
 
     def _send(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
-        return self.connection.send_and_receive(apdu)
+        if _LOG.debugging:  # the PIN's bytes are never formatted (apdu_text)
+            _LOG.debug("> %s", apdu_text(apdu))
+        data, sw = self.connection.send_and_receive(apdu)
+        if _LOG.debugging:
+            _LOG.debug("< %04X (%d bytes)", sw, len(data))
+        return data, sw
 
 
 #: INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.

@@ -112,7 +112,21 @@ def make_output(
     if lang is None and chosen == "ja" and not _can_show_japanese(sys.stdout):
         chosen = "en"  # an ASCII-only console would print '?' and break watch's frame
     _say_library_warnings(chosen)
+    if verbose:
+        _log_to_stderr()
     return Output(chosen, json_output, verbose, check_lines)
+
+
+def _log_to_stderr() -> None:
+    """``--verbose``: the library's diagnostic log on stderr (every APDU, PIN bytes
+    redacted; the card, the readers, the tally)."""
+    import logging
+
+    from mynacheck.log import enable
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mynacheck: %(name)s %(levelname)s %(message)s"))
+    enable(handler)
 
 
 def _say_library_warnings(lang: Lang) -> None:
@@ -248,9 +262,11 @@ def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
 
 def common_options(func: F) -> F:
     """--lang, --json, --verbose."""
-    func = click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")(
-        func
-    )
+    func = click.option(
+        "--verbose",
+        is_flag=True,
+        help="A diagnostic log on stderr (APDUs, PIN redacted); a traceback on internal errors.",
+    )(func)
     func = click.option("--json", "json_output", is_flag=True, help="JSON on stdout (see README).")(
         func
     )

@@ -38,7 +38,11 @@ from .context import (
 @log_options
 @click.option("--once", is_flag=True, help="Check one card, then exit with its exit code.")
 @scenarios_option
-@click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="A diagnostic log on stderr (APDUs, PIN redacted); a traceback on internal errors.",
+)
 @click.option(
     "--json",
     "json_output",

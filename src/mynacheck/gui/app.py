@@ -109,6 +109,9 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from .diagnostics import add_save_action, start_memory_log
+
+    log = start_memory_log()  # before the window: its first card is in the log too
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["mynacheck-gui"])
     app.setApplicationName("mynacheck")
@@ -132,6 +135,7 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
         window = SelfCheckWindow(
             reader, lang, options["anchors"], simulate=options["simulate"], tally=tally
         )
+    add_save_action(window, log, lang)
     window.show()
     if not window.isVisible():  # pragma: no cover - a platform that cannot show it
         return 1
@@ -141,6 +145,7 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
     app.exec()
     window.close()  # stops the worker; the card is unpowered before we return
     window.deleteLater()
+    log.stop()
     return 0
 
 

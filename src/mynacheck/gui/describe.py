@@ -8,11 +8,12 @@ tells one holder from another.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from mynacheck import Status
-from mynacheck.present.gui_messages import GUI, NEXT_STEPS_GUI
+from mynacheck.present.gui_messages import DETAILS_GUI, GUI, NEXT_STEPS_GUI
 from mynacheck.present.json import iso_utc
 from mynacheck.present.messages import DETAILS, LABELS, NEXT_STEPS, WATCH, Lang, text
 from mynacheck.present.text import headline, info_notes, key_line, next_step_key, pin_line
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from mynacheck import CheckReport
 
 Tone = Literal["ok", "bad", "warn", "info"]
+_log = logging.getLogger(__name__)
 
 _BAD = frozenset(
     {
@@ -93,8 +95,16 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
         rows.append(Row(text(LABELS, "key", lang), key_line(report, lang)))
     if cert is not None:
         rows.append(Row(text(LABELS, "revocation", lang), text(LABELS, "revocation.value", lang)))
-    notes = [text(DETAILS, d.value, lang) for d in report.details if d.value not in _SAID_ELSEWHERE]
-    notes += info_notes(report, lang)
+    notes = [
+        text(DETAILS_GUI if d.value in DETAILS_GUI else DETAILS, d.value, lang)
+        for d in report.details
+        if d.value not in _SAID_ELSEWHERE
+    ]
+    # The card's status words, a PC/SC error, a token label: for the help desk, not
+    # the screen (plain words there); they go to the diagnostic log.
+    technical = info_notes(report, "en")
+    if technical:
+        _log.info("check %s: %s", status.value, "; ".join(technical))
     return Verdict(
         status=status.value,
         tone=tone(status),

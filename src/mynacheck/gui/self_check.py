@@ -91,6 +91,7 @@ class SelfCheckWindow(SelfCheckView):
         self._pin_timeout_s = pin_timeout_s
         self._selector = reader
         self._reader_names: list[str] = [simulate.name] if simulate is not None else []
+        self._simulated_name = simulate.name if simulate is not None else None
         self._card_reader: str | None = None
         self._box: QMessageBox | None = None
         self._signals = SelfCheckSignals(self)
@@ -328,6 +329,8 @@ class SelfCheckWindow(SelfCheckView):
             name = text(GUI, "reader.any", self._lang)
         else:
             name = text(GUI, "reader.none", self._lang)
+        if name.startswith("simulated: ") or name == self._simulated_name:
+            name = text(GUI, "reader.simulated", self._lang)  # not the scenario's code
         self.readerLabel.setText(f"{text(GUI, 'reader.label', self._lang)}: {name}")
         self.readerLabel.setAccessibleName(self.readerLabel.text())
 

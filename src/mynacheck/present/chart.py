@@ -15,9 +15,6 @@ pyplot, no global backend switch). SVG keeps its text as text
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
-import stat
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
 from ..errors import InputError
+from . import outfiles
 from .messages import TALLY, Lang, text
 
 if TYPE_CHECKING:
@@ -70,40 +68,34 @@ class ChartResult:
     font: str | None
 
 
+def _is_picture(path: Path, head: bytes) -> bool:
+    if path.suffix.lower() == ".png":
+        return head.startswith(_PNG_SIGNATURE)
+    return b"<svg" in head and head.lstrip().startswith((b"<?xml", b"<svg", b"<!DOCTYPE svg"))
+
+
+#: ``--chart``'s files: an earlier PNG or SVG picture may be replaced, nothing else.
+PICTURE = outfiles.FileKind(
+    "--chart",
+    SUFFIXES,
+    _is_picture,
+    bad_suffix="chart_bad_suffix",
+    not_replaced="chart_not_replaced",
+    write_failed="chart_write_failed",
+)
+
+
 def check_target(path: Path) -> None:
-    """Before any work: ``path`` ends in .png/.svg, its folder exists, and it is new or
-    an earlier picture (a PNG, an SVG): never another file, never through a symlink."""
-    if path.suffix.lower() not in SUFFIXES:
+    """Before any work: ``path`` ends in .png/.svg, matplotlib is there, its folder
+    exists, and it is new or an earlier picture (a PNG, an SVG): never another file,
+    never through a symlink (the rule of every report file, :mod:`.outfiles`)."""
+    if not outfiles.has_suffix(path, PICTURE):
         raise InputError("chart_bad_suffix", path=str(path))
     try:
         import matplotlib  # noqa: F401  (the optional extra: said now, before any work)
     except ImportError:
         raise InputError("chart_needs_matplotlib") from None
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("tally_folder_missing", path=str(path), folder=str(folder))
-    try:
-        info = path.lstat()
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise InputError("chart_write_failed", path=str(path), reason=str(error)) from None
-    if stat.S_ISLNK(info.st_mode):
-        raise InputError("chart_not_replaced", path=str(path))
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError("not_a_regular_file", path=str(path))
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1024)
-    except OSError as error:
-        raise InputError("chart_write_failed", path=str(path), reason=str(error)) from None
-    picture = (
-        head.startswith(_PNG_SIGNATURE)
-        if path.suffix.lower() == ".png"
-        else (b"<svg" in head and head.lstrip().startswith((b"<?xml", b"<svg", b"<!DOCTYPE svg")))
-    )
-    if not picture and info.st_size > 0:
-        raise InputError("chart_not_replaced", path=str(path))
+    outfiles.check_target(path, PICTURE)
 
 
 def find_cjk_font() -> str | None:
@@ -257,13 +249,7 @@ def _forecast(axes: Any, summary: TallySummary, lang: Lang) -> None:
 def _save(figure: Any, path: Path) -> None:
     """Write beside ``path`` and rename over it: a reader never sees half a picture."""
     kind = path.suffix.lower().lstrip(".")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     metadata = {"Date": None} if kind == "svg" else {"Software": None}
-    try:
-        figure.savefig(temporary, format=kind, metadata=metadata)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise InputError("chart_write_failed", path=str(path), reason=str(error)) from None
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    outfiles.write_whole(
+        path, lambda temporary: figure.savefig(temporary, format=kind, metadata=metadata), PICTURE
+    )

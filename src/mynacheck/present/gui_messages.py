@@ -31,6 +31,10 @@ GUI: dict[str, tuple[str, str]] = {
     "reader.label": ("リーダー", "Reader"),
     "reader.none": ("(リーダーなし)", "(no reader)"),
     "reader.any": ("カードのあるリーダー (自動)", "The reader with a card (automatic)"),
+    "reader.simulated": (
+        "シミュレーション (本物のカードではありません)",
+        "Simulation (not a real card)",
+    ),
     "reader.name": ("カードリーダーの選択", "Card reader"),
     "reader.description": (
         "カードリーダーが複数あるときに、使うリーダーを選びます。",
@@ -83,8 +87,8 @@ GUI: dict[str, tuple[str, str]] = {
     "cancel.text": ("中止", "Cancel"),
     "cancel.name": ("確認を中止する", "Cancel the check"),
     "cancel.description": (
-        "読み取りや暗証番号の入力をやめて、カードを解放します。",
-        "Stops reading or asking for the PIN and releases the card.",
+        "読み取りや暗証番号の入力をやめます。カードは取り出して大丈夫になります。",
+        "Stops reading or asking for the PIN; the card can then be taken out.",
     ),
     "again.text": ("もう一度確認する", "Check again"),
     "again.name": ("同じカードをもう一度確認する", "Check the same card again"),
@@ -101,7 +105,7 @@ GUI: dict[str, tuple[str, str]] = {
     "state.cancelled": ("中止しました", "Stopped"),
     "state.timeout": ("時間切れで中止しました", "Stopped: no input"),
     "state.no_reader": ("カードリーダーがありません", "No card reader"),
-    "state.pcsc_unavailable": ("カードサービスに接続できません", "Smart card service is down"),
+    "state.pcsc_unavailable": ("カードを読み取れない状態です", "Cards cannot be read right now"),
     "state.several_cards": ("カードが複数あります", "Several cards"),
     "state.no_such_reader": ("リーダーが見つかりません", "Reader not found"),
     "state.stopped": ("停止中", "Stopped"),
@@ -134,14 +138,16 @@ GUI: dict[str, tuple[str, str]] = {
         "The card is checking the PIN and its key. Keep the card still.",
     ),
     "do.cancelled": (
-        "カードは解放しました。確認し直すには「もう一度確認する」を押すか、カードを置き直してください。",
-        "The card has been released. To check it, press Check again, or put the card back.",
+        "確認をやめました。カードは取り出して大丈夫です。確認し直すには「もう一度確認する」を"
+        "押すか、カードを置き直してください。",
+        "The check has stopped; you can take the card out. To check it, press Check again, "
+        "or put the card back.",
     ),
     "do.timeout": (
-        "{seconds} 秒間入力がなかったため中止し、カードを解放しました。"
+        "{seconds} 秒間入力がなかったため、確認をやめました。カードは取り出して大丈夫です。"
         "確認し直すには「もう一度確認する」を押してください。",
-        "Nothing was typed for {seconds} seconds, so the check stopped and the card was "
-        "released. Press Check again to start over.",
+        "Nothing was typed for {seconds} seconds, so the check has stopped; you can take the "
+        "card out. Press Check again to start over.",
     ),
     "do.result": (
         "カードを取り出すと表示は消えます。",
@@ -160,10 +166,12 @@ GUI: dict[str, tuple[str, str]] = {
         "Connect a card reader. The window carries on by itself when one appears.",
     ),
     "do.pcsc_unavailable": (
-        "Windows では Smart Card サービス、Linux では pcscd を確認してください。"
+        "パソコンのカード読み取りの機能が止まっています。カードリーダーを差し直すか、パソコンを"
+        "再起動してください。直らない場合はヘルプデスクに連絡してください。"
         "使えるようになると自動で続けます。",
-        "Check the Smart Card service (Windows) or pcscd (Linux). "
-        "The window carries on by itself when it is back.",
+        "The computer's card service has stopped. Plug the card reader in again, or restart "
+        "the computer; if that does not help, call your help desk. The window carries on by "
+        "itself when it is back.",
     ),
     # The last-try confirmation.
     "confirm.title": ("暗証番号 残り 1 回", "Last PIN try"),
@@ -207,6 +215,8 @@ GUI: dict[str, tuple[str, str]] = {
         "Press Space or Start to begin.",
     ),
     "simulated": ("シミュレーションのカード", "simulated card"),
+    # The diagnostic log (Ctrl+Shift+L, the window's context menu).
+    "diagnostics.save": ("診断ログを保存… (Ctrl+Shift+L)", "Save a diagnostic log… (Ctrl+Shift+L)"),
     # mynacheck-gui itself.
     "app.no_pyside": (
         '画面版には PySide6 が必要です: pip install "mynacheck[gui]" '
@@ -264,9 +274,62 @@ NEXT_STEPS_GUI: dict[str, tuple[str, str]] = {
         "mynacheck check --verbose prints.",
     ),
     "untrusted": (
-        "J-LIS が発行した証明書と確認できません。テスト用カードでないか確認してください。"
-        "正しいルート証明書を持っている場合は anchors フォルダーに置くか --trust-anchor で指定してください。",
-        "The issuer is not a pinned J-LIS root. Check that this is not a test card. If you "
-        "have the right root certificate, put it in the anchors folder or give --trust-anchor.",
+        "J-LIS が発行した証明書と確認できません。本物のマイナンバーカードであれば、"
+        "市区町村の窓口に相談してください。試験用のカードの場合は、このパソコンの管理者に相談してください。",
+        "This could not be traced to J-LIS. If this is a genuine My Number Card, take it to "
+        "your municipal counter; with a test card, ask whoever looks after this computer.",
+    ),
+    "trust_simulator_root": (
+        "シミュレーション用の証明書です。本物のカードでこの表示が出た場合、そのカードは"
+        "本物のマイナンバーカードではありません。",
+        "This is the simulator's certificate. A real card showing this is not a genuine My "
+        "Number Card.",
+    ),
+    "no_card": (
+        "マイナンバーカードをリーダーに差し込むか、置いてください。",
+        "Insert the My Number Card into the reader, or place it on the reader.",
+    ),
+    "pcsc_unavailable": (
+        "カードリーダーを差し直すか、パソコンを再起動してください。直らない場合はヘルプデスクに"
+        "連絡してください。",
+        "Plug the card reader in again, or restart the computer; if that does not help, call "
+        "your help desk.",
+    ),
+}
+
+# Notes (reason codes) that the command line words with file names and codes.
+DETAILS_GUI: dict[str, tuple[str, str]] = {
+    "cert_file_not_found": (
+        "カードに利用者証明用電子証明書が入っていません。",
+        "The card holds no user-authentication certificate.",
+    ),
+    "ca_unreadable": (
+        "カードから発行元の証明書を読み取れませんでした。",
+        "The issuer's certificate on the card could not be read.",
+    ),
+    "jpki_ap_not_found": (
+        "このカードには公的個人認証サービスの機能がありません。",
+        "This card has no public personal authentication (JPKI) function.",
+    ),
+    "token_smartphone": (
+        "スマートフォンの電子証明書です。暗証番号は求めず、送っていません。",
+        "This is a smartphone's certificate; no PIN was asked for or sent.",
+    ),
+    "token_juki_card": ("住基カードです。", "This is a 住基カード (Basic Resident Register card)."),
+    "token_unknown": (
+        "カードの種類が mynacheck の知らないものです。",
+        "mynacheck does not know this kind of card.",
+    ),
+    "token_unreadable": (
+        "カードの種類を読み取れませんでした。",
+        "The kind of card could not be read.",
+    ),
+    "chain_not_checked": (
+        "署名と発行元は確認していません。",
+        "The signature and the issuer were not checked.",
+    ),
+    "extended_apdu_unsupported": (
+        "このリーダーは長いデータを一度に送れないため、分けて読み取りました。",
+        "This reader cannot send long data at once, so it was read in parts.",
     ),
 }

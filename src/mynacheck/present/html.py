@@ -24,7 +24,7 @@ from .tally_text import (
     status_label,
     verdict_rows,
 )
-from .xlsx import WORDS, notes
+from .xlsx import WORDS, notes, verdict_headers
 
 if TYPE_CHECKING:
     from ..report import TallySummary
@@ -147,8 +147,7 @@ def _within(lang: Lang) -> str:
 
 def _tables(summary: TallySummary, lang: Lang) -> list[str]:
     out = [f"<h2>{escape(text(TALLY, 'overall', lang))}</h2>"]
-    headers = [text(TALLY, "header", lang), WORDS["code"][0 if lang == "ja" else 1]]
-    headers += [text(TALLY, "checks", lang), text(TALLY, "cards", lang)]
+    headers = verdict_headers(lang)
     rows: list[list[object]] = [
         [status_label(s, lang), s, c, k]
         for s, c, k in verdict_rows(summary.checks_by_status, summary.cards_by_status)

@@ -33,6 +33,10 @@ class FileKind:
     option: str
     suffixes: tuple[str, ...]
     looks_like: Callable[[Path, bytes], bool]
+    #: The usage errors' keys (``--chart`` keeps its own: ``chart_bad_suffix``, ...).
+    bad_suffix: str = "output_bad_suffix"
+    not_replaced: str = "output_not_replaced"
+    write_failed: str = "output_write_failed"
 
 
 def _is_text(path: Path, head: bytes) -> bool:
@@ -77,7 +81,7 @@ def check_target(path: Path, kind: FileKind) -> None:
     ``output_not_replaced``, ``not_a_regular_file``, ``output_write_failed``)."""
     if not has_suffix(path, kind):
         suffixes = " / ".join(kind.suffixes)
-        raise InputError("output_bad_suffix", option=kind.option, path=str(path), suffixes=suffixes)
+        raise InputError(kind.bad_suffix, option=kind.option, path=str(path), suffixes=suffixes)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("tally_folder_missing", path=str(path), folder=str(folder))
@@ -86,9 +90,9 @@ def check_target(path: Path, kind: FileKind) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise InputError("output_write_failed", path=str(path), reason=str(error)) from None
+        raise InputError(kind.write_failed, path=str(path), reason=str(error)) from None
     if stat.S_ISLNK(info.st_mode):
-        raise InputError("output_not_replaced", option=kind.option, path=str(path))
+        raise InputError(kind.not_replaced, option=kind.option, path=str(path))
     if not stat.S_ISREG(info.st_mode):
         raise InputError("not_a_regular_file", path=str(path))
     if info.st_size == 0:
@@ -97,14 +101,16 @@ def check_target(path: Path, kind: FileKind) -> None:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_SIZE)
     except OSError as error:
-        raise InputError("output_write_failed", path=str(path), reason=str(error)) from None
+        raise InputError(kind.write_failed, path=str(path), reason=str(error)) from None
     if not kind.looks_like(path, head):
-        raise InputError("output_not_replaced", option=kind.option, path=str(path))
+        raise InputError(kind.not_replaced, option=kind.option, path=str(path))
 
 
-def write_whole(path: Path, data: bytes | Callable[[Path], None]) -> None:
+def write_whole(
+    path: Path, data: bytes | Callable[[Path], None], kind: FileKind | None = None
+) -> None:
     """Write ``data`` (bytes, or a function that writes the file it is given) beside
-    ``path`` and rename it over ``path``."""
+    ``path`` and rename it over ``path``; a failure is ``kind``'s ``write_failed``."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         if isinstance(data, bytes):
@@ -114,7 +120,8 @@ def write_whole(path: Path, data: bytes | Callable[[Path], None]) -> None:
             data(temporary)
         os.replace(temporary, path)
     except OSError as error:
-        raise InputError("output_write_failed", path=str(path), reason=str(error)) from None
+        key = kind.write_failed if kind else "output_write_failed"
+        raise InputError(key, path=str(path), reason=str(error)) from None
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()

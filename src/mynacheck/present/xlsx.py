@@ -153,32 +153,44 @@ def _summary_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, la
         sheet.put(row, 1, value)
         row += 1
     row += 1
-    sheet.header(
-        row,
-        [
-            text(TALLY, "header", lang),
-            _w("code", lang),
-            text(TALLY, "checks", lang),
-            text(TALLY, "cards", lang),
-        ],
-    )
-    for status, checks, cards in verdict_rows(summary.checks_by_status, summary.cards_by_status):
-        row += 1
-        sheet.put(row, 0, status_label(status, lang))
-        sheet.put(row, 1, status)
-        sheet.put(row, 2, checks)
-        sheet.put(row, 3, cards)
-    row += 1
-    sheet.put(row, 0, text(TALLY, "total", lang), "bold")
-    sheet.put(row, 1, "total")
-    sheet.put(row, 2, summary.checks)
-    sheet.put(row, 3, summary.cards)
+    sheet.header(row, verdict_headers(lang))
+    rows = verdict_rows(summary.checks_by_status, summary.cards_by_status)
+    total = ("total", summary.checks, summary.cards, "bold")
+    row = _verdicts(sheet, row, [], [*((*r, None) for r in rows), total], lang)
     row += 2
     sheet.put(row, 0, _w("notes", lang), "bold")
     for note in notes(summary, lang):
         row += 1
         sheet.put(row, 0, note, "note")
     sheet.finish(2)
+
+
+def verdict_headers(lang: Lang) -> list[str]:
+    """The columns of a table of verdicts: the words, the code, checks, cards."""
+    return [
+        text(TALLY, "header", lang),
+        _w("code", lang),
+        text(TALLY, "checks", lang),
+        text(TALLY, "cards", lang),
+    ]
+
+
+def _verdicts(
+    sheet: _Sheet,
+    row: int,
+    first: Sequence[tuple[object, str | None]],
+    rows: Sequence[tuple[str, int, int | None, str | None]],
+    lang: Lang,
+) -> int:
+    """One line per ``(status, checks, cards, style)`` below ``row``, after the cells
+    ``first`` (a group's key): the words, the code, the numbers."""
+    for status, checks, cards, style in rows:
+        row += 1
+        words = status_label(status, lang)
+        cells = [*first, (words, style), (status, style), (checks, style), (cards, style)]
+        for col, (value, cell_style) in enumerate(cells):
+            sheet.put(row, col, value, cell_style)
+    return row
 
 
 def notes(summary: TallySummary, lang: Lang) -> list[str]:
@@ -202,27 +214,12 @@ def _group_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang
     by = summary.by
     sheet = _Sheet(book, _w(f"sheet.{by}", lang), formats)
     group_title = text(TALLY, f"group.{by}", lang)
-    sheet.header(
-        0,
-        [
-            group_title,
-            text(TALLY, "header", lang),
-            _w("code", lang),
-            text(TALLY, "checks", lang),
-            text(TALLY, "cards", lang),
-        ],
-    )
+    sheet.header(0, [group_title, *verdict_headers(lang)])
     row = 0
     for group in summary.groups:
         key = _group_key(summary, group.key, lang)
-        style = "month" if by == "month" else None
-        for status, checks, cards in verdict_rows(group.checks, group.cards):
-            row += 1
-            sheet.put(row, 0, key, style)
-            sheet.put(row, 1, status_label(status, lang))
-            sheet.put(row, 2, status)
-            sheet.put(row, 3, checks)
-            sheet.put(row, 4, cards)
+        rows = [(*r, None) for r in verdict_rows(group.checks, group.cards)]
+        row = _verdicts(sheet, row, [(key, "month" if by == "month" else None)], rows, lang)
     # each group's renewal window and forecast, beside the verdicts
     left = 6
     months = [m.month for m in summary.renewal_forecast]

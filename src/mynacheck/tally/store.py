@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import MynacheckError
+from ..log import Log
 from ..status import TALLIED_STATUSES, Detail
 from . import schema
 from .keys import (
@@ -54,6 +55,7 @@ _INSERT_ROW = (
     " VALUES (:time, :status, :expiry, :renewal_open, :reader, :card_hash, :tag)"
 )
 TAG_MAX_LENGTH = 64
+_LOG = Log("tally")
 #: The verdicts a row may hold (as text): any other is refused, by writers and readers.
 ROW_STATUSES = frozenset(status.value for status in TALLIED_STATUSES)
 _HEX = frozenset("0123456789abcdef")
@@ -259,6 +261,7 @@ def record_report(
             or getattr(error, "key", None)
             or str(error)
         )
+        _LOG.warning("tally row not written (%s): %s", report.status.value, reason)
         return replace(
             report,
             details=(*report.details, Detail.TALLY_NOT_WRITTEN),
