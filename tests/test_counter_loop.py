@@ -92,10 +92,19 @@ def test_the_loop_carries_on_when_the_service_stops_and_comes_back(fake: FakePcs
 def test_stop_ends_run_within_a_second_while_waiting(fake: FakePcsc) -> None:
     fake.script = []
     stop = threading.Event()
-    loop = mynacheck.CounterLoop(poll_seconds=0.5)
-    worker = threading.Thread(target=loop.run, args=(lambda e: None, stop))
+    waiting = threading.Event()
+    loop = mynacheck.CounterLoop(poll_seconds=0.9)
+
+    def on_event(event: mynacheck.CounterEvent) -> None:
+        if event.kind == "waiting":
+            waiting.set()
+
+    worker = threading.Thread(target=loop.run, args=(on_event, stop))
     worker.start()
-    time.sleep(0.3)
+    assert waiting.wait(5), "the loop never said it was waiting"
+    while fake.calls < 2:  # inside a wait for a card, not between two
+        assert worker.is_alive()
+        waiting.wait(0.01)
     started = time.monotonic()
     stop.set()
     worker.join(2)

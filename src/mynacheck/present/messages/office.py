@@ -22,8 +22,8 @@ USAGE.update(
             "not overwritten. Give another file name.",
         ),
         "output_write_failed": (
-            "{path} に書き込めません: {reason}",
-            "cannot write {path}: {reason}",
+            "{path} に書き込めません (Excel などで開いている場合は閉じてください): {reason}",
+            "cannot write {path} (if Excel or another program has it open, close it): {reason}",
         ),
         "xlsx_needs_xlsxwriter": (
             "--xlsx には XlsxWriter が必要です: pip install 'mynacheck[excel]'",
