@@ -29,9 +29,5 @@ USAGE.update(
             "--xlsx には XlsxWriter が必要です: pip install 'mynacheck[excel]'",
             "--xlsx needs XlsxWriter: pip install 'mynacheck[excel]'",
         ),
-        "output_same_file": (
-            "{path} を二つの出力に指定しています。別々のファイル名にしてください。",
-            "{path} is given for two outputs: give each its own file name.",
-        ),
     }
 )
