@@ -35,6 +35,7 @@ first (``compileall``), as an installed package has them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import resource
@@ -74,6 +75,8 @@ class Run:
     #: CPU seconds the process used (user + system): steadier than wall time on a
     #: busy machine, and what the card's waiting can hide.
     cpu: float
+    #: Seconds the card waited for its next command, over the session (host turnaround).
+    turns: float
     #: The APDUs the tool says it sent (mynacheck's JSON ``apdu_count``), None when it
     #: does not say (OpenSC, the floor) or gave no JSON.
     claimed: int | None = None
@@ -100,6 +103,9 @@ def measure(card: TimedCard, command: list[str]) -> Run:
         return next((t - started for k, t in timeline if k == kind and t >= started), math.nan)
 
     answers = [t for k, t in timeline if k == "answered"]
+    # The host's turn between an answer and the next command (what the card waits).
+    pairs = itertools.pairwise(timeline)
+    turns = [t - last for (was, last), (kind, t) in pairs if (was, kind) == ("answered", "apdu")]
     return Run(
         seconds=ended - started,
         apdus=sum(1 for k, _ in timeline if k == "apdu"),
@@ -109,6 +115,7 @@ def measure(card: TimedCard, command: list[str]) -> Run:
         first_apdu=first("apdu"),
         tail=ended - answers[-1] if answers else math.nan,
         cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+        turns=sum(turns),
         claimed=_claimed(command, result.stdout),
     )
 
@@ -201,10 +208,11 @@ def report(scenario: str, runs: int, latency: float, floor: Path, opensc: bool) 
     ee = (ROOT / "src/mynacheck/simcard/data/ee-valid.der").stat().st_size
     ca = (ROOT / "src/mynacheck/simcard/data/simulator-root.der").stat().st_size
     print(f"\n== {scenario!r}, {runs} rounds, order turning; {latency * 1000:g} ms per APDU")
-    print(f"certificate {ee} B, CA {ca} B; times in ms after the spawn, as the card saw them\n")
+    print(f"certificate {ee} B, CA {ca} B; times in ms after the spawn, as the card saw them;")
+    print("turns: the card waiting for the host between an answer and the next command\n")
     header = (
         f"{'reader':11} {'tool':10} {'APDUs':>5} {'bytes':>6} {'median s':>9} {'ok':>5}"
-        f" {'power-on':>9} {'1st APDU':>9} {'last->exit':>10} {'CPU ms':>7}"
+        f" {'power-on':>9} {'1st APDU':>9} {'turns':>6} {'last->exit':>10} {'CPU ms':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -223,13 +231,13 @@ def report(scenario: str, runs: int, latency: float, floor: Path, opensc: bool) 
                 print(f"{kind:11} {tool:10} another program used the card: counts not the tool's")
             moved = max(r.bytes_moved for r in tool_runs)
             ok = f"{sum(r.ok for r in tool_runs)}/{len(tool_runs)}"
-            on, first, tail, cpu = (
+            on, first, turns, tail, cpu = (
                 _median_ms([getattr(r, field) for r in tool_runs])
-                for field in ("power_on", "first_apdu", "tail", "cpu")
+                for field in ("power_on", "first_apdu", "turns", "tail", "cpu")
             )
             print(
                 f"{kind:11} {tool:10} {apdus:>5} {moved:>6} {median:>9.3f} {ok:>5}"
-                f" {on:>9.1f} {first:>9.1f} {tail:>10.1f} {cpu:>7.1f}"
+                f" {on:>9.1f} {first:>9.1f} {turns:>6.1f} {tail:>10.1f} {cpu:>7.1f}"
             )
         budget = 3 if not short_only else 2 + math.ceil(ee / 256) + math.ceil(ca / 256)
         apdus = max(r.apdus for r in results["mynacheck"])

@@ -166,7 +166,13 @@ def report_terms() -> str:
     return "".join(f"- 「{_ja(TALLY, key)}」\n" for key in keys)
 
 
+def diagnostics() -> str:
+    """The window's menu item that saves the diagnostic log."""
+    return f"「{_ja(GUI, 'diagnostics.save')}」\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "diagnostics": diagnostics,
     "statuses": statuses,
     "window-states": window_states,
     "pin-words": pin_words,

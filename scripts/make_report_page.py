@@ -31,12 +31,32 @@ from mynacheck.tally import TallyRow, open_tally  # noqa: E402
 WINDOW = (900, 2000)
 
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+#: Where Chrome and Edge (Chromium inside) live on Windows when they are not on PATH.
+_WINDOWS_BROWSERS = (
+    r"Google\Chrome\Application\chrome.exe",
+    r"Microsoft\Edge\Application\msedge.exe",
+)
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium, or Chrome / Edge (Windows), or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome", "msedge"):
         found = shutil.which(name)
         if found:
             return found
-    raise SystemExit("Chromium is needed (Debian: apt-get install chromium)")
+    for base in (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)")):
+        for browser in _WINDOWS_BROWSERS if base else ():
+            path = Path(base or "") / browser
+            if path.is_file():
+                return str(path)
+    return None
+
+
+def chromium() -> str:
+    found = find_chromium()
+    if found is None:
+        raise SystemExit("Chromium is needed (Debian: apt-get install chromium)")
+    return found
 
 
 def chromium_command(profile: Path, *args: str) -> list[str]:

@@ -92,7 +92,7 @@ class ScriptedConnection:
         self.sent: list[bytes] = []
 
     def send_and_receive(self, apdu: bytes) -> tuple[bytes, int]:
-        self.sent.append(apdu)
+        self.sent.append(bytes(apdu))  # a copy: a VERIFY's bytearray is zeroed after
         answer = self.answers.pop(0)
         return answer[:-2], int.from_bytes(answer[-2:], "big")
 

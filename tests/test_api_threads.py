@@ -60,7 +60,8 @@ def test_wait_for_removal_returns_when_the_simulated_card_leaves() -> None:
     timer.start()
     mynacheck.wait_for_removal(card, cancel=threading.Event())
     assert not reader.card_present
-    timer.join()
+    timer.join(5)
+    assert not timer.is_alive()
 
 
 def test_wait_for_removal_of_a_scenario_card_returns_at_once() -> None:

@@ -40,6 +40,40 @@ def _scenarios(cwd: Path) -> list[str]:
     return names
 
 
+#: Runs many commands in one process whose stdout has the given encoding (as a
+#: console's or a pipe's would), each output after a marker line: one process per
+#: encoding instead of one per command.
+_MANY = """
+import json, sys
+from mynacheck.cli import main
+for args in json.loads(sys.argv[1]):
+    sys.stdout.write("\\x1e\\n")
+    sys.stdout.flush()
+    try:
+        main(args, standalone_mode=True)
+    except SystemExit as done:
+        assert not isinstance(done.code, int) or done.code < 40, (args, done.code)
+    sys.stdout.flush()
+"""
+
+
+def _run_many(commands: list[list[str]], encoding: str, cwd: Path) -> list[str]:
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", _MANY, json.dumps(commands)],
+        cwd=cwd,
+        env=clean_env(PYTHONIOENCODING=encoding, PYTHONUTF8="0"),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode(encoding, errors="replace")
+    outputs = result.stdout.decode(encoding).split("\x1e\n")
+    assert outputs[0] == "" and len(outputs) == len(commands) + 1
+    return outputs[1:]
+
+
 def test_every_outcome_reads_the_same_in_cp932_and_utf8(tmp_path: Path) -> None:
     commands = [
         ["check", "--simulate", name, "--no-pin", "--lang", "ja", "--at", AT]
@@ -47,14 +81,12 @@ def test_every_outcome_reads_the_same_in_cp932_and_utf8(tmp_path: Path) -> None:
     ]
     commands.append(["pin-status", "--simulate", "pin_blocked", "--lang", "ja"])
     commands.append(["check", "--lang", "ja", "--no-pin", "--replay", str(tmp_path / "none")])
-
-    def both(args: list[str]) -> tuple[list[str], str, str]:
-        return args, _run(args, "utf-8", tmp_path), _run(args, "cp932", tmp_path)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(both, commands))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        utf8_run = pool.submit(_run_many, commands, "utf-8", tmp_path)
+        cp932_run = pool.submit(_run_many, commands, "cp932", tmp_path)
+        utf8_outputs, cp932_outputs = utf8_run.result(), cp932_run.result()
     japanese = 0
-    for args, utf8, cp932 in results:
+    for args, utf8, cp932 in zip(commands, utf8_outputs, cp932_outputs, strict=True):
         assert cp932 == utf8, f"{' '.join(args)}: cp932 output differs"
         japanese += any("\u3040" <= ch <= "\u9fff" for ch in utf8)
     assert japanese >= len(_scenarios(tmp_path)), "the outputs were expected in Japanese"

@@ -1,63 +1,29 @@
-"""CounterLoop on a fake PC/SC layer: the service stops (Windows stops it with the last
-reader) and comes back; a reader not there at start is waited for."""
+"""CounterLoop through the public API alone: a SimulatedReader whose waits fail as
+PC/SC's do (the service stops — Windows stops it with the last reader — and comes
+back; the reader is unplugged), cards put in and taken out as the loop's events
+say, and stop honoured at once. No sleeps: each step waits for the loop's event."""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any
-
-import pytest
+from collections.abc import Callable
 
 import mynacheck
-from mynacheck.card import pcsc
-from mynacheck.errors import NoCardError, NoReaderError, PcscUnavailableError
-from mynacheck.simcard.connection import SimulatedConnection
-from mynacheck.simcard.scenarios import make_card
+
+Step = Callable[[mynacheck.CounterEvent], bool]
 
 
-class FakePcsc:
-    """wait_for_card answers from a script: an error to raise, or a card to hand over."""
-
-    def __init__(self, script: list[Any]) -> None:
-        self.script = script
-        self.calls = 0
-        self.opened = 0
-
-    def wait_for_card(self, selector: Any, timeout: float, *, cancel: Any = None) -> Any:
-        self.calls += 1
-        step = self.script.pop(0) if self.script else NoCardError()
-        if isinstance(step, BaseException):
-            time.sleep(0.01)
-            raise step
-        return pcsc.ReaderInfo(0, "Fake Reader 0", True, b"\x3b\x00")
-
-    def open(self, reader: Any, *, exclusive: bool) -> SimulatedConnection:
-        self.opened += 1
-        return SimulatedConnection(make_card("valid"), "valid")
-
-    def wait_for_removal(self, reader: str, timeout: Any = None, *, cancel: Any = None) -> None:
-        return None
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakePcsc:
-    layer = FakePcsc([])
-    monkeypatch.setattr(pcsc, "wait_for_card", layer.wait_for_card)
-    monkeypatch.setattr(
-        pcsc.PcscConnection, "open", classmethod(lambda cls, r, **k: layer.open(r, **k))
-    )
-    monkeypatch.setattr(pcsc, "wait_for_removal", layer.wait_for_removal)
-    return layer
-
-
-def run_until(loop: mynacheck.CounterLoop, results: int, timeout: float = 10) -> list[Any]:
-    events: list[Any] = []
+def run_with(
+    loop: mynacheck.CounterLoop, step: Step, timeout: float = 20
+) -> list[mynacheck.CounterEvent]:
+    """Run ``loop`` on a thread; ``step`` sees each event and returns True to stop."""
+    events: list[mynacheck.CounterEvent] = []
     stop = threading.Event()
 
-    def on_event(event: Any) -> None:
+    def on_event(event: mynacheck.CounterEvent) -> None:
         events.append(event)
-        if sum(e.kind == "result" for e in events) >= results:
+        if step(event):
             stop.set()
 
     worker = threading.Thread(target=loop.run, args=(on_event, stop))
@@ -65,44 +31,92 @@ def run_until(loop: mynacheck.CounterLoop, results: int, timeout: float = 10) ->
     worker.join(timeout)
     stop.set()
     worker.join(2)
-    assert not worker.is_alive(), "run() did not return within 1 s of stop"
+    assert not worker.is_alive(), "run() did not return within 2 s of stop"
+    assert stop.is_set(), f"the script did not finish: {[e.kind for e in events]}"
     return events
 
 
-def test_the_loop_carries_on_when_the_service_stops_and_comes_back(fake: FakePcsc) -> None:
-    fake.script = [
-        NoCardError(),
-        PcscUnavailableError(),  # SCARD_E_SERVICE_STOPPED: the context died with the service
-        PcscUnavailableError(),
-        NoReaderError(),  # the service is back, the reader not yet
-        "card",
-        PcscUnavailableError(),
-        "card",
-    ]
-    events = run_until(mynacheck.CounterLoop(poll_seconds=0.05), results=2)
+def test_the_loop_carries_on_when_the_service_stops_and_comes_back() -> None:
+    reader = mynacheck.SimulatedReader()
+    problems: list[str | None] = []
+    results = 0
+
+    def step(event: mynacheck.CounterEvent) -> bool:
+        nonlocal results
+        if event.kind == "waiting" and not problems and not results:
+            reader.fail("pcsc_unavailable")  # the service stopped
+        elif event.kind == "reader_problem":
+            problems.append(event.problem)
+            if len(problems) == 1:
+                reader.fail("no_reader")  # the service is back, the reader not yet
+            else:
+                reader.fail(None)
+                reader.insert("valid")
+        elif event.kind == "result":
+            results += 1
+            return results == 2
+        elif event.kind == "remove_card":
+            reader.remove()
+            reader.fail("pcsc_unavailable")
+        return False
+
+    events = run_with(mynacheck.CounterLoop(simulate=reader, poll_seconds=0.05), step)
+    statuses = [e.report.status for e in events if e.kind == "result" and e.report]
+    assert statuses == [mynacheck.Status.VALID, mynacheck.Status.VALID]
+    assert problems == ["pcsc_unavailable", "no_reader", "pcsc_unavailable"]  # once each
     kinds = [e.kind for e in events]
-    results = [e.report.status for e in events if e.kind == "result"]
-    assert results == [mynacheck.Status.VALID, mynacheck.Status.VALID]
-    problems = [e.problem for e in events if e.kind == "reader_problem"]
-    assert problems == ["pcsc_unavailable", "no_reader", "pcsc_unavailable"]  # said once each
     assert kinds.index("reader_problem") < kinds.index("result")
-    assert fake.opened == 2
+    assert "removed" in kinds  # the card left before the second outage
 
 
-def test_stop_ends_run_within_a_second_while_waiting(fake: FakePcsc) -> None:
-    fake.script = []
+def test_stop_ends_run_within_a_second_while_waiting() -> None:
+    reader = mynacheck.SimulatedReader()
     stop = threading.Event()
-    loop = mynacheck.CounterLoop(poll_seconds=0.5)
-    worker = threading.Thread(target=loop.run, args=(lambda e: None, stop))
+    waiting = threading.Event()
+
+    def on_event(event: mynacheck.CounterEvent) -> None:
+        if event.kind == "waiting":
+            waiting.set()
+
+    loop = mynacheck.CounterLoop(simulate=reader, poll_seconds=0.9)
+    worker = threading.Thread(target=loop.run, args=(on_event, stop))
     worker.start()
-    time.sleep(0.3)
+    assert waiting.wait(5), "the loop never said it was waiting"
     started = time.monotonic()
     stop.set()
     worker.join(2)
     assert not worker.is_alive() and time.monotonic() - started < 1.0
 
 
-def test_a_reader_absent_at_start_is_waited_for(fake: FakePcsc) -> None:
-    fake.script = [NoReaderError(), "card"]
-    events = run_until(mynacheck.CounterLoop("PaSoRi", poll_seconds=0.05), results=1)
-    assert [e.report.status for e in events if e.kind == "result"] == [mynacheck.Status.VALID]
+def test_check_again_reads_the_card_in_the_reader_once_more() -> None:
+    reader = mynacheck.SimulatedReader()
+    reader.insert("expired")
+    loop = mynacheck.CounterLoop(simulate=reader, poll_seconds=0.05)
+    results = 0
+
+    def step(event: mynacheck.CounterEvent) -> bool:
+        nonlocal results
+        if event.kind == "result":
+            results += 1
+        if event.kind == "remove_card" and results == 1:
+            loop.check_again()  # not removed: the same card again
+        return results == 2
+
+    events = run_with(loop, step)
+    kinds = [e.kind for e in events]
+    assert kinds.count("reading") == 2 and "removed" not in kinds
+
+
+def test_a_reader_unplugged_at_start_is_waited_for() -> None:
+    reader = mynacheck.SimulatedReader()
+    reader.fail("no_reader")
+
+    def step(event: mynacheck.CounterEvent) -> bool:
+        if event.kind == "reader_problem":
+            reader.fail(None)
+            reader.insert("valid")
+        return event.kind == "result"
+
+    events = run_with(mynacheck.CounterLoop(simulate=reader, poll_seconds=0.05), step)
+    assert [e.problem for e in events if e.kind == "reader_problem"] == ["no_reader"]
+    assert [e.report.status for e in events if e.report] == [mynacheck.Status.VALID]

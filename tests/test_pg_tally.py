@@ -258,6 +258,33 @@ def test_an_older_server_waits_for_its_owner(pg_tally: Tally, tmp_path: Path) ->
     assert [r[1] for r in server_rows(pg_tally)] == ["not_mynumber_card"]
 
 
+def test_an_older_format_is_migrated_by_the_owner_only(pg_tally: Tally, tmp_path: Path) -> None:
+    pg_tally.rows("UPDATE mynacheck.meta SET value = '0' WHERE name = 'schema_version'")
+    for args in (
+        ["report", pg_tally.uri("office")],
+        ["check", "--simulate", "valid", "--no-pin", "--log", pg_tally.uri("counter1"),
+         "--key-file", str(tmp_path / "k")],
+        ["tally", "init-server", "--apply", pg_tally.uri("counter1")],
+    ):  # fmt: skip
+        result = cli(*args, env={"XDG_DATA_HOME": str(tmp_path / "data")})
+        assert result.returncode == 2, (args, result.stderr)
+    assert cli("tally", "init-server", "--apply", pg_tally.uri("owner")).returncode == 0
+    assert pg_tally.rows("SELECT value FROM mynacheck.meta WHERE name = 'schema_version'") == [
+        ("1",)
+    ]
+    assert cli("report", pg_tally.uri("office")).returncode == 0
+
+
+def test_the_printed_sql_leaves_a_newer_server_alone(pg_tally: Tally) -> None:
+    pg_tally.rows("UPDATE mynacheck.meta SET value = '7' WHERE name = 'schema_version'")
+    sql = cli("tally", "init-server").stdout
+    with pytest.raises(psycopg.errors.RaiseException):
+        pg_tally.rows(sql)
+    assert pg_tally.rows("SELECT value FROM mynacheck.meta WHERE name = 'schema_version'") == [
+        ("7",)
+    ]
+
+
 # -- who may connect, and how ------------------------------------------------------------------
 
 
@@ -277,7 +304,7 @@ def test_wrong_password_and_a_role_without_insert_are_usage_errors(
     office = {**env, "PGPASSFILE": str(pg_tally.cluster.pgpass)}
     result = cli(*base, "--log", pg_tally.uri("office"), env=office)
     assert result.returncode == 2
-    assert "the role office may not add rows (grant it mynacheck_counter)" in result.stderr
+    assert "the role office may not add rows: grant it mynacheck_counter" in result.stderr
     result = cli(*base, "--log", pg_tally.uri("stranger"), env=env)
     assert result.returncode == 2 and "permission denied for schema mynacheck" in result.stderr
     no_file = cli(
@@ -410,3 +437,22 @@ def test_the_password_is_asked_on_a_terminal_and_never_shown(
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert '"checks": 0' in text
     assert password not in text  # the terminal did not echo it
+
+
+def test_psycopg_loads_only_for_a_server_tally(tmp_path: Path) -> None:
+    """A check with a file tally (or none) never imports psycopg: the check's start-up
+    path stays as it was."""
+    db = str(tmp_path / "t.sqlite3")
+    code = (
+        "import sys; from mynacheck.cli import main\n"
+        "try:\n"
+        f"    main(['check', '--simulate', 'valid', '--no-pin', '--log', {db!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "print('psycopg' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.stderr.strip().splitlines()[-1] == "False", result.stderr

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ README_PICTURE = ROOT / "docs" / "images" / "report-page.png"
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")):
+    if _find_chromium() is None:
         raise AssertionError("Chromium is needed for these tests (scripts/stack.sh installs it)")
     folder = tmp_path_factory.mktemp("page")
     png, pdf, html = folder / "page.png", folder / "page.pdf", folder / "page.html"
@@ -39,6 +38,21 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     return png, pdf, html
 
 
+def _find_chromium() -> str | None:
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        from make_report_page import find_chromium
+
+        return find_chromium()
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="the README's picture is Debian's Chromium with IPA Gothic; other systems draw "
+    "other fonts (the page's other tests run there)",
+)
 def test_the_page_draws_as_the_readme_shows(rendered: tuple[Path, Path, Path]) -> None:
     png, _, _ = rendered
     drawn = Image.open(png).convert("RGB")

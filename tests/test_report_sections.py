@@ -123,6 +123,11 @@ def test_cli_tag_is_repeatable_and_said_in_every_format(survey: list[Path]) -> N
     args = ["report", *map(str, survey), "--tag", "総務課", "--tag", "人事課", "--at", "2026-10-01"]
     payload = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
     assert payload["tags"] == ["人事課", "総務課"]
+    assert payload["notes"] == [
+        "renewal_open_within_3_months",
+        "expired_may_include_replaced",
+        "checks_without_certificate_not_told_apart",
+    ]
     direct = summarize_tallies(survey, tags=["総務課", "人事課"], at=AT)
     assert payload["checks"] == direct.checks and payload["cards"] == direct.cards
     text = CliRunner().invoke(main, [*args, "--lang", "ja"]).stdout

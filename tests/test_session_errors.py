@@ -141,3 +141,17 @@ def test_tally_record_keeps_the_verdict_when_the_row_fails(tmp_path: Path) -> No
     assert failed.status is report.status
     assert failed.details == (*report.details, Detail.TALLY_NOT_WRITTEN)
     assert failed.info["tally_error"]
+
+
+def test_verify_sends_the_pin_once_after_its_ef_and_reads_the_tries() -> None:
+    jpki, connection = session("9000", "9000", "63C3", "63C2")
+    assert jpki.pin_status(JPKI_AUTH_PIN).tries_left == 3
+    wrong = bytearray(b"9999")
+    status = jpki.verify_pin(JPKI_AUTH_PIN, wrong)
+    assert (status.state, status.tries_left) == (PinState.TRIES_LEFT, 2)
+    assert connection.sent == [
+        SELECT_JPKI,
+        SELECT_AUTH_PIN,
+        PIN_TRIES,
+        bytes.fromhex("0020008004") + b"9999",  # the EF is current: no second SELECT
+    ]

@@ -11,8 +11,8 @@ mynacheck`` stays as cheap as the command line needs::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# No typing at run time: this is on the command line's way to the card (cli/_early.py).
+TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
@@ -79,11 +79,13 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     try:
         module = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module 'mynacheck' has no attribute {name!r}") from None
+    import importlib
+
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value

@@ -157,7 +157,7 @@ def read_and_evaluate(session: JpkiSession, options: CheckOptions) -> Evaluation
     Card state: JPKI AP selectable, no PIN needed.
     """
     cert, ca = session.read_auth_certificates()
-    # Only now: the CLI imports cryptography on a thread during the reads above,
+    # Only now: check_card imports cryptography on a thread during the reads above,
     # and importing it here first would wait for that thread before reading.
     from .evaluate import evaluate
 

@@ -160,7 +160,7 @@ class CounterLoop:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._again = False
-        if not isinstance(simulate, SimulatedReader):
+        if simulate and not isinstance(simulate, SimulatedReader):
             from .api import simulated_scenarios
 
             known = simulated_scenarios()

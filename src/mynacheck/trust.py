@@ -211,14 +211,10 @@ def classify_ca(
 
 # -- anchors ----------------------------------------------------------------------
 
-ANCHOR_SUFFIXES = (".pem", ".crt", ".cer", ".der")
-
-
-def anchors_folder() -> Path:
-    """``anchors`` in the user's configuration directory (platformdirs)."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("mynacheck", appauthor=False)) / "anchors"
+# Where the user's anchors are is known without cryptography (userfiles.py): listing
+# that folder must not load it (the window shows sooner).
+from .userfiles import ANCHOR_SUFFIXES as ANCHOR_SUFFIXES  # noqa: E402
+from .userfiles import anchors_folder as anchors_folder  # noqa: E402
 
 
 def load_certificates_file(path: Path) -> list[bytes]:
@@ -239,15 +235,3 @@ def certificates_in(raw: bytes, source: str) -> list[bytes]:
     except ValueError as error:
         raise InputError("not_a_certificate", path=source) from error
     return [cert.public_bytes(_DER) for cert in certs]
-
-
-def load_anchors(files: Iterable[Path], folder: Path | None = None) -> list[bytes]:
-    """Anchors from ``--trust-anchor`` files plus every certificate file in ``folder``."""
-    anchors: list[bytes] = []
-    for path in files:
-        anchors += load_certificates_file(path)
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in ANCHOR_SUFFIXES:
-                anchors += load_certificates_file(path)
-    return anchors

@@ -323,3 +323,16 @@ def _link_new(temporary: str, target: Path) -> None:
         if os.path.lexists(target):
             raise FileExistsError(errno.EEXIST, "appeared during the card session") from None
         os.replace(temporary, target)
+
+
+# -- the user's trust anchors ------------------------------------------------------------
+
+#: File name endings of certificate files in the anchors folder.
+ANCHOR_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def anchors_folder() -> Path:
+    """``anchors`` in the user's configuration directory (platformdirs)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("mynacheck", appauthor=False)) / "anchors"

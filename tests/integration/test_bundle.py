@@ -87,6 +87,23 @@ def test_a_failing_outcome_keeps_its_exit_code(bundle: Path, elsewhere: Path) ->
     assert json.loads(result.stdout.decode("utf-8"))["status"] == "expired"
 
 
+def test_report_files_from_the_bundle(bundle: Path, elsewhere: Path) -> None:
+    """The survey's files from the zip alone: XlsxWriter is in it, the page needs nothing."""
+    for scenario in ("valid", "expired", "renewal_window"):
+        args = ["check", "--simulate", scenario, "--no-pin", "--log", "t.sqlite3"]
+        result = _bundled(bundle, elsewhere, *args, "--tag", "総務課")
+        assert result.returncode in (0, 11), result.stderr.decode(errors="replace")
+    args = ["report", "t.sqlite3", "--by", "tag", "--xlsx", "t.xlsx", "--html", "t.html"]
+    result = _bundled(bundle, elsewhere, *args, "--csv", "t.csv", "--lang", "ja")
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    import openpyxl
+
+    book = openpyxl.load_workbook(elsewhere / "t.xlsx")
+    assert book.sheetnames == ["概要", "タグ別", "更新の見通し", "集計ファイル"]
+    assert (elsewhere / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "<svg" in (elsewhere / "t.html").read_text("utf-8")
+
+
 def test_bundle_contents(bundle: Path) -> None:
     internal = bundle / "_internal"
     package = ROOT / "src" / "mynacheck"
@@ -97,7 +114,7 @@ def test_bundle_contents(bundle: Path) -> None:
     assert (internal / "mynacheck" / "simcard" / "data" / "ee-valid.der").is_file()
     assert (internal / "LICENSE").is_file()
     assert (internal / "THIRD_PARTY_NOTICES.md").is_file()
-    for shipped in ("pyscard", "cryptography", "click"):
+    for shipped in ("pyscard", "cryptography", "click", "XlsxWriter"):
         assert any((internal / "licenses" / shipped).iterdir()), f"no license text for {shipped}"
     assert _exe("mynacheck-gui").is_file()
     for qt_part in ("PySide6_Essentials", "shiboken6"):  # LGPL-3.0 and the GPL-3.0

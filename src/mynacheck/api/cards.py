@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from ..errors import Cancelled, InputError, MynacheckError, NoCardError, NotMyNumberCardError
+from ..errors import (
+    Cancelled,
+    InputError,
+    MynacheckError,
+    NoCardError,
+    NoReaderError,
+    NotMyNumberCardError,
+    PcscUnavailableError,
+)
 from ..log import Log
 from ..pin import DEMO_PIN
 from ._types import PathLike
@@ -104,6 +112,7 @@ class SimulatedReader:
         self._changed = threading.Condition()
         self._card: SimulatedCard | None = None
         self._scenario: str | None = None
+        self._problem: str | None = None
 
     def insert(self, scenario: str) -> None:
         """Put a fresh card of ``scenario`` in (replacing any card there)."""
@@ -131,13 +140,27 @@ class SimulatedReader:
         with self._changed:
             return self._card is not None
 
+    def fail(self, problem: str | None) -> None:
+        """Make the waits for a card fail as PC/SC would: ``"pcsc_unavailable"``
+        (the smart card service stopped) or ``"no_reader"`` (the reader was
+        unplugged); None: working again. For testing a loop's way through them."""
+        if problem not in (None, "pcsc_unavailable", "no_reader"):
+            raise ValueError(f"not a reader problem: {problem!r}")
+        with self._changed:
+            self._problem = problem
+            self._changed.notify_all()
+
     def _wait_for_card(
         self, timeout: float | None, cancel: threading.Event | None
     ) -> tuple[SimulatedCard, str]:
         deadline = None if timeout is None else _deadline(timeout)
         with self._changed:
-            while self._card is None:
+            while self._card is None or self._problem is not None:
                 Cancelled.raise_if_set(cancel)
+                if self._problem == "pcsc_unavailable":
+                    raise PcscUnavailableError(info={"reader": self.name})
+                if self._problem == "no_reader":
+                    raise NoReaderError(info={"reader": self.name})
                 if deadline is not None and _remaining(deadline) <= 0:
                     raise NoCardError(info={"reader": self.name})
                 self._changed.wait(_slice(deadline))

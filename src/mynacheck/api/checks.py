@@ -1,4 +1,4 @@
-"""The public API, part 2: the check, PIN tries, a certificate file, words, the tally."""
+"""The public API, part 2: the check, PIN tries, a certificate file, the words."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ class _UserAnchors:
     """The certificate files in the user's anchors folder, listed when iterated."""
 
     def __iter__(self) -> Iterator[Path]:
-        from ..trust import ANCHOR_SUFFIXES, anchors_folder
+        from ..userfiles import ANCHOR_SUFFIXES, anchors_folder
 
         folder = anchors_folder()
         if not folder.is_dir():
@@ -221,11 +221,13 @@ class _AnchorInputs:
             self._lazy = anchors
 
     def load(self) -> tuple[bytes, ...]:
-        from ..trust import certificates_in
-
         items = list(self._eager)
         if self._lazy is not None:
             items += [_checked_anchor(item) for item in self._lazy]
+        if not items:
+            return ()  # and cryptography stays unloaded: the window shows sooner
+        from ..trust import certificates_in
+
         loaded: list[bytes] = []
         for item in items:
             if isinstance(item, bytes):

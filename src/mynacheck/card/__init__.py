@@ -6,7 +6,11 @@ only :mod:`mynacheck.card.pcsc` imports pyscard.
 
 from __future__ import annotations
 
-from typing import Protocol
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+else:  # no typing at run time: a command line's head start imports this first
+    Protocol = object
 
 
 class Connection(Protocol):

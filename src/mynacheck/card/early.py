@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import _thread
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # no typing at run time: this runs before anything else
 if TYPE_CHECKING:
+    from typing import Any
+
     from . import Connection
     from .pcsc.connection import PcscConnection
     from .pcsc.early import RawCard

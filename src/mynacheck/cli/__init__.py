@@ -9,9 +9,11 @@ commands so the tool is quick to reach the reader.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing is not loaded before the card (see run)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .commands import main as main
 
 #: The click group (``mynacheck.cli.main``) lives in :mod:`.commands`: loading it

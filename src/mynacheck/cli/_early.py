@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Literal
 
-Plan = Literal["read_ahead", "connect"]
+TYPE_CHECKING = False  # typing is not loaded before the card
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Plan = Literal["read_ahead", "connect"]
 
 #: ``check``'s options that take no value.
 FLAGS = frozenset({"--no-pin", "--allow-last-try", "--json", "--verbose", "--pin-stdin"})

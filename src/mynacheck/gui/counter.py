@@ -140,7 +140,7 @@ class CounterWindow(QWidget):
         self.sessionCount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.sessionCount.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         scale_font(self.sessionCount, 1.25)
-        self.panel = VerdictPanel(5.0, 8.0, self)
+        self.panel = VerdictPanel(4.0, 6.0, self)
         self.verdict = self.panel.verdict
         self.lines = QLabel()
         self.lines.setObjectName("lines")

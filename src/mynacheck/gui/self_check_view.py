@@ -6,7 +6,7 @@ accessibility contract; :mod:`.self_check` decides what they show.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -90,15 +90,6 @@ class SelfCheckView(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.details.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # The details scroll when the window is short; everything above stays put.
-        self.detailsArea = QScrollArea(self)
-        self.detailsArea.setObjectName("detailsArea")
-        self.detailsArea.setWidget(self.details)
-        self.detailsArea.setWidgetResizable(True)
-        self.detailsArea.setFrameShape(QFrame.Shape.NoFrame)
-        self.detailsArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.detailsArea.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.details.installEventFilter(self)
         self.cancel = QPushButton(self)
         self.cancel.setObjectName("cancel")
         self.checkAnother = QPushButton(self)
@@ -126,18 +117,35 @@ class SelfCheckView(QWidget):
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.checkAnother)
         buttons.addStretch(1)
+        # Below the top bar everything scrolls when the window is short (a small
+        # screen, 200 %, the largest text): nothing is cut off, Tab scrolls to what
+        # it reaches, and the width never needs more than the screen (words wrap).
+        body = QWidget()
+        body.setObjectName("body")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
+        column.addWidget(self.panel)
+        column.addWidget(self.instructions)
+        column.addWidget(self.triesLeft)
+        column.addWidget(self.pinRow)
+        column.addWidget(self.pinHint)
+        column.addLayout(buttons)
+        column.addWidget(self.details)
+        column.addStretch(1)
+        self.bodyArea = QScrollArea(self)
+        self.bodyArea.setObjectName("bodyArea")
+        self.bodyArea.setWidget(body)
+        self.bodyArea.setWidgetResizable(True)
+        self.bodyArea.setFrameShape(QFrame.Shape.NoFrame)
+        self.bodyArea.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.bodyArea.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(readers)
-        layout.addWidget(self.panel)
-        layout.addWidget(self.instructions)
-        layout.addWidget(self.triesLeft)
-        layout.addWidget(self.pinRow)
-        layout.addWidget(self.pinHint)
-        layout.addLayout(buttons)
-        layout.addWidget(self.detailsArea, 1)
+        layout.addWidget(self.bodyArea, 1)
         # Tab order = the screen's order, top to bottom, left to right.
         chain = [
             self.langPicker,
@@ -151,12 +159,6 @@ class SelfCheckView(QWidget):
         ]
         tab_order(chain)
         fit_to_screen(self, QSize(760, 640))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The details keep the keyboard focus in view as they scroll."""
-        if watched is self.details and event.type() == QEvent.Type.FocusIn:
-            self.detailsArea.ensureWidgetVisible(self.details, 0, 0)
-        return super().eventFilter(watched, event)
 
     def _set_instructions(self, words: str) -> None:
         self.instructions.setText(words)

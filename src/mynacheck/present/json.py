@@ -254,7 +254,22 @@ def tally_summary_json(summary: TallySummary) -> dict[str, Any]:
         "groups": groups,
         "renewal_forecast": _forecast_json(summary.renewal_forecast),
         "tags": list(summary.tags) or None,
+        "notes": report_notes(summary),
     }
+
+
+def report_notes(summary: TallySummary) -> list[str]:
+    """What the figures mean, as codes (README "The tally"): said wherever they are."""
+    notes = ["renewal_open_within_3_months"]
+    from .tally_text import expired_shown
+
+    if expired_shown(summary):
+        notes.append("expired_may_include_replaced")
+    if summary.checks_without_certificate:
+        notes.append("checks_without_certificate_not_told_apart")
+    if summary.mixed_keys:
+        notes.append("mixed_keys")
+    return notes
 
 
 def _forecast_json(forecast: Iterable[ForecastMonth]) -> list[dict[str, Any]]:

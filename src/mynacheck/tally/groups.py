@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta, timezone
 from ..clock import JST
 from .store import TIME_FORMAT, format_time
 
-GROUPINGS = ("day", "week", "month", "tag")
 _GROUP_SQL = {
     "day": "date({t}, '+9 hours')",
     "week": "date({t}, '+9 hours', 'weekday 0', '-6 days')",

@@ -187,6 +187,17 @@ def _tables_sql() -> str:
     return f"""
 CREATE SCHEMA IF NOT EXISTS mynacheck;
 REVOKE ALL ON SCHEMA mynacheck FROM PUBLIC;
+-- A server set up by a newer mynacheck is left as it is.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_tables
+               WHERE schemaname = 'mynacheck' AND tablename = 'meta') THEN
+        IF (SELECT value::integer FROM mynacheck.meta WHERE name = 'schema_version')
+           > {SERVER_SCHEMA_VERSION} THEN
+            RAISE EXCEPTION 'this tally server was set up by a newer mynacheck';
+        END IF;
+    END IF;
+END $$;
 
 -- What the server says about itself: its format, and an id for its tally.
 CREATE TABLE IF NOT EXISTS mynacheck.meta (
@@ -194,10 +205,12 @@ CREATE TABLE IF NOT EXISTS mynacheck.meta (
     value text NOT NULL
 );
 INSERT INTO mynacheck.meta (name, value) VALUES
-    ('schema_version', '{SERVER_SCHEMA_VERSION}'),
     ('tally_id', md5(random()::text || clock_timestamp()::text)),
     ('card_hash', 'hmac-sha256(key, serial hex), made on the counter')
 ON CONFLICT (name) DO NOTHING;
+-- An older format is brought to this one by the statements above and below.
+INSERT INTO mynacheck.meta (name, value) VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}')
+ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 
 -- The verdicts a row may hold (a newer mynacheck's are added by the owner).
 CREATE TABLE IF NOT EXISTS mynacheck.verdicts (status text PRIMARY KEY);
@@ -373,7 +386,7 @@ def check_counter(connection: psycopg.Connection[Any], target: ServerTarget) -> 
         raise TallyError(
             "server_refused",
             target=target.display,
-            reason=f"the role {role} may not add rows (grant it {COUNTER_ROLE})",
+            reason=f"the role {role} may not add rows: grant it {COUNTER_ROLE}",
         )
     return meta
 

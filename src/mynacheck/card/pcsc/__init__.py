@@ -9,9 +9,10 @@ pyscard is imported inside the functions, so importing this module is cheap
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # no typing at run time: the head start (.early) comes through here
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._base import PNP_NOTIFICATION as PNP_NOTIFICATION
     from ._base import error_name as error_name
     from .connection import PcscConnection as PcscConnection

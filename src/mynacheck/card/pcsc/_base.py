@@ -1,13 +1,5 @@
-"""The real PC/SC stack: the pyscard loader, return codes and contexts.
-
-(pcsc-lite, the Windows Smart Card service, macOS).
-
-The only module of mynacheck that imports pyscard. It uses the low-level
-``smartcard.scard`` API so every failure keeps its precise PC/SC return code,
-and maps those codes to :mod:`mynacheck.errors`: no pyscard exception escapes.
-pyscard is imported inside the functions, so importing this module is cheap
-(the CLI imports it for ``--help`` too).
-"""
+"""The pyscard loader, PC/SC return codes and their names, and contexts
+(see the package's docstring for what the package as a whole does)."""
 
 from __future__ import annotations
 
@@ -23,7 +15,7 @@ from ...errors import (
 )
 
 #: The pseudo reader whose state changes when a reader is plugged in or out
-#: (pcsc-lite and Windows; macOS ignores it, and the loop below re-lists anyway).
+#: (pcsc-lite and Windows; macOS ignores it, and readers.wait_for_card re-lists anyway).
 PNP_NOTIFICATION = "\\\\?PnP?\\Notification"
 
 #: Longest single SCardGetStatusChange wait: Ctrl-C is handled between waits,

@@ -184,8 +184,9 @@ class PcscConnection:
         the ones the head start sent before the connection was handed over.
         """
         scard = _base._scard()
-        if code is None:
-            raise CardUnresponsiveError(info={"pcsc_error": raw.decode(errors="replace")})
+        if code is None:  # pyscard raised: removed when the reader agrees
+            gone = CardRemovedError if self._card_gone() else CardUnresponsiveError
+            raise gone(info={"pcsc_error": raw.decode(errors="replace")})
         if code == scard.SCARD_S_SUCCESS:
             if len(raw) < 2 and self._card_gone():
                 # Some drivers (vpcd among them) report a transfer cut short by
@@ -259,9 +260,10 @@ class PcscConnection:
                 getattr(scard, disposition),
             )
         except scard.error as error:
-            raise CardUnresponsiveError(info={"pcsc_error": str(error)}) from None
+            gone = CardRemovedError if self._card_gone() else CardUnresponsiveError
+            raise gone(info={"pcsc_error": str(error)}) from None
         if code != scard.SCARD_S_SUCCESS:
-            if _is(code, *_REMOVED_DURING_TRANSMIT):
+            if _is(code, *_REMOVED_DURING_TRANSMIT) or self._card_gone():
                 raise CardRemovedError(info=_info(code))
             raise CardUnresponsiveError(info=_info(code))
         self._protocol = int(protocol)

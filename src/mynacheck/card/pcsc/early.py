@@ -13,8 +13,11 @@ checks the choice again before the check uses the card.
 from __future__ import annotations
 
 import sys
-from types import ModuleType
-from typing import Any
+
+TYPE_CHECKING = False  # no typing at run time: see load_scard
+if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
 
 
 def load_scard() -> ModuleType:
@@ -41,12 +44,14 @@ def load_scard() -> ModuleType:
 
 
 def _import_scard_alone() -> ModuleType:
-    import importlib.util
+    import importlib
 
-    spec = importlib.util.find_spec("smartcard")
+    # The import system's own functions (importlib.util loads contextlib and more).
+    bootstrap = sys.modules["importlib._bootstrap"]
+    spec = bootstrap._find_spec("smartcard", None)
     if spec is None or spec.loader is None or not spec.submodule_search_locations:
         raise ImportError("smartcard")
-    package = importlib.util.module_from_spec(spec)
+    package = bootstrap.module_from_spec(spec)
     loader = spec.loader
 
     def complete(name: str) -> Any:
@@ -56,7 +61,19 @@ def _import_scard_alone() -> ModuleType:
 
     setattr(package, "__getattr__", complete)  # noqa: B010 - the module's PEP 562 hook
     sys.modules["smartcard"] = package
-    importlib.import_module("smartcard.scard")
+    # pyscard's SWIG wrapper (2.x) imports typing and uses nothing from it; typing
+    # costs more than the rest of the way to the card, and click loads it anyway a
+    # moment later. A stand-in while the wrapper loads, then the real one on demand;
+    # a wrapper that does use it fails here, and is loaded the plain way.
+    stand_in = None
+    if "typing" not in sys.modules:
+        stand_in = type(sys)("typing")
+        sys.modules["typing"] = stand_in
+    try:
+        importlib.import_module("smartcard.scard")
+    finally:
+        if stand_in is not None and sys.modules.get("typing") is stand_in:
+            del sys.modules["typing"]
     return sys.modules["smartcard.scard"]
 
 

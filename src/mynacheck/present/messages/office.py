@@ -22,16 +22,12 @@ USAGE.update(
             "not overwritten. Give another file name.",
         ),
         "output_write_failed": (
-            "{path} に書き込めません: {reason}",
-            "cannot write {path}: {reason}",
+            "{path} に書き込めません (Excel などで開いている場合は閉じてください): {reason}",
+            "cannot write {path} (if Excel or another program has it open, close it): {reason}",
         ),
         "xlsx_needs_xlsxwriter": (
             "--xlsx には XlsxWriter が必要です: pip install 'mynacheck[excel]'",
             "--xlsx needs XlsxWriter: pip install 'mynacheck[excel]'",
-        ),
-        "output_same_file": (
-            "{path} を二つの出力に指定しています。別々のファイル名にしてください。",
-            "{path} is given for two outputs: give each its own file name.",
         ),
     }
 )

@@ -79,10 +79,6 @@ USAGE.update(
             "only the tables' owner ({owner}) can update the tally server {target} "
             "(connected as {role}).",
         ),
-        "server_bad_row": (
-            "集計サーバー {target} の行 {row} を読めません: {field} が正しくありません。",
-            "the tally server {target} has a row it cannot read ({row}): its {field} is not valid.",
-        ),
         "server_password_needed": (
             "集計サーバー {target} のパスワードが要ります: ~/.pgpass (PGPASSFILE) に書くか、端末から実行してください。",
             "the tally server {target} needs a password: put it in ~/.pgpass (PGPASSFILE) or "
