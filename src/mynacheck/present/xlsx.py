@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
-from ..errors import InputError
 from ..status import Status
 from .messages import TALLY, Lang, text
 from .tally_text import forecast_of, group_label, period_text, status_label, verdict_rows
@@ -31,10 +30,6 @@ if TYPE_CHECKING:
 #: Sheet and column titles: (ja, en).
 WORDS: dict[str, tuple[str, str]] = {
     "sheet.summary": ("概要", "Summary"),
-    "sheet.day": ("日別", "By day"),
-    "sheet.week": ("週別", "By week"),
-    "sheet.month": ("月別", "By month"),
-    "sheet.tag": ("タグ別", "By tag"),
     "sheet.forecast": ("更新の見通し", "Renewal forecast"),
     "sheet.files": ("集計ファイル", "Tallies"),
     "code": ("判定コード", "Status code"),
@@ -54,14 +49,6 @@ WORDS: dict[str, tuple[str, str]] = {
 def _w(key: str, lang: Lang) -> str:
     pair = WORDS[key]
     return pair[0] if lang == "ja" else pair[1]
-
-
-def check_xlsxwriter() -> None:
-    """A usage error now (before any tally is read) when XlsxWriter is missing."""
-    try:
-        import xlsxwriter  # noqa: F401
-    except ImportError:
-        raise InputError("xlsx_needs_xlsxwriter") from None
 
 
 class _Sheet:
@@ -212,7 +199,7 @@ def notes(summary: TallySummary, lang: Lang) -> list[str]:
 def _group_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang: Lang) -> None:
     assert summary.groups is not None and summary.by is not None
     by = summary.by
-    sheet = _Sheet(book, _w(f"sheet.{by}", lang), formats)
+    sheet = _Sheet(book, text(TALLY, f"section.{by}", lang), formats)
     group_title = text(TALLY, f"group.{by}", lang)
     sheet.header(0, [group_title, *verdict_headers(lang)])
     row = 0
