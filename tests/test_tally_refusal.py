@@ -124,3 +124,44 @@ def test_a_good_tally_still_reports(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["checks_by_status"] == {"valid": 2, "missing": 1, "expired": 1}
     assert date.fromisoformat(payload["at"]) == date(2026, 4, 10)
+
+
+@pytest.mark.parametrize("which", ["first", "last"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "card_hash = substr(card_hash, 1, 31) || '-' || substr(card_hash, 33)",
+        "card_hash = substr(card_hash, 1, 63) || CAST(x'ff' AS TEXT)",  # not UTF-8
+    ],
+)
+def test_every_card_lines_hash_digits_are_checked_chunk_by_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, which: str
+) -> None:
+    """The card lines' hash digits are read in chunks along the primary key (not by
+    SQLite's slow GLOB): a bad digit in any chunk, first or last, is found."""
+    from mynacheck.tally import gather
+
+    monkeypatch.setattr(gather, "_HASH_CHUNK", 1)
+    db = _tally(tmp_path)
+    connection = sqlite3.connect(db)
+    order = "" if which == "first" else " DESC"
+    (card,) = connection.execute(
+        f"SELECT card_hash FROM cards ORDER BY card_hash{order} LIMIT 1"
+    ).fetchone()
+    (row,) = connection.execute(
+        "SELECT min(id) FROM checks WHERE card_hash = ?", (card,)
+    ).fetchone()
+    connection.close()
+    good = CliRunner().invoke(main, ["report", str(db), "--json", "--at", "2026-04-10"])
+    assert good.exit_code == 0, good.output
+    _edit(
+        db,
+        f"UPDATE cards SET {damage} WHERE card_hash = '{card}'",
+        f"UPDATE checks SET {damage} WHERE card_hash = '{card}'",
+    )
+    result = CliRunner().invoke(main, ["report", str(db), "--lang", "en", "--json"])
+    assert result.exit_code == 2, result.output
+    if "x'ff'" in damage:  # as before: refused as a tally that cannot be read
+        assert f"cannot open the tally {db}" in result.stderr
+    else:
+        assert f"the tally {db} has a row it cannot read (row {row})" in result.stderr

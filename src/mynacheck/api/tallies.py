@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -76,32 +77,16 @@ def summarize_tallies(
     since, until = day_range(first_day, last_day)
     sources = list(databases)
     servers = [source for source in sources if is_server_target(source)]
+    count = partial(summarize, sources)
     if servers:
         if len(sources) != 1:
             raise InputError("report_server_alone", target=str(servers[0]))
         from ..tally.server import parse_target
         from ..tally.server_summary import summarize_server
 
-        target = parse_target(str(servers[0]), password)
-        return summarize_server(
-            target,
-            since=since,
-            until=until,
-            by=by,
-            latest=latest,
-            at=at,
-            cumulative=cumulative,
-            tags=tags,
-        )
-    return summarize(
-        sources,
-        since=since,
-        until=until,
-        by=by,
-        latest=latest,
-        at=at,
-        cumulative=cumulative,
-        tags=tags,
+        count = partial(summarize_server, parse_target(str(servers[0]), password))
+    return count(
+        since=since, until=until, by=by, latest=latest, at=at, cumulative=cumulative, tags=tags
     )
 
 

@@ -109,18 +109,17 @@ def report(
         start = parse_moment(from_text).date() if from_text else None
         end = parse_moment(to_text).date() if to_text else None
         at = parse_moment(at_text).astimezone(JST).date() if at_text else None
-        if chart is not None:
-            from mynacheck.present.chart import check_target
+        from mynacheck.present.chart import PICTURE
 
-            check_target(chart)
-        files = [(csv_file, outfiles.CSV), (xlsx, outfiles.XLSX), (html, outfiles.HTML)]
+        files = [
+            (chart, PICTURE),
+            (csv_file, outfiles.CSV),
+            (xlsx, outfiles.XLSX),
+            (html, outfiles.HTML),
+        ]
         for path, kind in files:
             if path is not None:
                 outfiles.check_target(path, kind)
-        if xlsx is not None:
-            from mynacheck.present.xlsx import check_xlsxwriter
-
-            check_xlsxwriter()
         from .tally import with_server_password
 
         summary = with_server_password(

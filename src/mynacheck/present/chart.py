@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
-from ..errors import InputError
 from . import outfiles
 from .messages import TALLY, Lang, text
 
@@ -74,28 +73,17 @@ def _is_picture(path: Path, head: bytes) -> bool:
     return b"<svg" in head and head.lstrip().startswith((b"<?xml", b"<svg", b"<!DOCTYPE svg"))
 
 
-#: ``--chart``'s files: an earlier PNG or SVG picture may be replaced, nothing else.
+#: ``--chart``'s files: an earlier PNG or SVG picture may be replaced, nothing else; checked
+#: before any work by :func:`.outfiles.check_target`, as every report file.
 PICTURE = outfiles.FileKind(
     "--chart",
     SUFFIXES,
     _is_picture,
+    ("matplotlib", "chart_needs_matplotlib"),
     bad_suffix="chart_bad_suffix",
     not_replaced="chart_not_replaced",
     write_failed="chart_write_failed",
 )
-
-
-def check_target(path: Path) -> None:
-    """Before any work: ``path`` ends in .png/.svg, matplotlib is there, its folder
-    exists, and it is new or an earlier picture (a PNG, an SVG): never another file,
-    never through a symlink (the rule of every report file, :mod:`.outfiles`)."""
-    if not outfiles.has_suffix(path, PICTURE):
-        raise InputError("chart_bad_suffix", path=str(path))
-    try:
-        import matplotlib  # noqa: F401  (the optional extra: said now, before any work)
-    except ImportError:
-        raise InputError("chart_needs_matplotlib") from None
-    outfiles.check_target(path, PICTURE)
 
 
 def find_cjk_font() -> str | None:

@@ -1,17 +1,19 @@
 """The report's files (``report --csv FILE``, ``--xlsx FILE``, ``--html FILE``): checked
 before any tally is read, written whole.
 
-The rule of ``--chart``: a new file, or the replacement of a file of the same kind
-(a CSV text, an Excel workbook, an HTML page, or an empty file); never any other
-file, never through a symbolic link, never anything but a regular file. The file
-is written beside its place and renamed over it, so that nobody (Excel with the
-old file open included) ever sees half of one.
+One rule for every report file (``--chart``'s pictures included, :mod:`.chart`): a new
+file, or the replacement of a file of the same kind (a CSV text, an Excel workbook, an
+HTML page, a PNG or SVG picture, or an empty file); never any other file, never through
+a symbolic link, never anything but a regular file. The file is written beside its
+place and renamed over it, so that nobody (Excel with the old file open included) ever
+sees half of one.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import importlib
 import os
 import secrets
 import stat
@@ -27,12 +29,15 @@ _HEAD_SIZE = 4096
 
 @dataclass(frozen=True)
 class FileKind:
-    """One kind of report file: its option, the suffixes it takes, and how to tell an
-    earlier file of the same kind."""
+    """One kind of report file: its option, the suffixes it takes, how to tell an
+    earlier file of the same kind, and the optional extra that writes it."""
 
     option: str
     suffixes: tuple[str, ...]
     looks_like: Callable[[Path, bytes], bool]
+    #: ``(module, usage error key)``: the library that writes this kind, when it is an
+    #: optional extra; missing, it is said before any tally is read.
+    needs: tuple[str, str] | None = None
     #: The usage errors' keys (``--chart`` keeps its own: ``chart_bad_suffix``, ...).
     bad_suffix: str = "output_bad_suffix"
     not_replaced: str = "output_not_replaced"
@@ -67,7 +72,7 @@ def _is_page(path: Path, head: bytes) -> bool:
 
 
 CSV = FileKind("--csv", (".csv",), _is_text)
-XLSX = FileKind("--xlsx", (".xlsx",), _is_workbook)
+XLSX = FileKind("--xlsx", (".xlsx",), _is_workbook, ("xlsxwriter", "xlsx_needs_xlsxwriter"))
 HTML = FileKind("--html", (".html", ".htm"), _is_page)
 
 
@@ -76,12 +81,19 @@ def has_suffix(path: Path, kind: FileKind) -> bool:
 
 
 def check_target(path: Path, kind: FileKind) -> None:
-    """Before any work: ``path`` takes ``kind``'s suffix, its folder exists, and it is new
-    or an earlier file of that kind (``output_bad_suffix``, ``tally_folder_missing``,
-    ``output_not_replaced``, ``not_a_regular_file``, ``output_write_failed``)."""
+    """Before any work: ``path`` takes ``kind``'s suffix, the extra that writes ``kind`` is
+    installed, the folder exists, and ``path`` is new or an earlier file of that kind
+    (``kind``'s ``bad_suffix``, its ``needs`` key, ``tally_folder_missing``, ``kind``'s
+    ``not_replaced``, ``not_a_regular_file``, ``kind``'s ``write_failed``)."""
     if not has_suffix(path, kind):
         suffixes = " / ".join(kind.suffixes)
         raise InputError(kind.bad_suffix, option=kind.option, path=str(path), suffixes=suffixes)
+    if kind.needs is not None:
+        module, key = kind.needs
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise InputError(key) from None
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("tally_folder_missing", path=str(path), folder=str(folder))

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
-from ..errors import InputError
 from ..status import Status
 from .messages import TALLY, Lang, text
 from .tally_text import forecast_of, group_label, period_text, status_label, verdict_rows
@@ -54,14 +53,6 @@ WORDS: dict[str, tuple[str, str]] = {
 def _w(key: str, lang: Lang) -> str:
     pair = WORDS[key]
     return pair[0] if lang == "ja" else pair[1]
-
-
-def check_xlsxwriter() -> None:
-    """A usage error now (before any tally is read) when XlsxWriter is missing."""
-    try:
-        import xlsxwriter  # noqa: F401
-    except ImportError:
-        raise InputError("xlsx_needs_xlsxwriter") from None
 
 
 class _Sheet:

@@ -64,6 +64,10 @@ _ODD_LINE = (
     " OR length(time) != 27 OR typeof(status) != 'text'"
     f" OR status NOT IN ({KNOWN_STATUSES_SQL}) OR {_ODD_EXPIRY} OR {_ODD_TAG})"
 )
+#: ``_ODD_LINE`` for card lines whose hashes' digits were found hex already.
+_ODD_LINE_DIGITS_CHECKED = _ODD_LINE.replace(_ODD_HASH, "length(card_hash) != 64")
+_HEX_DIGITS = b"0123456789abcdef"
+_HASH_CHUNK = 65536
 #: The same for a row (card hash and expiry may be NULL), to name it.
 _ODD_ROW = (
     "(typeof(time) != 'text' OR length(time) != 27 OR typeof(status) != 'text'"
@@ -275,9 +279,33 @@ def tags_on_index(connection: sqlite3.Connection) -> list[str]:
 
 
 def _cards_readable(connection: sqlite3.Connection) -> bool:
-    """The writers' card lines hold nothing that cannot be read (else: the rows)."""
-    odd = connection.execute(f"SELECT 1 FROM src.cards WHERE {_ODD_LINE} LIMIT 1").fetchone()
+    """The writers' card lines hold nothing that cannot be read (else: the rows).
+
+    The same test as ``_ODD_LINE``, but the card hashes' digits are checked in Python
+    (:func:`_hash_digits_hex`): SQLite's GLOB takes about 2 µs a line, which made a
+    report over 200,000 cards 0.5-1 s slower. Only when that check finds a character
+    that is no lower-case hex digit does SQL's own test decide."""
+    lines = _ODD_LINE if not _hash_digits_hex(connection) else _ODD_LINE_DIGITS_CHECKED
+    odd = connection.execute(f"SELECT 1 FROM src.cards WHERE {lines} LIMIT 1").fetchone()
     return odd is None
+
+
+def _hash_digits_hex(connection: sqlite3.Connection) -> bool:
+    """Every text card hash in ``src.cards`` is made of ``0-9a-f`` alone (its length is
+    tested in SQL): read in chunks along the primary key, ``_HASH_CHUNK`` lines at a time."""
+    after = ""
+    while True:
+        digits, last, lines = connection.execute(  # as bytes: never decoded
+            "SELECT CAST(group_concat(card_hash, '') AS BLOB), CAST(max(card_hash) AS BLOB),"
+            " count(*) FROM (SELECT card_hash FROM src.cards WHERE card_hash > ?"
+            " AND typeof(card_hash) = 'text' ORDER BY card_hash LIMIT ?)",
+            (after, _HASH_CHUNK),
+        ).fetchone()
+        if not lines:
+            return True
+        if bytes(digits).translate(None, _HEX_DIGITS):
+            return False
+        after = bytes(last).decode("ascii")
 
 
 def _latest_from_cards(
