@@ -58,11 +58,18 @@ _PLACES = {
     "reason": "理由",
     "path": "ファイル名",
     "target": "接続先",
+    "seconds": "60",  # the window's PIN time-out (gui/self_check.py, pin_timeout_s)
+    "selector": "リーダー名",
 }
+#: A place the guide left unfilled: "{seconds} 秒間" would reach the reader as it is.
+_UNFILLED = re.compile(r"\{[A-Za-z_][\w:|]*\}")
 
 
 def _ja(table: dict[str, tuple[str, str]], key: str) -> str:
-    return text(table, key, "ja", **_PLACES)
+    said = text(table, key, "ja", **_PLACES)
+    if _UNFILLED.search(said):
+        raise SystemExit(f"{key}: a value with no stand-in in _PLACES: {said}")
+    return said
 
 
 def _cell(value: str) -> str:
@@ -122,8 +129,8 @@ def pin_words() -> str:
         [_ja(GUI, "submit.text"), _ja(GUI, "submit.description")],
         [_ja(GUI, "again.text"), _ja(GUI, "again.description")],
         [_ja(GUI, "cancel.text"), _ja(GUI, "cancel.description")],
-        ["", _ja(GUI, "tries.value")],
-        ["", _ja(GUI, "tries.last")],
+        [_ja(GUI, "tries.value"), ""],
+        [_ja(GUI, "tries.last"), ""],
         [_ja(GUI, "confirm.title"), _ja(GUI, "confirm.text") + " " + _ja(GUI, "confirm.question")],
         [_ja(GUI, "confirm.yes"), ""],
         [_ja(GUI, "confirm.no"), ""],

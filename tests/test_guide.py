@@ -33,6 +33,15 @@ def test_the_generated_parts_are_current() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_no_value_is_left_unfilled() -> None:
+    """The program's "{seconds}" reaches the reader as "60", never as it is."""
+    guide = make_guide()
+    for name in PAGES:
+        for match in guide._BLOCK.finditer((GUIDE / name).read_text("utf-8")):
+            assert "{" not in match.group("body"), (name, match.group("name"))
+    assert "60 秒間入力がなかった" in (GUIDE / "staff.md").read_text("utf-8")
+
+
 def test_a_stale_part_is_found_and_rewritten() -> None:
     guide = make_guide()
     page = (GUIDE / "trouble.md").read_text("utf-8")

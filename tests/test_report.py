@@ -365,7 +365,7 @@ def test_csv_by_tag_and_plain(survey: tuple[Path, Path]) -> None:
     table = list(csv.reader(io.StringIO(result.stdout)))
     assert table[0] == ["status", "checks", "cards", "status_label"]
     assert ["missing", "1", "", "MISSING"] in table
-    assert ["expired", "1", "1", "Expired (may include certificates already replaced)"] in table
+    assert ["expired", "1", "1", "EXPIRED (may include certificates already replaced)"] in table
     totals = [row[:3] for row in table if row[0] in ("total", "renewal_open")]
     assert totals == [["total", "8", "4"], ["renewal_open", "", "1"]]
     assert [row[0] for row in table[-12:]] == [f"expires_{m}" for m in _months(table)]

@@ -260,6 +260,9 @@ def test_page_is_self_contained_and_has_the_figures_of_json(
         ]
     assert "期限切れ (更新済みの証明書を含むことがあります)" in page
     assert "有効期限まで 3 か月以内" in page
+    # the page's title once, as its heading; the per-tag table under its own words
+    assert page.count("<h1>利用者証明用電子証明書 集計 (タグ別)</h1>") == 1
+    assert "<h2>タグ別</h2>" in page and "<h2>利用者証明用電子証明書" not in page
     for path in payload["databases"]:
         assert path in page
 
@@ -367,7 +370,7 @@ def test_page_in_english_and_of_an_empty_period(survey: list[Path], tmp_path: Pa
     run(*map(str, survey), "--by", "month", "--html", str(target), "--lang", "en", "--at", AT)
     page = target.read_text("utf-8")
     assert '<html lang="en">' in page and "Cards seen with a valid certificate" in page
-    assert "Expired (may include certificates already replaced)" in page
+    assert "EXPIRED (may include certificates already replaced)" in page
     empty = tmp_path / "empty.html"
     args = ["--from", "2030-01-01", "--to", "2030-01-31", "--html", str(empty), "--lang", "en"]
     run(*map(str, survey), *args)

@@ -326,3 +326,26 @@ def test_without_a_pcscd_one_is_started_and_stopped_and_nothing_else(stand: Stan
     assert not stand.pidfile.exists()
     assert not any(c.startswith("systemctl start") for c in calls)
     _wait_for(lambda: stand.live_pcscds() == [])
+
+
+def test_demo_list_starts_no_pcscd(stand: Stand) -> None:
+    """`scripts/demo list` only names the scenarios: it once started a pcscd and then
+    exec'd the listing, which dropped the EXIT trap and left that pcscd running."""
+    (stand.root / "driver-installed").touch()
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "demo"), "list"],
+        env={
+            **os.environ,
+            "FAKE": str(stand.root),
+            "PATH": f"{stand.root / 'bin'}:/usr/sbin:/usr/bin:/sbin:/bin",
+            "MYNACHECK_PCSCD_PIDFILE": str(stand.pidfile),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "valid" and "jukicard " in result.stdout
+    assert not [c for c in stand.calls if c.startswith("pcscd")], stand.calls
+    assert stand.live_pcscds() == [] and not stand.pidfile.exists()

@@ -187,3 +187,18 @@ run()
     held = float(result.stderr.split("held ")[1].split()[0])
     assert held < 9, "click loaded before the card got a command"
     assert len(virtual.apdus) == 3
+
+
+def test_the_read_ahead_goes_on_after_the_check_takes_the_card(virtual_card: InsertCard) -> None:
+    """The check takes the card as soon as it is connected; the thread still sends the
+    reads it began (a slow card: the check is then waiting for them, not sending)."""
+    from mynacheck.card import early
+
+    virtual = virtual_card("valid", latency=0.05)
+    early.head_start("0", read_ahead=True)
+    connection = early.take("0")
+    assert connection is not None
+    assert len(virtual.apdus) < 3  # taken while the card was still answering
+    connection.close()  # waits for the read-ahead: nothing is cut off
+    assert len(virtual.apdus) == 3
+    assert connection.apdu_count == 3

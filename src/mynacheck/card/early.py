@@ -115,10 +115,11 @@ class HeadStart:
 
     def _run(self, early: Any, interval: float | None) -> None:
         try:
-            self.card = early.connect(self.selector)
+            card = self.card = early.connect(self.selector)
             self._signal()
-            if self.card is not None and self.read_ahead:
-                read_ahead(self._transmit)
+            if card is not None and self.read_ahead:
+                # This thread's own reference: take() hands self.card over meanwhile.
+                read_ahead(lambda apdu: self._transmit(card, apdu))
         except BaseException:  # whatever it was, the check meets it again, live
             pass
         finally:
@@ -128,9 +129,8 @@ class HeadStart:
             self._signal()
             self._done.release()
 
-    def _transmit(self, apdu: bytes) -> tuple[int | None, bytes]:
-        assert self.card is not None
-        code, raw = self.card.transmit(apdu)
+    def _transmit(self, card: RawCard, apdu: bytes) -> tuple[int | None, bytes]:
+        code, raw = card.transmit(apdu)
         self.steps.append((apdu, code, raw))
         self._signal()
         return code, raw

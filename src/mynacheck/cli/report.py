@@ -4,7 +4,9 @@ forecast and a chart. Reads only; never writes to a tally or beside it."""
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,7 +14,10 @@ import mynacheck
 from mynacheck.clock import JST
 from mynacheck.present.messages import OFFICE, TALLY, text
 
-from .context import common_options, guard, make_output, parse_moment
+from .context import Output, common_options, guard, make_output, parse_moment
+
+if TYPE_CHECKING:
+    from mynacheck import TallySummary
 
 
 @click.command(short_help="Counts from tallies: cards by verdict, group, renewal month.")
@@ -92,34 +97,17 @@ def report(
     (postgresql://... or service=NAME) is counted on the server; no password on the
     command line: ~/.pgpass (PGPASSFILE), or a prompt.
     """
-    from mynacheck.present import outfiles
-
     output = make_output(lang, json_output, verbose)
     with guard(output):
-        csv_file: Path | None = None
-        if csv_output not in (None, "-"):
-            assert csv_output is not None
-            if Path(csv_output).suffix.lower() == ".csv":
-                csv_file = Path(csv_output)
-            else:  # `report --csv tally.sqlite3`: the tally, CSV on stdout (as ever)
-                databases = (csv_output, *databases)
+        csv_file, databases = _csv_file(csv_output, databases)
         csv_stdout = csv_output is not None and csv_file is None
         if json_output and csv_stdout:
             raise mynacheck.InputError("report_format_conflict")
         start = parse_moment(from_text).date() if from_text else None
         end = parse_moment(to_text).date() if to_text else None
         at = parse_moment(at_text).astimezone(JST).date() if at_text else None
-        from mynacheck.present.chart import PICTURE
-
-        files = [
-            (chart, PICTURE),
-            (csv_file, outfiles.CSV),
-            (xlsx, outfiles.XLSX),
-            (html, outfiles.HTML),
-        ]
-        for path, kind in files:
-            if path is not None:
-                outfiles.check_target(path, kind)
+        files = _ReportFiles(csv=csv_file, xlsx=xlsx, html=html, chart=chart)
+        files.check()
         from .tally import with_server_password
 
         summary = with_server_password(
@@ -131,46 +119,100 @@ def report(
                 by=by,
                 latest=latest,
                 at=at,
-                cumulative=chart is not None or xlsx is not None or html is not None,
+                cumulative=files.need_days,
                 tags=tags,
                 password=password,
             ),
         )
         if summary.mixed_keys:
             output.warn(text(TALLY, "mixed_keys", output.lang))
-        if json_output:
-            from mynacheck.present.json import tally_summary_json
+        _print_summary(output, summary, csv_stdout=csv_stdout)
+        files.write(output, summary)
 
-            output.print_json(tally_summary_json(summary))
-        elif csv_stdout:
+
+def _csv_file(
+    csv_output: str | None, databases: tuple[str, ...]
+) -> tuple[Path | None, tuple[str, ...]]:
+    """``--csv``'s file (a name ending in .csv) or None (CSV on stdout, or no CSV), and the
+    tallies: ``report --csv tally.sqlite3`` names a tally, with CSV on stdout (as ever)."""
+    if csv_output in (None, "-"):
+        return None, databases
+    assert csv_output is not None
+    if Path(csv_output).suffix.lower() == ".csv":
+        return Path(csv_output), databases
+    return None, (csv_output, *databases)
+
+
+def _print_summary(output: Output, summary: TallySummary, *, csv_stdout: bool) -> None:
+    """The report on stdout: JSON, CSV, or text in the user's language."""
+    if output.json:
+        from mynacheck.present.json import tally_summary_json
+
+        output.print_json(tally_summary_json(summary))
+    elif csv_stdout:
+        from mynacheck.present.tally_text import summary_csv
+
+        output.echo(summary_csv(summary, output.lang), nl=False)
+    else:
+        from mynacheck.present.tally_text import render_summary_text
+
+        output.echo(render_summary_text(summary, output.lang))
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ReportFiles:
+    """The files ``report`` writes beside its stdout: checked before any tally is read
+    (the one overwrite rule, :func:`.outfiles.check_target`), written after."""
+
+    csv: Path | None
+    xlsx: Path | None
+    html: Path | None
+    chart: Path | None
+
+    @property
+    def need_days(self) -> bool:
+        """The chart, the workbook and the page draw the day-by-day cumulative counts."""
+        return self.chart is not None or self.xlsx is not None or self.html is not None
+
+    def check(self) -> None:
+        from mynacheck.present import outfiles
+        from mynacheck.present.chart import PICTURE
+
+        kinds = [
+            (self.chart, PICTURE),
+            (self.csv, outfiles.CSV),
+            (self.xlsx, outfiles.XLSX),
+            (self.html, outfiles.HTML),
+        ]
+        for path, kind in kinds:
+            if path is not None:
+                outfiles.check_target(path, kind)
+
+    def write(self, output: Output, summary: TallySummary) -> None:
+        """Each file written whole, each said on stderr (the chart: also a missing font)."""
+        from mynacheck.present import outfiles
+
+        lang = output.lang
+        if self.csv is not None:
             from mynacheck.present.tally_text import summary_csv
 
-            output.echo(summary_csv(summary, output.lang), nl=False)
-        else:
-            from mynacheck.present.tally_text import render_summary_text
-
-            output.echo(render_summary_text(summary, output.lang))
-        if csv_file is not None:
-            from mynacheck.present.tally_text import summary_csv
-
-            data = summary_csv(summary, output.lang, newline="\r\n")
-            outfiles.write_whole(csv_file, codecs.BOM_UTF8 + data.encode("utf-8"))
-            output.echo(text(OFFICE, "written", output.lang, path=csv_file), err=True)
-        if xlsx is not None:
+            data = summary_csv(summary, lang, newline="\r\n")
+            outfiles.write_whole(self.csv, codecs.BOM_UTF8 + data.encode("utf-8"))
+            output.echo(text(OFFICE, "written", lang, path=self.csv), err=True)
+        if self.xlsx is not None:
             from mynacheck.present.xlsx import write_workbook
 
-            outfiles.write_whole(xlsx, lambda path: write_workbook(summary, path, output.lang))
-            output.echo(text(OFFICE, "written", output.lang, path=xlsx), err=True)
-        if html is not None:
+            outfiles.write_whole(self.xlsx, lambda path: write_workbook(summary, path, lang))
+            output.echo(text(OFFICE, "written", lang, path=self.xlsx), err=True)
+        if self.html is not None:
             from mynacheck.present.html import render_page
 
-            page = render_page(summary, output.lang)
-            outfiles.write_whole(html, page.encode("utf-8"))
-            output.echo(text(OFFICE, "written", output.lang, path=html), err=True)
-        if chart is not None:
+            outfiles.write_whole(self.html, render_page(summary, lang).encode("utf-8"))
+            output.echo(text(OFFICE, "written", lang, path=self.html), err=True)
+        if self.chart is not None:
             from mynacheck.present.chart import draw_chart
 
-            drawn = draw_chart(summary, chart, output.lang)
-            if drawn.lang != output.lang:
-                output.warn(text(TALLY, "chart.no_font", output.lang))
-            output.echo(text(TALLY, "chart.written", output.lang, path=chart), err=True)
+            drawn = draw_chart(summary, self.chart, lang)
+            if drawn.lang != lang:
+                output.warn(text(TALLY, "chart.no_font", lang))
+            output.echo(text(TALLY, "chart.written", lang, path=self.chart), err=True)

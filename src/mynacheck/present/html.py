@@ -156,7 +156,7 @@ def _tables(summary: TallySummary, lang: Lang) -> list[str]:
     out.append(_table(headers, rows))
     if summary.groups is not None and summary.by is not None:
         group_title = text(TALLY, f"group.{summary.by}", lang)
-        out.append(f"<h2>{escape(text(TALLY, f'title.{summary.by}', lang))}</h2>")
+        out.append(f"<h2>{escape(text(TALLY, f'section.{summary.by}', lang))}</h2>")
         counted = text(TALLY, "cards.latest" if summary.latest else "cards.per_group", lang)
         out.append(f"<p class='meta'>{escape(counted)}</p>")
         group_rows: list[list[object]] = []

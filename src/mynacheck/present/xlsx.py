@@ -30,10 +30,6 @@ if TYPE_CHECKING:
 #: Sheet and column titles: (ja, en).
 WORDS: dict[str, tuple[str, str]] = {
     "sheet.summary": ("概要", "Summary"),
-    "sheet.day": ("日別", "By day"),
-    "sheet.week": ("週別", "By week"),
-    "sheet.month": ("月別", "By month"),
-    "sheet.tag": ("タグ別", "By tag"),
     "sheet.forecast": ("更新の見通し", "Renewal forecast"),
     "sheet.files": ("集計ファイル", "Tallies"),
     "code": ("判定コード", "Status code"),
@@ -203,7 +199,7 @@ def notes(summary: TallySummary, lang: Lang) -> list[str]:
 def _group_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang: Lang) -> None:
     assert summary.groups is not None and summary.by is not None
     by = summary.by
-    sheet = _Sheet(book, _w(f"sheet.{by}", lang), formats)
+    sheet = _Sheet(book, text(TALLY, f"section.{by}", lang), formats)
     group_title = text(TALLY, f"group.{by}", lang)
     sheet.header(0, [group_title, *verdict_headers(lang)])
     row = 0

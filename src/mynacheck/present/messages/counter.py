@@ -198,6 +198,11 @@ TALLY.update(
             "利用者証明用電子証明書 集計 (タグ別)",
             "User-authentication certificate tally, by tag",
         ),
+        # a section of the report per group: the page's heading, the workbook's sheet
+        "section.day": ("日別", "By day"),
+        "section.week": ("週別", "By week"),
+        "section.month": ("月別", "By month"),
+        "section.tag": ("タグ別", "By tag"),
         "group.day": ("日", "Day"),
         "group.week": ("週 (月曜日)", "Week of"),
         "group.month": ("月", "Month"),
@@ -260,7 +265,7 @@ TALLY.update(
             "有効な証明書を確認できたカード: {valid} 枚 (カードは {cards} 枚)",
             "Cards seen with a valid certificate: {valid} (of {cards} distinct cards)",
         ),
-        "expired.mark": ("期限切れ *", "Expired *"),
+        "expired.mark": ("期限切れ *", "EXPIRED *"),
         "expired.note": (
             "* 期限切れのカードには、その後に更新された (新しい証明書に替わった) ものも含まれることがあります。証明書を更新すると別のカードとして数えるためです。",
             "* Expired cards may include certificates already replaced by a renewed one: a "
@@ -268,7 +273,7 @@ TALLY.update(
         ),
         "expired.label": (
             "期限切れ (更新済みの証明書を含むことがあります)",
-            "Expired (may include certificates already replaced)",
+            "EXPIRED (may include certificates already replaced)",
         ),
         "tags": ("対象のタグ", "Tags"),
         "per_group": (
