@@ -21,6 +21,11 @@ reader that takes only short APDUs is run too (mynacheck and OpenSC; the floor
 sends extended ones). Last, ``python -X importtime``: which modules mynacheck
 imports before the card is powered, and which while it answers.
 
+APDUs are counted where the card sees them, so a program that uses the reader
+without taking the readers' lock (``mynacheck readers`` probes every card with a
+SELECT) would add its commands to the run's. A mynacheck run whose card saw other
+APDUs than the check's own ``apdu_count`` is run again (tests/integration/test_bench_counts.py).
+
 Each latency is added by the virtual card to every APDU, standing in for a
 physical reader (0 = the software stack alone; 44 ms = what virtual-reader.md
 reports for vpcd with a card that acknowledges late). Modules are byte-compiled
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import resource
 import shutil
@@ -71,6 +77,16 @@ class Run:
     cpu: float
     #: Seconds the card waited for its next command, over the session (host turnaround).
     turns: float
+    #: The APDUs the tool says it sent (mynacheck's JSON ``apdu_count``), None when it
+    #: does not say (OpenSC, the floor) or gave no JSON.
+    claimed: int | None = None
+
+    @property
+    def disturbed(self) -> bool:
+        """The card saw commands the tool did not send: another program (one that does
+        not take the readers' lock, such as ``mynacheck readers`` probing every card)
+        used the card during the run, and its APDUs would be counted as the tool's."""
+        return self.claimed is not None and self.claimed != self.apdus
 
 
 def measure(card: TimedCard, command: list[str]) -> Run:
@@ -100,7 +116,39 @@ def measure(card: TimedCard, command: list[str]) -> Run:
         tail=ended - answers[-1] if answers else math.nan,
         cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
         turns=sum(turns),
+        claimed=_claimed(command, result.stdout),
     )
+
+
+def _claimed(command: list[str], stdout: bytes) -> int | None:
+    """mynacheck's own count of the APDUs it sent; 0 when it gave up without JSON."""
+    if command != MYNACHECK:
+        return None
+    try:
+        count = json.loads(stdout).get("apdu_count")
+    except (ValueError, AttributeError):
+        return 0
+    return count if isinstance(count, int) else 0
+
+
+#: A run another program disturbed is run again, at most this many times.
+RETRIES = 3
+
+
+def measure_undisturbed(card: TimedCard, command: list[str]) -> Run:
+    """:func:`measure`, again while another program's APDUs reached the card
+    (:attr:`Run.disturbed`): the counts are the tool's own or the run says it was not."""
+    run = measure(card, command)
+    for _ in range(RETRIES):
+        if not run.disturbed:
+            break
+        print(
+            f"  (a run saw {run.apdus} APDUs, the tool sent {run.claimed}: another "
+            "program used the card; run again)",
+            file=sys.stderr,
+        )
+        run = measure(card, command)
+    return run
 
 
 def rounds(
@@ -120,7 +168,7 @@ def rounds(
         for index in range(runs):
             shift = index % len(names)
             for name in names[shift:] + names[:shift]:
-                results[name].append(measure(virtual, tools[name]))
+                results[name].append(measure_undisturbed(virtual, tools[name]))
         return results
     finally:
         virtual.remove()
@@ -179,6 +227,8 @@ def report(scenario: str, runs: int, latency: float, floor: Path, opensc: bool) 
         for tool, tool_runs in results.items():
             median = statistics.median(r.seconds for r in tool_runs)
             apdus = max(r.apdus for r in tool_runs)
+            if any(r.disturbed for r in tool_runs):
+                print(f"{kind:11} {tool:10} another program used the card: counts not the tool's")
             moved = max(r.bytes_moved for r in tool_runs)
             ok = f"{sum(r.ok for r in tool_runs)}/{len(tool_runs)}"
             on, first, turns, tail, cpu = (

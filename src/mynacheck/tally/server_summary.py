@@ -17,7 +17,7 @@ from typing import Any
 from ..clock import JST
 from ..report import Group, TallySummary
 from .server import ServerTarget, connect, import_psycopg, read_meta, server_error
-from .summary import check_tags, ordered, renewal_figures
+from .summary import build_groups, check_tags, ordered, renewal_figures
 
 _JST = "((%s) AT TIME ZONE 'UTC' + interval '9 hours')"
 #: A row's group, as a date (the JST day, the week's Monday, the month's first day) or
@@ -202,20 +202,9 @@ def _summarize(
                 counts[status] = counts.get(status, 0) + int(n)
                 if expiry is not None:
                     expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
-        keys = sorted(set(group_checks) | set(group_cards), key=lambda k: (k is None, k or ""))
-        built = []
-        for k in keys:
-            group_open, group_forecast = renewal_figures(expiries.get(k, ()), at)
-            built.append(
-                Group(
-                    key=k,
-                    checks=ordered(group_checks.get(k, {})),
-                    cards=ordered(group_cards.get(k, {})),
-                    cards_renewal_open=group_open,
-                    renewal_forecast=group_forecast,
-                )
-            )
-        groups = tuple(built)
+        groups = build_groups(
+            group_checks, group_cards, lambda k: renewal_figures(expiries.get(k, ()), at)
+        )
 
     series: tuple[tuple[date, int], ...] = ()
     if cumulative:

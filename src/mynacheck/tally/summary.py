@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -284,10 +284,21 @@ def _groups(
         f"SELECT grp, m, sum(n), sum(o) FROM ({valid}) GROUP BY grp, m", vars(bounds)
     ):
         expiries.setdefault(key, []).append((month, n, open_n))
-    keys = sorted(set(checks) | set(cards), key=lambda k: (k is None, k or ""))
+    return build_groups(checks, cards, lambda key: figures_by_month(expiries.get(key, ()), at))
+
+
+def build_groups(
+    checks: dict[str | None, dict[str, int]],
+    cards: dict[str | None, dict[str, int]],
+    figures: Callable[[str | None], tuple[int, tuple[ForecastMonth, ...]]],
+) -> tuple[Group, ...]:
+    """The report's groups, one per key in ``checks`` or ``cards`` (in key order; no
+    key, last): checks and cards per verdict in display order, and the group's renewal
+    figures ``figures(key)`` (``(cards_renewal_open, forecast)``). Shared by the SQLite
+    files' report and the server's (:mod:`.server_summary`)."""
     groups = []
-    for key in keys:
-        renewal_open, forecast = figures_by_month(expiries.get(key, ()), at)
+    for key in sorted(set(checks) | set(cards), key=lambda k: (k is None, k or "")):
+        renewal_open, forecast = figures(key)
         groups.append(
             Group(
                 key=key,
