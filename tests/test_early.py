@@ -165,3 +165,18 @@ def test_read_ahead_is_the_whole_pinless_check_on_a_normal_card() -> None:
 
 def test_the_head_start_selects_the_profile_s_application() -> None:
     assert MY_NUMBER_CARD.jpki_aid == JPKI_AID
+
+
+def test_a_head_start_without_pyscard_is_no_head_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyscard missing or broken: the head start gives up quietly (the check then
+    says what is wrong), and nothing waits for it."""
+    from mynacheck.card import early
+    from mynacheck.card.pcsc import early as pcsc_early
+
+    def broken() -> object:
+        raise ImportError("no pyscard")
+
+    monkeypatch.setattr(pcsc_early, "load_scard", broken)
+    early.head_start("0", read_ahead=True)
+    assert early.take("0") is None
+    early.release_head_start()

@@ -103,9 +103,14 @@ class HeadStart:
         self.finished = False
 
     def begin(self) -> None:
-        from .pcsc import early
+        try:
+            from .pcsc import early
 
-        early.load_scard()  # here, before the thread: the first thing the card needs
+            early.load_scard()  # here, before the thread: the first thing the card needs
+        except Exception:  # no pyscard, a broken one: open_card says so, not this
+            self.finished = True
+            self._done.release()
+            return
         if self.read_ahead:
             interval = sys.getswitchinterval()
             sys.setswitchinterval(min(interval, _SWITCH_INTERVAL))
