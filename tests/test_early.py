@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import subprocess
 import sys
@@ -92,8 +93,13 @@ def test_plan(args: list[str], expected: tuple[str | None, str] | None) -> None:
     assert _early.plan(args) == expected
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_the_plan_reads_ahead_for_a_prompt_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_early, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(sys, "stdin", _Terminal())
     assert _early.plan(["check"]) == (None, "read_ahead")
     assert _early.plan(["check", "--pin-stdin"]) == (None, "connect")
 

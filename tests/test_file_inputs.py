@@ -2,8 +2,10 @@
 
 For each example: a fresh folder with ordinary files in it (a certificate, the
 transcripts, a tally and its key), one *subject* path of a generated kind, size
-and content, and the real ``mynacheck`` run on it as a subprocess (a FIFO or a
-device must not hang the test run; ``timeout``). It must end with the exit code
+and content, and the real ``mynacheck`` command line run on it: in this process
+(click's runner), or as a subprocess where the input needs one (a FIFO or a
+device must not hang the test run, ``timeout``; a huge file or /dev/zero read to
+its end must meet a memory limit, not this run's memory). It must end with the exit code
 documented for that input, print no traceback, and leave every file in the
 folder as it was (sha256 and mtime) — except what the option exists to write
 (``--record``'s transcript, ``--log``'s tally), and then only on success.
@@ -21,14 +23,18 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mynacheck.cli import main
 from mynacheck.status import EXIT_CODES
 
 from .conftest import DATA
@@ -61,6 +67,9 @@ KINDS = (
     "tally",
     "key",
 )
+#: Kinds run in a process of their own: a FIFO blocks its reader, a device or a huge
+#: (sparse) file read to the end must meet the child's memory limit.
+OWN_PROCESS = frozenset({"fifo", "device", "huge"})
 #: What a symlink subject points at (files of the folder).
 LINK_TARGETS = ("root.pem", "check.txt", "pins.txt", "tally.sqlite3")
 
@@ -149,16 +158,13 @@ def ordinary_files() -> Iterator[Path]:
         shutil.copy(DATA / "private-root.pem", folder / "root.pem")
         shutil.copy(DATA / "private-root.der", folder / "root.der")
         shutil.copy(DATA / "ee-private.der", folder / "ee.der")
-        env = _environment(folder)
         for argv in (
             _check("--record", str(folder / "check.txt")),
             ["pin-status", "--simulate", "valid", "--record", str(folder / "pins.txt")],
             _check("--log", str(folder / "tally.sqlite3")),
         ):
-            result = subprocess.run(
-                [*MYNACHECK, *argv], env=env, capture_output=True, text=True, timeout=60
-            )
-            assert result.returncode == 0, result.stderr
+            code, said = _in_process(argv, folder)
+            assert code == 0, said
         (folder / "key.hex").write_text(os.urandom(32).hex() + "\n")
         yield folder
     finally:
@@ -344,7 +350,8 @@ def _every_pair(test: Callable[..., None]) -> Callable[..., None]:
 
 
 @settings(
-    # On top of the 168 pairs (about 60 s): a few generated ones; more when exploring.
+    # On top of the 168 pairs (126 in this process, 42 in a child): a few generated ones;
+    # more when exploring.
     max_examples=10 if _PROFILE_EXAMPLES <= 100 else _PROFILE_EXAMPLES // 10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -361,26 +368,16 @@ def _run_and_check(ordinary_files: Path, case: Case) -> None:
     try:
         subject = _populate(folder, ordinary_files, case, option)
         before = _snapshot(folder)
-        try:
-            result = subprocess.run(
-                [*MYNACHECK, *option.argv(subject, folder)],
-                env=_environment(folder),
-                capture_output=True,
-                text=True,
-                errors="replace",
-                timeout=TIMEOUT,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=_bounded_memory,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"{case}: still running after {TIMEOUT} s")
+        argv = option.argv(subject, folder)
+        run = _in_a_process if case.kind in OWN_PROCESS else _in_process
+        code, output = run(argv, folder)
         after = _snapshot(folder)
         want = expected(case, option)
-        said = f"{case}\nexit {result.returncode}\n{result.stderr[-1500:]}"
-        assert "Traceback" not in result.stdout + result.stderr, said
-        assert result.returncode in DOCUMENTED, said
-        assert result.returncode in want.codes, said
-        writable = want.writes if result.returncode == 0 else frozenset()
+        said = f"{case}\nexit {code}\n{output[-1500:]}"
+        assert "Traceback" not in output, said
+        assert code in DOCUMENTED, said
+        assert code in want.codes, said
+        writable = want.writes if code == 0 else frozenset()
         changed = {
             name
             for name in before.keys() | after.keys()
@@ -389,3 +386,40 @@ def _run_and_check(ordinary_files: Path, case: Case) -> None:
         assert changed == set(), f"{said}\nchanged: {sorted(changed)}"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_process(argv: list[str], folder: Path) -> tuple[int, str]:
+    """``mynacheck ARGV`` in this process (the folder's environment, an empty stdin):
+    its exit code, and stdout, stderr and the traceback of anything it let escape."""
+    ran: list[Result] = []
+    worker = threading.Thread(
+        target=lambda: ran.append(CliRunner().invoke(main, argv, env=_environment(folder))),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(TIMEOUT)
+    if not ran:
+        pytest.fail(f"mynacheck {argv}: still running after {TIMEOUT} s")
+    (result,) = ran
+    output = result.stdout + result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        output += "".join(traceback.format_exception(result.exception))
+    return result.exit_code, output
+
+
+def _in_a_process(argv: list[str], folder: Path) -> tuple[int, str]:
+    """``mynacheck ARGV`` as a child process, with a timeout and a memory limit."""
+    try:
+        result = subprocess.run(
+            [*MYNACHECK, *argv],
+            env=_environment(folder),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_bounded_memory,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"mynacheck {argv}: still running after {TIMEOUT} s")
+    return result.returncode, result.stdout + result.stderr

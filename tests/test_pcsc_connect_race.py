@@ -3,13 +3,16 @@ next reader poll, and the connect fails. ``PcscConnection.open`` looks again and
 says ``no_card`` when the card turns out gone, ``card_error`` when it stays.
 
 Here on a scripted stand-in for pyscard's ``scard`` module (every PC/SC answer
-chosen by the test); tests/integration/test_pcsc_transport.py does the same pull
-through the real pcscd and vpcd.
+chosen by the test), put in its place by ``pcsc.use_scard_layer``;
+tests/integration/test_pcsc_transport.py does the same pull through the real pcscd
+and vpcd.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -77,13 +80,15 @@ class FakeScard(SimpleNamespace):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Any:
-    def install(**script: Any) -> FakeScard:
-        layer = FakeScard(**script)
-        monkeypatch.setattr(pcsc._base, "_scard", lambda: layer)
-        return layer
+def fake() -> Iterator[Callable[..., FakeScard]]:
+    with contextlib.ExitStack() as layers:
 
-    return install
+        def install(**script: Any) -> FakeScard:
+            layer = FakeScard(**script)
+            layers.enter_context(pcsc.use_scard_layer(layer))
+            return layer
+
+        yield install
 
 
 def _open() -> pcsc.PcscConnection:

@@ -478,7 +478,7 @@ def test_chart_without_a_japanese_font_falls_back_to_english(
     from mynacheck.present import chart
 
     monkeypatch.setattr(chart, "CJK_FAMILIES", ())  # no font this machine has is asked for
-    monkeypatch.setattr(chart, "_CJK_FILES", ())
+    monkeypatch.setattr(chart, "CJK_FILES", ())
     picture = tmp_path / "chart.svg"
     result = CliRunner().invoke(
         main, ["report", str(survey[0]), "--chart", str(picture), "--lang", "ja"]

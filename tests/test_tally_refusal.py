@@ -141,7 +141,7 @@ def test_every_card_lines_hash_digits_are_checked_chunk_by_chunk(
     SQLite's slow GLOB): a bad digit in any chunk, first or last, is found."""
     from mynacheck.tally import gather
 
-    monkeypatch.setattr(gather, "_HASH_CHUNK", 1)
+    monkeypatch.setattr(gather, "HASH_CHUNK", 1)
     db = _tally(tmp_path)
     connection = sqlite3.connect(db)
     order = "" if which == "first" else " DESC"

@@ -44,7 +44,7 @@ CJK_FAMILIES = (
     "VL Gothic",
 )
 #: File names of such fonts, for a font installed after matplotlib's font cache was made.
-_CJK_FILES = (
+CJK_FILES = (
     "ipaexg",
     "ipag",
     "ipagp",
@@ -96,7 +96,7 @@ def find_cjk_font() -> str | None:
             return family
     for file in font_manager.findSystemFonts():
         name = Path(file).name.lower().replace(" ", "").replace("_", "")
-        if name.startswith(_CJK_FILES):
+        if name.startswith(CJK_FILES):
             with contextlib.suppress(Exception):  # a font file matplotlib cannot load
                 font_manager.fontManager.addfont(file)
                 family = font_manager.FontProperties(fname=file).get_name()

@@ -67,7 +67,8 @@ _ODD_LINE = (
 #: ``_ODD_LINE`` for card lines whose hashes' digits were found hex already.
 _ODD_LINE_DIGITS_CHECKED = _ODD_LINE.replace(_ODD_HASH, "length(card_hash) != 64")
 _HEX_DIGITS = b"0123456789abcdef"
-_HASH_CHUNK = 65536
+#: How many card lines one read of their hashes' digits takes (a test sets it small).
+HASH_CHUNK = 65536
 #: The same for a row (card hash and expiry may be NULL), to name it.
 _ODD_ROW = (
     "(typeof(time) != 'text' OR length(time) != 27 OR typeof(status) != 'text'"
@@ -292,14 +293,14 @@ def _cards_readable(connection: sqlite3.Connection) -> bool:
 
 def _hash_digits_hex(connection: sqlite3.Connection) -> bool:
     """Every text card hash in ``src.cards`` is made of ``0-9a-f`` alone (its length is
-    tested in SQL): read in chunks along the primary key, ``_HASH_CHUNK`` lines at a time."""
+    tested in SQL): read in chunks along the primary key, ``HASH_CHUNK`` lines at a time."""
     after = ""
     while True:
         digits, last, lines = connection.execute(  # as bytes: never decoded
             "SELECT CAST(group_concat(card_hash, '') AS BLOB), CAST(max(card_hash) AS BLOB),"
             " count(*) FROM (SELECT card_hash FROM src.cards WHERE card_hash > ?"
             " AND typeof(card_hash) = 'text' ORDER BY card_hash LIMIT ?)",
-            (after, _HASH_CHUNK),
+            (after, HASH_CHUNK),
         ).fetchone()
         if not lines:
             return True

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from ._base import PNP_NOTIFICATION as PNP_NOTIFICATION
     from ._base import error_name as error_name
+    from ._base import use_scard_layer as use_scard_layer
     from .connection import PcscConnection as PcscConnection
     from .readers import ReaderInfo as ReaderInfo
     from .readers import choose_reader as choose_reader
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "PNP_NOTIFICATION": "_base",
     "error_name": "_base",
+    "use_scard_layer": "_base",
     "PcscConnection": "connection",
     "ReaderInfo": "readers",
     "choose_reader": "readers",
@@ -53,6 +55,7 @@ __all__ = [
     "choose_reader",
     "error_name",
     "list_readers",
+    "use_scard_layer",
     "wait_for_card",
     "wait_for_removal",
 ]

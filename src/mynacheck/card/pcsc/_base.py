@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from ...errors import (
     MynacheckError,
@@ -27,14 +28,35 @@ _WAIT_SLICE_MS = 500
 _ON_WINDOWS = sys.platform == "win32"
 
 
+#: What :func:`use_scard_layer` put in pyscard's place, or None (pyscard itself).
+_stand_in: ModuleType | None = None
+
+
 def _scard() -> ModuleType:
     """pyscard's ``smartcard.scard``, loaded on first use (see :func:`.early.load_scard`)."""
+    if _stand_in is not None:
+        return _stand_in
     module = sys.modules.get("smartcard.scard")
     if module is None:
         from .early import load_scard
 
         module = load_scard()
     return module
+
+
+@contextlib.contextmanager
+def use_scard_layer(layer: object) -> Iterator[None]:
+    """Inside the block, every PC/SC call of this package goes to ``layer`` instead of
+    pyscard's ``smartcard.scard``: an object with the same ``SCard*`` functions and
+    ``SCARD_*`` constants, each answer chosen by its maker (a test scripting a
+    reader's timing). Not for threads that outlive the block; the head start
+    (:mod:`.early`) keeps to pyscard."""
+    global _stand_in
+    before, _stand_in = _stand_in, cast(ModuleType, layer)
+    try:
+        yield
+    finally:
+        _stand_in = before
 
 
 # -- return codes ---------------------------------------------------------------
