@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +42,9 @@ import mynacheck
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.simcard.connection import SimulatedConnection
 target, outbox, key, burst, paced, start = sys.argv[1:7]
-report = run_check(SimulatedConnection.for_scenario("valid"), CheckOptions(at=datetime.now(timezone.utc)))
+report = run_check(
+    SimulatedConnection.for_scenario("valid"), CheckOptions(at=datetime.now(timezone.utc))
+)
 tally = mynacheck.open_tally(target, key_file=key, outbox=outbox, tag="bench")
 appended = []
 delays = []
@@ -72,17 +73,30 @@ print(json.dumps({"first": first, "burst_done": burst_done, "delays": delays}))
 """
 
 
-def counters_phase(cluster, dbname: str, folder: Path, counters: int, burst: int, paced: int) -> None:
+def counters_phase(
+    cluster, dbname: str, folder: Path, counters: int, burst: int, paced: int
+) -> None:
     uri = cluster.uri("counter1", dbname)
     key = folder / "shared.key"
     start = time.time() + 3.0 + counters * 0.15  # every process started and connected
     env = {**os.environ, "PGPASSFILE": str(cluster.pgpass), "PYTHONPATH": str(ROOT / "src")}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", COUNTER, uri, str(folder / f"outbox{i:02d}.sqlite3"), str(key),
-             str(burst), str(paced), str(start)],
-            stdout=subprocess.PIPE, text=True, env=env,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-c",
+                COUNTER,
+                uri,
+                str(folder / f"outbox{i:02d}.sqlite3"),
+                str(key),
+                str(burst),
+                str(paced),
+                str(start),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for i in range(counters)
     ]
     if not key.exists():  # the first counter makes the key; the others must share it
@@ -97,21 +111,28 @@ def counters_phase(cluster, dbname: str, folder: Path, counters: int, burst: int
     done = max(r["burst_done"] for r in results)
     rows = counters * burst
     delays = sorted(d for r in results for d in r["delays"])
-    (total,) = cluster.admin("SELECT count(*), count(DISTINCT row_id) FROM mynacheck.checks", dbname)
-    print(f"counters: {counters} processes, {rows:,} rows in {done - first:.1f} s:"
-          f" {rows / (done - first):,.0f} rows/s (appended and committed on the server)")
-    print(f"  verdict -> row on the server, {len(delays)} paced checks (one every 0.2 s per"
-          f" counter): median {statistics.median(delays) * 1000:.0f} ms,"
-          f" p99 {delays[int(len(delays) * 0.99) - 1] * 1000:.0f} ms,"
-          f" max {delays[-1] * 1000:.0f} ms")
-    print(f"  server rows: {total[0]:,} ({total[1]:,} distinct ids; expected"
-          f" {counters * (burst + paced):,})")
+    (total,) = cluster.admin(
+        "SELECT count(*), count(DISTINCT row_id) FROM mynacheck.checks", dbname
+    )
+    print(
+        f"counters: {counters} processes, {rows:,} rows in {done - first:.1f} s:"
+        f" {rows / (done - first):,.0f} rows/s (appended and committed on the server)"
+    )
+    print(
+        f"  verdict -> row on the server, {len(delays)} paced checks (one every 0.2 s per"
+        f" counter): median {statistics.median(delays) * 1000:.0f} ms,"
+        f" p99 {delays[int(len(delays) * 0.99) - 1] * 1000:.0f} ms,"
+        f" max {delays[-1] * 1000:.0f} ms"
+    )
+    print(
+        f"  server rows: {total[0]:,} ({total[1]:,} distinct ids; expected"
+        f" {counters * (burst + paced):,})"
+    )
 
 
 def report_phase(cluster, dbname: str, folder: Path, rows: int, runs: int) -> None:
-    from benchmarks.report_bench import build
-
     import mynacheck
+    from benchmarks.report_bench import build
 
     started = time.perf_counter()
     (path,) = build(folder, rows, 20, 200_000, split=False)
@@ -121,7 +142,10 @@ def report_phase(cluster, dbname: str, folder: Path, rows: int, runs: int) -> No
     print(f"  pushed to the server in {time.perf_counter() - started:.0f} s")
     cluster.admin("VACUUM ANALYZE", dbname)
     (size,) = cluster.admin(f"SELECT pg_database_size('{dbname}')")
-    print(f"  server database: {size[0] / 1e6:.0f} MB; SQLite file: {path.stat().st_size / 1e6:.0f} MB")
+    print(
+        f"  server database: {size[0] / 1e6:.0f} MB;"
+        f" SQLite file: {path.stat().st_size / 1e6:.0f} MB"
+    )
     env = {**os.environ, "PGPASSFILE": str(cluster.pgpass)}
     sources = {"server": cluster.uri("office", dbname), "sqlite": str(path)}
     times: dict[str, list[float]] = {"server": [], "sqlite": []}
@@ -140,11 +164,15 @@ def report_phase(cluster, dbname: str, folder: Path, rows: int, runs: int) -> No
             answers[name] = payload
     assert answers["server"] == answers["sqlite"], "the server and the file disagree"
     for name, measured in times.items():
-        print(f"  report --latest --by month --json on {name}: median"
-              f" {statistics.median(measured):.2f} s, slowest {max(measured):.2f} s ({runs} runs)")
+        print(
+            f"  report --latest --by month --json on {name}: median"
+            f" {statistics.median(measured):.2f} s, slowest {max(measured):.2f} s ({runs} runs)"
+        )
     ratio = statistics.median(times["server"]) / statistics.median(times["sqlite"])
-    print(f"  server / SQLite: {ratio:.2f} (same answers: {answers['server']['checks']:,} checks,"
-          f" {answers['server']['cards']:,} cards)")
+    print(
+        f"  server / SQLite: {ratio:.2f} (same answers: {answers['server']['checks']:,} checks,"
+        f" {answers['server']['cards']:,} cards)"
+    )
 
 
 def main() -> None:
