@@ -65,3 +65,68 @@ def test_concurrent_first_imports_get_whole_modules(case: str) -> None:
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+# The same race in the other packages whose ``__init__`` imported its submodules:
+# a thread first-importing one submodule while another first-imports a sibling (or
+# the package itself). ``api/checks.py::_preload_in_background`` imports
+# ``present.text`` (-> ``present.messages``) on a thread while the main thread may
+# import the words on an error path. Failure rates on the old code, 10 fresh
+# interpreters each: messages 8/10, tally 10/10.
+PAIR_SCRIPT = """
+import threading
+
+go = threading.Barrier(2)
+errors = []
+
+def load(name):
+    go.wait()
+    try:
+        __import__(name)
+    except BaseException as error:
+        errors.append(repr(error))
+
+thread = threading.Thread(target=load, args=({first!r},))
+thread.start()
+load({second!r})
+thread.join()
+assert not errors, errors
+{check}
+"""
+
+PAIRS = {
+    "messages: counter and verdicts": (
+        "mynacheck.present.messages.counter",
+        "mynacheck.present.messages.verdicts",
+        "from mynacheck.present.messages import TALLY, DETAILS, USAGE, Lang, text\n"
+        "assert TALLY and DETAILS and USAGE and text",
+    ),
+    "messages: server and the package": (
+        "mynacheck.present.messages.server",
+        "mynacheck.present.messages",
+        "from mynacheck.present.messages import DELIVERY, HEADLINES, usage_text\n"
+        "assert DELIVERY and HEADLINES and usage_text",
+    ),
+    "tally: store and the package": (
+        "mynacheck.tally.store",
+        "mynacheck.tally",
+        "from mynacheck.tally import Tally, open_tally, summarize_tallies, TallySummary\n"
+        "assert Tally and open_tally and summarize_tallies and TallySummary",
+    ),
+    "tally: summary and outbox": (
+        "mynacheck.tally.summary",
+        "mynacheck.tally.outbox",
+        "from mynacheck.tally import TallyError, card_hash\nassert TallyError and card_hash",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAIRS))
+def test_concurrent_first_imports_of_sibling_modules(case: str) -> None:
+    first, second, check = PAIRS[case]
+    script = PAIR_SCRIPT.format(first=first, second=second, check=check)
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr[-2000:]

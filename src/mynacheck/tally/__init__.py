@@ -7,37 +7,64 @@
   groups and renewal forecast, reduced in SQL;
 - :mod:`.chart`: the report's picture (matplotlib, the optional ``chart`` extra;
   imported only when a chart is asked for).
+
+The names below load on first use (PEP 562), never while this package loads: a
+thread first-importing a submodule (``tally.store``) while another first-imports
+the package or a sibling must not run a body that imports every submodule, or the
+two wait on each other (``_DeadlockError`` / a half-loaded module).
+tests/test_simcard_import_race.py holds it.
 """
 
 from __future__ import annotations
 
-from ..report import ForecastMonth, Group, TallySummary
-from .keys import KeyFileExposed, TallyError, card_hash, key_fingerprint, key_path_for
-from .store import (
-    Tally,
-    TallyRow,
-    default_db_path,
-    open_tally,
-    resolve_db_path,
-    row_from_report,
-)
-from .summary import day_range, summarize_tallies
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "ForecastMonth",
-    "Group",
-    "KeyFileExposed",
-    "Tally",
-    "TallyError",
-    "TallyRow",
-    "TallySummary",
-    "card_hash",
-    "day_range",
-    "default_db_path",
-    "key_fingerprint",
-    "key_path_for",
-    "open_tally",
-    "resolve_db_path",
-    "row_from_report",
-    "summarize_tallies",
-]
+_EXPORTS = {
+    "ForecastMonth": "..report",
+    "Group": "..report",
+    "KeyFileExposed": ".keys",
+    "Tally": ".store",
+    "TallyError": ".keys",
+    "TallyRow": ".store",
+    "TallySummary": "..report",
+    "card_hash": ".keys",
+    "day_range": ".summary",
+    "default_db_path": ".store",
+    "key_fingerprint": ".keys",
+    "key_path_for": ".keys",
+    "open_tally": ".store",
+    "resolve_db_path": ".store",
+    "row_from_report": ".store",
+    "summarize_tallies": ".summary",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from ..report import ForecastMonth as ForecastMonth
+    from ..report import Group as Group
+    from ..report import TallySummary as TallySummary
+    from .keys import KeyFileExposed as KeyFileExposed
+    from .keys import TallyError as TallyError
+    from .keys import card_hash as card_hash
+    from .keys import key_fingerprint as key_fingerprint
+    from .keys import key_path_for as key_path_for
+    from .store import Tally as Tally
+    from .store import TallyRow as TallyRow
+    from .store import default_db_path as default_db_path
+    from .store import open_tally as open_tally
+    from .store import resolve_db_path as resolve_db_path
+    from .store import row_from_report as row_from_report
+    from .summary import day_range as day_range
+    from .summary import summarize_tallies as summarize_tallies

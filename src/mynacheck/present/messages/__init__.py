@@ -2,85 +2,56 @@
 
 Keys are status values, detail codes, and usage-error keys. Texts avoid
 characters that a Windows console (cp932) cannot show; a test checks it.
+
+The helpers live in :mod:`._base` (a leaf). The per-area tables load on first use
+(PEP 562), never while this package loads: when one thread first-imports an area
+module (``messages.counter``) while another first-imports a sibling
+(``messages.verdicts``), a package body that imported every area module made the
+two wait on each other (``_DeadlockError`` / a half-loaded module).
+tests/test_simcard_import_race.py holds it.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import sys
-from typing import Any, Literal
+import importlib
+from typing import TYPE_CHECKING, Any
 
-Lang = Literal["ja", "en"]
-LANGS: tuple[Lang, ...] = ("ja", "en")
+from ._base import LANGS as LANGS
+from ._base import Lang as Lang
+from ._base import checked_lang as checked_lang
+from ._base import detect_language as detect_language
+from ._base import text as text
+from ._base import usage_text as usage_text
 
-
-def checked_lang(value: str) -> Lang:
-    """``value`` as a :data:`Lang`; ValueError for anything but "ja" and "en"."""
-    if value == "ja":
-        return "ja"
-    if value == "en":
-        return "en"
-    raise ValueError(f"unknown language {value!r}: use 'ja' or 'en'")
-
-
-def text(table: dict[str, tuple[str, str]], key: str, lang: Lang, **values: Any) -> str:
-    """The ``lang`` text for ``key``, filled in; the key itself if unknown (never crashes)."""
-    pair = table.get(key)
-    if pair is None:
-        return key
-    template = pair[0] if lang == "ja" else pair[1]
-    try:
-        return _PLURAL.sub(lambda m: _plural(m, values), template).format(**values)
-    except (KeyError, IndexError, ValueError):
-        return template
+_TABLES = {
+    "DELIVERY": ".server",
+    "DETAILS": ".verdicts",
+    "HEADLINES": ".verdicts",
+    "LABELS": ".labels",
+    "NEXT_STEPS": ".verdicts",
+    "OFFICE": ".office",
+    "TALLY": ".counter",
+    "USAGE": ".usage",
+    "WATCH": ".counter",
+}
 
 
-#: ``{n:check|checks}``: the singular for 1, the plural otherwise, so English never
-#: says "1 tries left"; every other field formats as usual.
-_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}]*)\}")
+def __getattr__(name: str) -> Any:
+    module = _TABLES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
-def _plural(match: re.Match[str], values: dict[str, Any]) -> str:
-    return match.group(2) if values.get(match.group(1)) == 1 else match.group(3)
-
-
-def usage_text(key: str, lang: Lang, info: dict[str, Any]) -> str:
-    """A usage error's message, lists in ``info`` (reader names, ...) joined."""
-    flat = {
-        k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in info.items()
-    }
-    return text(USAGE, key, lang, **flat)
-
-
-def detect_language(environ: dict[str, str] | None = None) -> Lang:
-    """Japanese when the locale or Windows UI language is Japanese or unknown, else English."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = env.get(name, "")
-        if value:
-            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
-            if code in ("c", "posix", ""):
-                continue
-            return "ja" if code == "ja" else "en"
-    if sys.platform == "win32" and environ is None:
-        try:
-            import ctypes
-
-            lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
-        except (AttributeError, OSError):
-            return "ja"
-        return "ja" if lang_id & 0x3FF == 0x11 else "en"
-    return "ja"
-
-
-# The tables, one module per area; every name stays importable from here.
-from .counter import TALLY as TALLY  # noqa: E402
-from .counter import WATCH as WATCH  # noqa: E402
-from .labels import LABELS as LABELS  # noqa: E402
-from .office import OFFICE as OFFICE  # noqa: E402
-from .server import DELIVERY as DELIVERY  # noqa: E402
-from .usage import USAGE as USAGE  # noqa: E402
-from .verdicts import DETAILS as DETAILS  # noqa: E402
-from .verdicts import HEADLINES as HEADLINES  # noqa: E402
-from .verdicts import NEXT_STEPS as NEXT_STEPS  # noqa: E402
+if TYPE_CHECKING:
+    from .counter import TALLY as TALLY
+    from .counter import WATCH as WATCH
+    from .labels import LABELS as LABELS
+    from .office import OFFICE as OFFICE
+    from .server import DELIVERY as DELIVERY
+    from .usage import USAGE as USAGE
+    from .verdicts import DETAILS as DETAILS
+    from .verdicts import HEADLINES as HEADLINES
+    from .verdicts import NEXT_STEPS as NEXT_STEPS

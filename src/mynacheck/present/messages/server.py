@@ -100,7 +100,7 @@ USAGE.update(
 def delivery_text(state: object, lang: str) -> str:
     """One line for a counter's delivery state (``DeliveryState``: ``state``, ``waiting``,
     ``since``, ``reason``), as ``watch`` and the counter window show it."""
-    from . import Lang, text
+    from ._base import Lang, text
 
     chosen: Lang = "en" if lang == "en" else "ja"
     kind = getattr(state, "state", "delivered")
