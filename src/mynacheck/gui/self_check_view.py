@@ -43,8 +43,31 @@ class SelfCheckView(QWidget):
         self._build()
 
     def _build(self) -> None:
+        """The widgets, made in reading order (the order assistive technology lists
+        them in), then laid out and chained for Tab in that order."""
         self.setObjectName("selfCheckWindow")
         use_ui_font(self)  # the system's size: no fixed point sizes anywhere
+        self._make_top_bar()
+        self._make_question()
+        self._make_pin_entry()
+        self._make_details_and_buttons()
+        self._lay_out()
+        # Tab order = the screen's order, top to bottom, left to right.
+        chain = [
+            self.langPicker,
+            self.readerPicker,
+            self.verdict,
+            self.pinField,
+            self.pinSubmit,
+            self.cancel,
+            self.checkAnother,
+            self.details,
+        ]
+        tab_order(chain)
+        fit_to_screen(self, QSize(760, 640))
+
+    def _make_top_bar(self) -> None:
+        """The heading, the language picker, and the reader's name (a picker when several)."""
         self.heading = QLabel(self)
         scale_font(self.heading, 1.35, bold=True)
         self.langLabel = QLabel(self)
@@ -61,6 +84,9 @@ class SelfCheckView(QWidget):
         )
         self.readerPicker.setMinimumContentsLength(12)
         self.readerLabel.setBuddy(self.readerPicker)
+
+    def _make_question(self) -> None:
+        """The verdict panel, what to do next, and the PIN tries left."""
         self.panel = VerdictPanel(2.3, 5.5, self)
         self.verdict = self.panel.verdict
         self.instructions = QLabel(self)
@@ -70,9 +96,12 @@ class SelfCheckView(QWidget):
         self.triesLeft.setObjectName("triesLeft")
         self.triesLeft.setWordWrap(True)
         scale_font(self.triesLeft, 1.15, bold=True)
+
+    def _make_pin_entry(self) -> None:
+        """The PIN field (a zeroed bytearray, bullets for AT), its button and its hint."""
         self.pinLabel = QLabel(self)
         install_accessibility()
-        self.pinField = PinField(self)  # the PIN as a zeroed bytearray, bullets for AT
+        self.pinField = PinField(self)
         self.pinField.setObjectName("pinField")
         scale_font(self.pinField, 1.4)
         self.pinSubmit = QPushButton(self)
@@ -83,6 +112,9 @@ class SelfCheckView(QWidget):
         self.pinHint.setObjectName("pinHint")
         self.pinHint.setWordWrap(True)
         self.pinHint.setStyleSheet("color: #8a4b00;")
+
+    def _make_details_and_buttons(self) -> None:
+        """The details (selectable by keyboard), Cancel and Check another card."""
         self.details = QLabel()
         self.details.setObjectName("details")
         self.details.setWordWrap(True)
@@ -97,6 +129,8 @@ class SelfCheckView(QWidget):
         for button in (self.pinSubmit, self.cancel, self.checkAnother):
             button.setAutoDefault(False)
 
+    def _lay_out(self) -> None:
+        """The top bar and the reader fixed; below them everything in a scrolling body."""
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.langLabel)
@@ -104,35 +138,10 @@ class SelfCheckView(QWidget):
         readers = QHBoxLayout()
         readers.addWidget(self.readerLabel, 1)
         readers.addWidget(self.readerPicker, 1)
-        self.pinRow = QWidget(self)
-        pin = QHBoxLayout(self.pinRow)
-        pin.setContentsMargins(0, 0, 0, 0)
-        pin.addWidget(self.pinLabel)
-        pin.addWidget(self.pinField)
-        pin.addWidget(self.pinSubmit)
-        pin.addStretch(1)
-        # The buttons come right after the question, above the details: on a short
-        # screen (200 %) they stay visible, and Tab reaches them before the details.
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.checkAnother)
-        buttons.addStretch(1)
         # Below the top bar everything scrolls when the window is short (a small
         # screen, 200 %, the largest text): nothing is cut off, Tab scrolls to what
         # it reaches, and the width never needs more than the screen (words wrap).
-        body = QWidget()
-        body.setObjectName("body")
-        column = QVBoxLayout(body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(10)
-        column.addWidget(self.panel)
-        column.addWidget(self.instructions)
-        column.addWidget(self.triesLeft)
-        column.addWidget(self.pinRow)
-        column.addWidget(self.pinHint)
-        column.addLayout(buttons)
-        column.addWidget(self.details)
-        column.addStretch(1)
+        body = self._body()
         self.bodyArea = QScrollArea(self)
         self.bodyArea.setObjectName("bodyArea")
         self.bodyArea.setWidget(body)
@@ -146,19 +155,36 @@ class SelfCheckView(QWidget):
         layout.addLayout(top)
         layout.addLayout(readers)
         layout.addWidget(self.bodyArea, 1)
-        # Tab order = the screen's order, top to bottom, left to right.
-        chain = [
-            self.langPicker,
-            self.readerPicker,
-            self.verdict,
-            self.pinField,
-            self.pinSubmit,
-            self.cancel,
-            self.checkAnother,
-            self.details,
-        ]
-        tab_order(chain)
-        fit_to_screen(self, QSize(760, 640))
+
+    def _body(self) -> QWidget:
+        """The scrolling part: verdict, instructions, tries, PIN row, buttons, details."""
+        self.pinRow = QWidget(self)
+        pin = QHBoxLayout(self.pinRow)
+        pin.setContentsMargins(0, 0, 0, 0)
+        pin.addWidget(self.pinLabel)
+        pin.addWidget(self.pinField)
+        pin.addWidget(self.pinSubmit)
+        pin.addStretch(1)
+        # The buttons come right after the question, above the details: on a short
+        # screen (200 %) they stay visible, and Tab reaches them before the details.
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.checkAnother)
+        buttons.addStretch(1)
+        body = QWidget()
+        body.setObjectName("body")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
+        column.addWidget(self.panel)
+        column.addWidget(self.instructions)
+        column.addWidget(self.triesLeft)
+        column.addWidget(self.pinRow)
+        column.addWidget(self.pinHint)
+        column.addLayout(buttons)
+        column.addWidget(self.details)
+        column.addStretch(1)
+        return body
 
     def _set_instructions(self, words: str) -> None:
         self.instructions.setText(words)

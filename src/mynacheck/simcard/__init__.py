@@ -5,26 +5,56 @@
 - :mod:`.connection`: :class:`SimulatedConnection`, a drop-in ``Connection``.
 
 All certificates and keys are synthetic (``data/README.md``).
+
+The names below load on first use (PEP 562), never when the package loads: a
+submodule imported on one thread (the window's check thread:
+``simcard.connection``) while another imports a sibling (``SimulatedReader.insert``:
+``simcard.scenarios``) must not run this package's body in between, or the two
+threads wait on each other's half-loaded modules and one of them gets a partial
+``connection`` (``ImportError: cannot import name 'SimulatedConnection'``).
+tests/test_simcard_import_race.py holds it.
 """
 
 from __future__ import annotations
 
-from ..pin import DEMO_PIN
-from .card import SimulatedCard
-from .connection import SimulatedConnection
-from .model import CardRemoved, CardReset, CardUnresponsive, Quirks
-from .scenarios import SCENARIOS, Scenario, data_file, make_card
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "DEMO_PIN",
-    "SCENARIOS",
-    "CardRemoved",
-    "CardReset",
-    "CardUnresponsive",
-    "Quirks",
-    "Scenario",
-    "SimulatedCard",
-    "SimulatedConnection",
-    "data_file",
-    "make_card",
-]
+_EXPORTS = {
+    "DEMO_PIN": "..pin",
+    "SCENARIOS": ".scenarios",
+    "CardRemoved": ".model",
+    "CardReset": ".model",
+    "CardUnresponsive": ".model",
+    "Quirks": ".model",
+    "Scenario": ".scenarios",
+    "SimulatedCard": ".card",
+    "SimulatedConnection": ".connection",
+    "data_file": ".scenarios",
+    "make_card": ".scenarios",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from ..pin import DEMO_PIN as DEMO_PIN
+    from .card import SimulatedCard as SimulatedCard
+    from .connection import SimulatedConnection as SimulatedConnection
+    from .model import CardRemoved as CardRemoved
+    from .model import CardReset as CardReset
+    from .model import CardUnresponsive as CardUnresponsive
+    from .model import Quirks as Quirks
+    from .scenarios import SCENARIOS as SCENARIOS
+    from .scenarios import Scenario as Scenario
+    from .scenarios import data_file as data_file
+    from .scenarios import make_card as make_card
