@@ -142,3 +142,14 @@ def test_json_into_a_pipe_is_utf8_whatever_the_code_page() -> None:
     )  # fmt: skip
     payload = json.loads(result.stdout.decode("utf-8"))
     assert payload["message"].startswith("期限切れ")
+
+
+@pytest.mark.parametrize("pin_option", ["", "--no-pin", "--pin-stdin", "--pin-stdin --no-pin"])
+def test_an_unknown_scenario_is_named_before_the_pin_source(pin_option: str) -> None:
+    result = shell(
+        f"mynacheck check --simulate vaild {pin_option} --json --lang en </dev/null; echo rc=$? >&2"
+    )
+    assert "rc=2" in result.stderr and "Traceback" not in result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "usage_error" and payload["details"] == ["unknown_scenario"]
+    assert "vaild" in payload["message"] and payload["apdu_count"] is None
