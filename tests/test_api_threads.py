@@ -68,3 +68,32 @@ def test_wait_for_removal_of_a_scenario_card_returns_at_once() -> None:
     with mynacheck.open_card(simulate="valid") as card:
         pass
     mynacheck.wait_for_removal(card, cancel=threading.Event())
+
+
+def test_a_cancelled_wait_never_takes_the_card_that_comes_meanwhile() -> None:
+    """As PC/SC's wait: once ``cancel`` is set, a card inserted during the wait is left
+    for the next taker (a stopped counter session must not read the next session's
+    card: the window's next session would find it busy)."""
+    reader = mynacheck.SimulatedReader()
+    cancel = threading.Event()
+    outcome: list[str] = []
+    waiting = threading.Event()
+
+    def wait() -> None:
+        waiting.set()
+        try:
+            with mynacheck.open_card(simulate=reader, wait=30, cancel=cancel):
+                outcome.append("took the card")
+        except mynacheck.Cancelled:
+            outcome.append("cancelled")
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    assert waiting.wait(5)
+    cancel.set()
+    reader.insert("valid")  # at once: the waiter wakes to a card and a set cancel
+    thread.join(5)
+    assert not thread.is_alive()
+    assert outcome == ["cancelled"]
+    with mynacheck.open_card(simulate=reader, wait=0) as card:  # the card is free
+        assert card.simulated

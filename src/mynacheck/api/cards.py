@@ -155,16 +155,19 @@ class SimulatedReader:
     ) -> tuple[SimulatedCard, str]:
         deadline = None if timeout is None else _deadline(timeout)
         with self._changed:
-            while self._card is None or self._problem is not None:
+            while True:
+                # As PC/SC's wait: a set cancel wins over a card that came meanwhile
+                # (a stopped loop never takes the card meant for the next one).
                 Cancelled.raise_if_set(cancel)
                 if self._problem == "pcsc_unavailable":
                     raise PcscUnavailableError(info={"reader": self.name})
                 if self._problem == "no_reader":
                     raise NoReaderError(info={"reader": self.name})
+                if self._card is not None:
+                    return self._card, self._scenario or "custom"
                 if deadline is not None and _remaining(deadline) <= 0:
                     raise NoCardError(info={"reader": self.name})
                 self._changed.wait(_slice(deadline))
-            return self._card, self._scenario or "custom"
 
     def _holds(self, card: object) -> bool:
         with self._changed:

@@ -315,7 +315,10 @@ DETAILS_GUI: dict[str, tuple[str, str]] = {
         "スマートフォンの電子証明書です。暗証番号は求めず、送っていません。",
         "This is a smartphone's certificate; no PIN was asked for or sent.",
     ),
-    "token_juki_card": ("住基カードです。", "This is a 住基カード (Basic Resident Register card)."),
+    "token_juki_card": (
+        "住基カードです。",
+        "This is a 住基カード (Basic Resident Registration card).",
+    ),
     "token_unknown": (
         "カードの種類が mynacheck の知らないものです。",
         "mynacheck does not know this kind of card.",

@@ -7,10 +7,14 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from types import FrameType
 
 from .vpcd import DEFAULT_HOST, DEFAULT_PORT, Card, VirtualCard
+
+#: Seconds to wait for vpcd's first word to the card (pcscd polls every 400 ms).
+TAKE_TIMEOUT = 3.0
 
 
 def serve(
@@ -21,8 +25,14 @@ def serve(
     *,
     on_ready: Callable[[VirtualCard], None] | None = None,
     latency: float = 0.0,
+    take_timeout: float = TAKE_TIMEOUT,
 ) -> str:
     """Insert ``card`` into the vpcd reader at ``host:port`` and serve it.
+
+    Ready (``on_ready``) only once vpcd speaks to the card: pcscd asks every
+    inserted card for its ATR about every 400 ms. A connection vpcd never speaks
+    to waits behind another card program's (vpcd takes one at a time):
+    ``ConnectionError`` after ``take_timeout`` seconds.
 
     Blocks until ``stop_event`` is set, the card removes itself, or vpcd
     closes the connection; returns :attr:`VirtualCard.end_reason`.
@@ -31,6 +41,15 @@ def serve(
     virtual = VirtualCard(card, host=host, port=port, latency=latency)
     virtual.insert()
     try:
+        if not _wait_taken(virtual, take_timeout, stop):
+            if stop.is_set() or virtual.finished.is_set():
+                return virtual.end_reason or "removed"
+            raise ConnectionError(
+                f"vpcd at {host}:{port} took the connection but never spoke to the card "
+                f"in {take_timeout:g} s: another program holds this vpcd reader (a test, "
+                "the demo, another mynacheck-sim); wait for it to end, or use the other "
+                "vpcd reader"
+            )
         if on_ready is not None:
             on_ready(virtual)
         while not virtual.finished.wait(0.1):
@@ -39,6 +58,14 @@ def serve(
     finally:
         virtual.remove()
     return virtual.end_reason or "removed"
+
+
+def _wait_taken(virtual: VirtualCard, timeout: float, stop: threading.Event) -> bool:
+    deadline = time.monotonic() + timeout
+    while not virtual.taken.wait(0.05):
+        if stop.is_set() or virtual.finished.is_set() or time.monotonic() >= deadline:
+            return False
+    return True
 
 
 # -- command line ------------------------------------------------------------------
@@ -113,7 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         reason = serve(
-            card, args.host, args.port, stop, on_ready=on_ready, latency=args.latency_ms / 1000
+            card,
+            args.host,
+            args.port,
+            stop,
+            on_ready=on_ready,
+            latency=args.latency_ms / 1000,
+            take_timeout=TAKE_TIMEOUT,
         )
     except ConnectionError as error:
         print(f"mynacheck-sim: {error}", file=sys.stderr)

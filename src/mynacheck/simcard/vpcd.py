@@ -133,6 +133,10 @@ class VirtualCard:
         self.end_reason: str | None = None
         #: Set when the card is out of the reader, whatever the reason.
         self.finished = threading.Event()
+        #: Set at vpcd's first message: vpcd took this connection as its card. A
+        #: connection vpcd has not taken (another card program holds the reader)
+        #: waits in its accept queue, connected but never spoken to.
+        self.taken = threading.Event()
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -146,6 +150,7 @@ class VirtualCard:
             raise RuntimeError("card already inserted")
         self._stopping.clear()
         self.finished.clear()
+        self.taken.clear()
         self.end_reason = None
         put_back = getattr(self.card, "insert", None)
         if callable(put_back):  # a SimulatedCard pulled out earlier
@@ -216,15 +221,15 @@ class VirtualCard:
     def _connect(self) -> socket.socket:
         deadline = time.monotonic() + self.connect_timeout
         while True:
+            attempt = min(2.0, max(0.05, deadline - time.monotonic()))
             try:
-                sock = socket.create_connection((self.host, self.port), timeout=2.0)
+                sock = socket.create_connection((self.host, self.port), timeout=attempt)
             except OSError as error:
                 # vpcd listens only while pcscd has the driver loaded; pcscd may
                 # be starting up.
                 if time.monotonic() >= deadline:
                     raise ConnectionError(
-                        f"vpcd is not listening on {self.host}:{self.port}"
-                        " (is pcscd running with vsmartcard-vpcd installed?)"
+                        _why_not_connected(self.host, self.port, error)
                     ) from error
                 time.sleep(0.05)
                 continue
@@ -254,6 +259,7 @@ class VirtualCard:
                     if not self._stopping.is_set():
                         self.end_reason = "host_closed"
                     break
+                self.taken.set()
                 if not message:
                     continue
                 try:
@@ -342,6 +348,28 @@ class VirtualCard:
                 sock.close()
                 return
             self._sock = sock
+
+
+def _why_not_connected(host: str, port: int, error: OSError) -> str:
+    """What a failed connection to vpcd says, in words that are true of it.
+
+    vpcd listens with a backlog of 0 and takes one card program at a time: while
+    another one holds the reader, one more connection waits in the accept queue and
+    any after it time out. Refused means nothing listens at all.
+    """
+    if isinstance(error, ConnectionRefusedError):
+        return (
+            f"nothing listens on {host}:{port}: pcscd is not running, or runs without "
+            "vsmartcard-vpcd's driver (vpcd listens only while pcscd has it loaded; "
+            "install vsmartcard-vpcd, then start pcscd)"
+        )
+    if isinstance(error, TimeoutError):
+        return (
+            f"{host}:{port} takes no more connections: another program holds this vpcd "
+            "reader (a test, the demo, another mynacheck-sim); wait for it to end, or "
+            "use the other vpcd reader"
+        )
+    return f"could not connect to vpcd at {host}:{port}: {error}"
 
 
 def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:

@@ -58,7 +58,7 @@ WATCH: dict[str, tuple[str, str]] = {
     ),
     "line.token_juki_card": (
         "住基カードです (マイナンバーカードではありません)。",
-        "This is an old 住基カード, not a My Number Card.",
+        "This is an old 住基カード (Basic Resident Registration card), not a My Number Card.",
     ),
     "line.card_error": ("カードと通信できませんでした。", "Could not communicate with the card."),
     "line.card_removed": (
