@@ -72,7 +72,7 @@ def test_concurrent_first_imports_get_whole_modules(case: str) -> None:
 # the package itself). ``api/checks.py::_preload_in_background`` imports
 # ``present.text`` (-> ``present.messages``) on a thread while the main thread may
 # import the words on an error path. Failure rates on the old code, 10 fresh
-# interpreters each: messages 8/10, tally 10/10.
+# interpreters each: messages 8/10, tally 10/10, api 4/10.
 PAIR_SCRIPT = """
 import threading
 
@@ -106,6 +106,12 @@ PAIRS = {
         "mynacheck.present.messages",
         "from mynacheck.present.messages import DELIVERY, HEADLINES, usage_text\n"
         "assert DELIVERY and HEADLINES and usage_text",
+    ),
+    "api: cards and the package": (
+        "mynacheck.api.cards",
+        "mynacheck.api",
+        "from mynacheck.api import Card, check_card, open_tally, PathLike\n"
+        "assert Card and check_card and open_tally and PathLike",
     ),
     "tally: store and the package": (
         "mynacheck.tally.store",

@@ -4,29 +4,76 @@ A library first: no click, no print, no exit codes chosen here, no signal
 handling. The CLI, ``watch`` and the window are faces on top of these calls.
 Every function says what card state it needs. Errors are
 :class:`~mynacheck.errors.MynacheckError` subclasses.
+
+The names below load on first use (PEP 562), never while this package loads: a
+thread first-importing ``api.cards`` while another first-imports the package (or a
+sibling) must not run a body that imports every submodule, or the two wait on each
+other (``_DeadlockError`` / a half-loaded module).
+tests/test_simcard_import_race.py holds it.
 """
 
 from __future__ import annotations
 
-from ._types import AnchorLike as AnchorLike
-from ._types import PathLike as PathLike
-from .cards import Card as Card
-from .cards import ReaderInfo as ReaderInfo
-from .cards import SimulatedReader as SimulatedReader
-from .cards import list_readers as list_readers
-from .cards import open_card as open_card
-from .cards import wait_for_removal as wait_for_removal
-from .checks import PinInfo as PinInfo
-from .checks import check_card as check_card
-from .checks import inspect_certificate as inspect_certificate
-from .checks import load_trust_anchors as load_trust_anchors
-from .checks import read_pin_statuses as read_pin_statuses
-from .checks import render_json as render_json
-from .checks import render_text as render_text
-from .checks import simulated_scenarios as simulated_scenarios
-from .checks import user_trust_anchors as user_trust_anchors
-from .tallies import open_tally as open_tally
-from .tallies import push_tallies as push_tallies
-from .tallies import server_setup_sql as server_setup_sql
-from .tallies import setup_server as setup_server
-from .tallies import summarize_tallies as summarize_tallies
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "AnchorLike": "._types",
+    "Card": ".cards",
+    "PathLike": "._types",
+    "PinInfo": ".checks",
+    "ReaderInfo": ".cards",
+    "SimulatedReader": ".cards",
+    "check_card": ".checks",
+    "inspect_certificate": ".checks",
+    "list_readers": ".cards",
+    "load_trust_anchors": ".checks",
+    "open_card": ".cards",
+    "open_tally": ".tallies",
+    "push_tallies": ".tallies",
+    "read_pin_statuses": ".checks",
+    "render_json": ".checks",
+    "render_text": ".checks",
+    "server_setup_sql": ".tallies",
+    "setup_server": ".tallies",
+    "simulated_scenarios": ".checks",
+    "summarize_tallies": ".tallies",
+    "user_trust_anchors": ".checks",
+    "wait_for_removal": ".cards",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from ._types import AnchorLike as AnchorLike
+    from ._types import PathLike as PathLike
+    from .cards import Card as Card
+    from .cards import ReaderInfo as ReaderInfo
+    from .cards import SimulatedReader as SimulatedReader
+    from .cards import list_readers as list_readers
+    from .cards import open_card as open_card
+    from .cards import wait_for_removal as wait_for_removal
+    from .checks import PinInfo as PinInfo
+    from .checks import check_card as check_card
+    from .checks import inspect_certificate as inspect_certificate
+    from .checks import load_trust_anchors as load_trust_anchors
+    from .checks import read_pin_statuses as read_pin_statuses
+    from .checks import render_json as render_json
+    from .checks import render_text as render_text
+    from .checks import simulated_scenarios as simulated_scenarios
+    from .checks import user_trust_anchors as user_trust_anchors
+    from .tallies import open_tally as open_tally
+    from .tallies import push_tallies as push_tallies
+    from .tallies import server_setup_sql as server_setup_sql
+    from .tallies import setup_server as setup_server
+    from .tallies import summarize_tallies as summarize_tallies
