@@ -88,6 +88,153 @@ def summarize_server(
             raise server_error(error, target) from None
 
 
+class _Period:
+    """The rows a report reads on the server: its period and tags, as SQL and values."""
+
+    def __init__(
+        self,
+        connection: Any,
+        since: datetime | None,
+        until: datetime | None,
+        tags: tuple[str, ...],
+    ) -> None:
+        self.connection = connection
+        self.since, self.until, self.tags = since, until, tags
+        self.whole = since is None and until is None and not tags
+        self.span: dict[str, Any] = {
+            "low": since or datetime(1, 1, 2, tzinfo=timezone.utc),
+            "high": until or datetime(9999, 12, 30, tzinfo=timezone.utc),
+            "tags": list(tags),
+        }
+        self.sql = "time >= %(low)s AND time < %(high)s"
+        if tags:
+            self.sql += " AND tag = ANY(%(tags)s)"
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, self.span if params is None else params)
+            return list(cursor.fetchall())
+
+
+class _CardCounts:
+    """Cards per verdict, overall and per group, and the valid ones' expiry dates."""
+
+    def __init__(self) -> None:
+        self.by_status: dict[str, int] = {}
+        self.valid_expiries: dict[str, int] = {}
+        self.groups: dict[str | None, dict[str, int]] = {}
+        self.group_expiries: dict[str | None, list[tuple[str, int]]] = {}
+
+    def add_to_group(self, group: str | None, status: str, expiry: date | None, n: int) -> None:
+        counts = self.groups.setdefault(group, {})
+        counts[status] = counts.get(status, 0) + n
+        if expiry is not None:
+            self.group_expiries.setdefault(group, []).append((expiry.isoformat(), n))
+
+
+def _count_checks(
+    period: _Period, by: str | None
+) -> tuple[dict[str, int], dict[str | None, dict[str, int]], int]:
+    """Checks per verdict (and group): from ``daily`` over whole JST days, else the rows."""
+    low_day, high_day = _whole_days(period.since), _whole_days(period.until)
+    by_days = (period.since is None or low_day is not None) and (
+        period.until is None or high_day is not None
+    )
+    if by_days:
+        days = {
+            "lowday": low_day or date(1, 1, 2),
+            "highday": high_day or date(9999, 12, 30),
+            "tags": list(period.tags),
+        }
+        day_filter = "day >= %(lowday)s AND day < %(highday)s"
+        if period.tags:
+            day_filter += " AND tag = ANY(%(tags)s)"
+        key = "NULL" if by is None else _GROUP_OF_DAY[by]
+        counted = period.rows(
+            f"SELECT {key}, status, sum(checks), sum(without) FROM mynacheck.daily"
+            f" WHERE {day_filter} GROUP BY 1, 2",
+            days,
+        )
+    else:
+        key = "NULL" if by is None else _group_of_time(by)
+        counted = period.rows(
+            f"SELECT {key}, status, count(*), count(*) FILTER (WHERE card_hash IS NULL)"
+            f" FROM mynacheck.checks WHERE {period.sql} GROUP BY 1, 2"
+        )
+    checks_by_status: dict[str, int] = {}
+    group_checks: dict[str | None, dict[str, int]] = {}
+    without = 0
+    for value, status, n, nohash in counted:
+        checks_by_status[status] = checks_by_status.get(status, 0) + int(n)
+        group_checks.setdefault(_key(by, value), {})[status] = int(n)
+        without += int(nohash)
+    return checks_by_status, group_checks, without
+
+
+def _count_cards(period: _Period, by: str | None, latest: bool) -> _CardCounts:
+    """Each card's latest line, once: per verdict and (valid) expiry, and per group with
+    --latest; without --latest, each card's latest check within each group, apart."""
+    if period.whole:
+        lines = "mynacheck.cards"
+    else:
+        lines = (
+            "(SELECT DISTINCT ON (card_hash) card_hash, time, status, expiry, tag"
+            f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {period.sql}"
+            " ORDER BY card_hash, time DESC, received DESC) AS lines"
+        )
+    cards = _CardCounts()
+    per_group = by is not None and latest
+    key = _group_of_time(by) if per_group and by is not None else "NULL"
+    for value, status, expiry, n in period.rows(
+        f"SELECT {key}, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
+        f" FROM {lines} GROUP BY 1, 2, 3"
+    ):
+        cards.by_status[status] = cards.by_status.get(status, 0) + int(n)
+        if expiry is not None:
+            day = expiry.isoformat()
+            cards.valid_expiries[day] = cards.valid_expiries.get(day, 0) + int(n)
+        if per_group:
+            cards.add_to_group(_key(by, value), status, expiry, int(n))
+    if by is not None and not latest:
+        _count_cards_per_group(period, by, cards)
+    return cards
+
+
+def _count_cards_per_group(period: _Period, by: str, cards: _CardCounts) -> None:
+    """Without --latest: each card's latest check within each group, counted apart."""
+    source = (
+        "SELECT DISTINCT ON (grp, card_hash) grp, status, expiry FROM (SELECT"
+        f" {_group_of_time(by)} AS grp, card_hash, time, received, status, expiry"
+        f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {period.sql}) AS g"
+        " ORDER BY grp, card_hash, time DESC, received DESC"
+    )
+    for value, status, expiry, n in period.rows(
+        "SELECT grp, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
+        f" FROM ({source}) AS s GROUP BY 1, 2, 3"
+    ):
+        cards.add_to_group(_key(by, value), status, expiry, int(n))
+
+
+def _valid_cards_cumulative(period: _Period) -> tuple[tuple[date, int], ...]:
+    """Valid cards so far, by the JST day each card was first seen valid."""
+    if period.whole:
+        firsts = "SELECT first_valid AS time FROM mynacheck.cards WHERE first_valid IS NOT NULL"
+    else:
+        firsts = (
+            "SELECT min(time) AS time FROM mynacheck.checks WHERE card_hash IS NOT NULL"
+            f" AND status = 'valid' AND {period.sql} GROUP BY card_hash"
+        )
+    total = 0
+    points = []
+    for day, n in period.rows(
+        f"SELECT ({_JST % 'time'})::date AS day, count(*) FROM ({firsts}) AS f"
+        " GROUP BY 1 ORDER BY 1"
+    ):
+        total += int(n)
+        points.append((day, total))
+    return tuple(points)
+
+
 def _summarize(
     connection: Any,
     target: ServerTarget,
@@ -99,135 +246,22 @@ def _summarize(
     cumulative: bool,
     tags: tuple[str, ...],
 ) -> TallySummary:
-    def rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params or {})
-            return list(cursor.fetchall())
-
-    whole = since is None and until is None and not tags
-    span: dict[str, Any] = {
-        "low": since or datetime(1, 1, 2, tzinfo=timezone.utc),
-        "high": until or datetime(9999, 12, 30, tzinfo=timezone.utc),
-        "tags": list(tags),
-    }
-    in_period = "time >= %(low)s AND time < %(high)s"
-    if tags:
-        in_period += " AND tag = ANY(%(tags)s)"
-    ((first, last),) = rows(
-        f"SELECT min(time), max(time) FROM mynacheck.checks WHERE {in_period}", span
+    period = _Period(connection, since, until, tags)
+    ((first, last),) = period.rows(
+        f"SELECT min(time), max(time) FROM mynacheck.checks WHERE {period.sql}"
     )
-
-    # Checks per verdict (and group): from ``daily`` over whole JST days, else the rows.
-    low_day, high_day = _whole_days(since), _whole_days(until)
-    by_days = (since is None or low_day is not None) and (until is None or high_day is not None)
-    if by_days:
-        days = {
-            "lowday": low_day or date(1, 1, 2),
-            "highday": high_day or date(9999, 12, 30),
-            "tags": list(tags),
-        }
-        day_filter = "day >= %(lowday)s AND day < %(highday)s"
-        if tags:
-            day_filter += " AND tag = ANY(%(tags)s)"
-        key = "NULL" if by is None else _GROUP_OF_DAY[by]
-        counted = rows(
-            f"SELECT {key}, status, sum(checks), sum(without) FROM mynacheck.daily"
-            f" WHERE {day_filter} GROUP BY 1, 2",
-            days,
-        )
-    else:
-        key = "NULL" if by is None else _group_of_time(by)
-        counted = rows(
-            f"SELECT {key}, status, count(*), count(*) FILTER (WHERE card_hash IS NULL)"
-            f" FROM mynacheck.checks WHERE {in_period} GROUP BY 1, 2",
-            span,
-        )
-    checks_by_status: dict[str, int] = {}
-    group_checks: dict[str | None, dict[str, int]] = {}
-    without = 0
-    for value, status, n, nohash in counted:
-        checks_by_status[status] = checks_by_status.get(status, 0) + int(n)
-        group_checks.setdefault(_key(by, value), {})[status] = int(n)
-        without += int(nohash)
-
-    # Each card's latest check in the period.
-    if whole:
-        lines = "mynacheck.cards"
-    else:
-        lines = (
-            "(SELECT DISTINCT ON (card_hash) card_hash, time, status, expiry, tag"
-            f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}"
-            " ORDER BY card_hash, time DESC, received DESC) AS lines"
-        )
-    # Each card's latest line, once: per verdict and (valid) expiry, and per group with
-    # --latest; without --latest, each card's latest check within each group, apart.
-    cards_by_status: dict[str, int] = {}
-    valid_expiries: dict[str, int] = {}
-    group_cards: dict[str | None, dict[str, int]] = {}
-    expiries: dict[str | None, list[tuple[str, int]]] = {}
-    per_group = by is not None and latest
-    key = _group_of_time(by) if per_group and by is not None else "NULL"
-    for value, status, expiry, n in rows(
-        f"SELECT {key}, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
-        f" FROM {lines} GROUP BY 1, 2, 3",
-        span,
-    ):
-        cards_by_status[status] = cards_by_status.get(status, 0) + int(n)
-        if expiry is not None:
-            valid_expiries[expiry.isoformat()] = valid_expiries.get(expiry.isoformat(), 0) + int(n)
-        if per_group:
-            group = _key(by, value)
-            counts = group_cards.setdefault(group, {})
-            counts[status] = counts.get(status, 0) + int(n)
-            if expiry is not None:
-                expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
-    renewal_open, forecast = renewal_figures(sorted(valid_expiries.items()), at)
-
+    checks_by_status, group_checks, without = _count_checks(period, by)
+    cards = _count_cards(period, by, latest)
+    renewal_open, forecast = renewal_figures(sorted(cards.valid_expiries.items()), at)
     groups: tuple[Group, ...] | None = None
     if by is not None:
-        if not latest:  # each card's latest check within each group
-            source = (
-                "SELECT DISTINCT ON (grp, card_hash) grp, status, expiry FROM (SELECT"
-                f" {_group_of_time(by)} AS grp, card_hash, time, received, status, expiry"
-                f" FROM mynacheck.checks WHERE card_hash IS NOT NULL AND {in_period}) AS g"
-                " ORDER BY grp, card_hash, time DESC, received DESC"
-            )
-            for value, status, expiry, n in rows(
-                "SELECT grp, status, CASE WHEN status = 'valid' THEN expiry END, count(*)"
-                f" FROM ({source}) AS s GROUP BY 1, 2, 3",
-                span,
-            ):
-                group = _key(by, value)
-                counts = group_cards.setdefault(group, {})
-                counts[status] = counts.get(status, 0) + int(n)
-                if expiry is not None:
-                    expiries.setdefault(group, []).append((expiry.isoformat(), int(n)))
         groups = build_groups(
-            group_checks, group_cards, lambda k: renewal_figures(expiries.get(k, ()), at)
+            group_checks,
+            cards.groups,
+            lambda k: renewal_figures(cards.group_expiries.get(k, ()), at),
         )
-
-    series: tuple[tuple[date, int], ...] = ()
-    if cumulative:
-        if whole:
-            firsts = "SELECT first_valid AS time FROM mynacheck.cards WHERE first_valid IS NOT NULL"
-        else:
-            firsts = (
-                "SELECT min(time) AS time FROM mynacheck.checks WHERE card_hash IS NOT NULL"
-                f" AND status = 'valid' AND {in_period} GROUP BY card_hash"
-            )
-        total = 0
-        points = []
-        for day, n in rows(
-            f"SELECT ({_JST % 'time'})::date AS day, count(*) FROM ({firsts}) AS f"
-            " GROUP BY 1 ORDER BY 1",
-            span,
-        ):
-            total += int(n)
-            points.append((day, total))
-        series = tuple(points)
-
     fingerprints = tuple(
-        f for (f,) in rows("SELECT key_fingerprint FROM mynacheck.keys ORDER BY 1")
+        f for (f,) in period.rows("SELECT key_fingerprint FROM mynacheck.keys ORDER BY 1", {})
     )
     return TallySummary(
         sources=(target.display,),
@@ -237,8 +271,8 @@ def _summarize(
         last=last.astimezone(timezone.utc) if last else None,
         checks=sum(checks_by_status.values()),
         checks_by_status=ordered(checks_by_status),
-        cards=sum(cards_by_status.values()),
-        cards_by_status=ordered(cards_by_status),
+        cards=sum(cards.by_status.values()),
+        cards_by_status=ordered(cards.by_status),
         cards_renewal_open=renewal_open,
         checks_without_certificate=without,
         key_fingerprints=fingerprints,
@@ -247,6 +281,6 @@ def _summarize(
         latest=latest,
         groups=groups,
         renewal_forecast=forecast,
-        valid_cards_cumulative=series,
+        valid_cards_cumulative=_valid_cards_cumulative(period) if cumulative else (),
         tags=tags,
     )
