@@ -13,9 +13,9 @@ tests/test_simcard_import_race.py holds it.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ...lazy import lazy_getattr
 from ._base import LANGS as LANGS
 from ._base import Lang as Lang
 from ._base import checked_lang as checked_lang
@@ -36,13 +36,7 @@ _TABLES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _TABLES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _TABLES)
 
 
 if TYPE_CHECKING:
