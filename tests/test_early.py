@@ -180,3 +180,41 @@ def test_a_head_start_without_pyscard_is_no_head_start(monkeypatch: pytest.Monke
     early.head_start("0", read_ahead=True)
     assert early.take("0") is None
     early.release_head_start()
+
+
+# -- the process ---------------------------------------------------------------------------
+
+
+class _Exited(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("args", "collector_off"),
+    [
+        (["check", "--simulate", "list"], True),
+        (["--version"], False),
+        (["readers", "--help"], False),
+    ],
+)
+def test_only_a_check_runs_without_the_cyclic_collector(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], collector_off: bool
+) -> None:
+    """A check is one short process ended by ``os._exit``: no cyclic GC passes over the
+    modules it loads. Every other command (``watch`` runs for hours) keeps it."""
+    import gc
+    import os
+
+    from mynacheck.cli import run
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(sys, "argv", ["mynacheck", *args])
+
+    def exit_(code: int) -> None:
+        raise _Exited(code)
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    with pytest.raises(_Exited):
+        run()
+    assert calls == (["disable"] if collector_off else [])

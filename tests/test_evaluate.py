@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 
@@ -332,3 +334,40 @@ def test_negative_serial_keeps_its_sign() -> None:
     result = simulated(der("ee-negative-serial"), at=NOW)
     assert result.status is Status.VALID
     assert result.certificate is not None and result.certificate.serial == "-1a2b3ce"
+
+
+# -- what the check loads ------------------------------------------------------------------
+
+
+def test_the_private_encoding_is_cryptography_s_public_one() -> None:
+    """trust.py takes ``Encoding`` from cryptography's private ``_serialization`` (the
+    public package would load the SSH key code on the check's way): it must be the very
+    class the public API names, or this fails loudly on a cryptography upgrade."""
+    from cryptography.hazmat.primitives import _serialization, serialization
+
+    from mynacheck import trust
+
+    assert _serialization.Encoding is serialization.Encoding
+    assert trust.Encoding is serialization.Encoding
+    cert = x509.load_der_x509_certificate(der("ee-valid"))
+    assert trust.der_of(cert) == cert.public_bytes(serialization.Encoding.DER) == der("ee-valid")
+
+
+def test_evaluation_loads_no_ssh_key_code() -> None:
+    """An evaluation with the chain and an anchor file loads cryptography's x509 and
+    nothing of its key-serialization package (ciphers, SSH keys, bcrypt)."""
+    code = (
+        "import sys\n"
+        "from datetime import datetime, timezone\n"
+        "from mynacheck.evaluate import evaluate\n"
+        "from mynacheck.trust import load_certificates_file\n"
+        f"anchors = tuple(load_certificates_file({str(SIMULATOR_ROOT)!r}))\n"
+        f"r = evaluate({der('ee-valid')!r}, at=datetime.now(timezone.utc),"
+        f" ca_der={der('simulator-root')!r}, anchors=anchors)\n"
+        "print(r.status.value)\n"
+        "print(sorted(m for m in sys.modules if 'serialization' in m or 'ciphers' in m))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    status, loaded = out.stdout.splitlines()
+    assert status == "valid"
+    assert loaded == "['cryptography.hazmat.primitives._serialization']"

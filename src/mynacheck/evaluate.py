@@ -11,11 +11,10 @@ from datetime import date, datetime, timezone
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from .clock import JST, RENEWAL_WINDOW_MONTHS, months_before
 from .status import Detail, Status
-from .trust import Trust, classify_ca, fingerprint, load_der_certificate
+from .trust import Trust, classify_ca, der_of, fingerprint, load_der_certificate
 
 #: RFC 5280 4.1.2.5: a notAfter of 99991231235959Z means "no well-defined expiration date".
 NO_WELL_DEFINED_EXPIRY = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
@@ -160,7 +159,7 @@ def describe(cert: x509.Certificate, at: datetime) -> CertificateInfo:
         days_left=None,
         renewal_open=False,
         renewal_opens=None,
-        sha256=fingerprint(cert.public_bytes(Encoding.DER)),
+        sha256=fingerprint(der_of(cert)),
     )
     expiry_day = info.expiry_date
     today = jst_date(at)
