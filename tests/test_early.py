@@ -218,3 +218,26 @@ def test_only_a_check_runs_without_the_cyclic_collector(
     with pytest.raises(_Exited):
         run()
     assert calls == (["disable"] if collector_off else [])
+
+
+def test_a_check_creates_no_tally_classes_and_loads_no_key_serialization() -> None:
+    """What a check loads on its way to the verdict (``-X importtime`` of a replayed
+    check): cryptography's x509, but neither the tally's summary classes
+    (mynacheck.summary) nor cryptography's key-serialization package (SSH keys, ciphers)."""
+    transcript = DATA.parents[3] / "fixtures" / "transcripts" / "expired.txt"
+    command = [sys.executable, "-X", "importtime", "-m", "mynacheck.cli", "check"]
+    result = subprocess.run(
+        [*command, "--replay", str(transcript), "--no-pin", "--json"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 11, result.stderr[-500:]  # expired
+    loaded = {
+        line.split("|")[2].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "cryptography.x509" in loaded and "mynacheck.evaluate" in loaded
+    assert "mynacheck.summary" not in loaded
+    assert "cryptography.hazmat.primitives.serialization" not in loaded
