@@ -235,6 +235,7 @@ def test_the_last_try_advice_fits_each_face() -> None:
         ),
         (["report", "--by", "mont"], "'month' のことですか?", "did you mean 'month'?"),
         (["chek"], "'check' のことですか?", "did you mean 'check'?"),
+        (["tally", "pusj", "x.db"], "'push' のことですか?", "did you mean 'push'?"),
         (["check", "--lang", "jp"], "'ja' のことですか?", "did you mean 'ja'?"),
     ],
 )

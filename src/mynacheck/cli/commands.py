@@ -26,12 +26,9 @@ class _LazyGroup(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        name = args[0] if args else ""
-        if name and name not in _COMMANDS and not name.startswith("-"):
-            from .context import choice_problem
+        from .context import refuse_unknown_command
 
-            message = choice_problem("unknown_command", name, _COMMANDS, ctx, args, name=name)
-            raise click.UsageError(message, ctx)
+        refuse_unknown_command(self, ctx, args)
         return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:

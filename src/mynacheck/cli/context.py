@@ -300,6 +300,25 @@ def choice_problem(
     return usage_text(key, _lang_before_parsing(ctx, args), {**error.info, "choices": known})
 
 
+def refuse_unknown_command(group: click.Group, ctx: click.Context, args: list[str]) -> None:
+    """A command name ``group`` does not have: a usage error with the nearest one."""
+    name = args[0] if args else ""
+    known = group.list_commands(ctx)
+    if name and name not in known and not name.startswith("-"):
+        message = choice_problem("unknown_command", name, known, ctx, args, name=name)
+        raise click.UsageError(message, ctx)
+
+
+class Group(click.Group):
+    """click's Group, with :func:`refuse_unknown_command` ("did you mean ...?")."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        refuse_unknown_command(self, ctx, args)
+        return super().resolve_command(ctx, args)
+
+
 def _lang_before_parsing(ctx: click.Context | None, args: list[str] | None) -> Lang:
     chosen = ctx.params.get("lang") if ctx is not None else None
     rest = list(args or sys.argv[1:])
