@@ -15,7 +15,7 @@ import pytest
 from mynacheck import TallySummary
 from mynacheck.tally import TallyError, summarize_tallies
 
-from .tally_helpers import log
+from .tally_helpers import as_version_1, log
 
 JST = timezone(timedelta(hours=9))
 AT = date(2026, 5, 1)
@@ -131,3 +131,22 @@ def test_copies_with_different_keys_are_refused(tmp_path: Path) -> None:
         summarize_tallies([a, b], at=AT)
     assert error.value.key == "tally_history_other_key"
     assert (a.read_bytes(), b.read_bytes()) == before
+
+
+def test_copies_of_a_tally_older_than_tally_ids_are_one_history(tmp_path: Path) -> None:
+    """A version-1 tally (no tag, no id: its id is made from its first row) copied; the
+    copy stays as it was, the original is written again (migrated, its id stored)."""
+    made, key = tmp_path / "made.sqlite3", tmp_path / "k.key"
+    log(made, [("valid", day(1)), ("expired", day(2))], key_file=key)
+    old = tmp_path / "old.sqlite3"
+    as_version_1(made, old)
+    with sqlite3.connect(old) as connection:
+        connection.execute("DELETE FROM meta WHERE name = 'tally_id'")
+    connection.close()
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(old, copy)
+    log(old, [("valid", day(3))], key_file=key, tag="総務課")  # migrated to version 2
+    merged = summarize_tallies([copy, old], at=AT, by="tag")
+    assert merged.checks == 3
+    assert merged.checks_by_status == {"valid": 2, "expired": 1}
+    same_answers(merged, summarize_tallies([old], at=AT, by="tag"))
