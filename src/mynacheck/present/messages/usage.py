@@ -163,6 +163,12 @@ USAGE.update(
             "集計ファイル {path} の {row} 行目を読めません (ファイルが壊れているか、書き換えられています)。",
             "the tally {path} has a row it cannot read (row {row}): the file is damaged or was edited.",
         ),
+        "tally_history_other_key": (
+            "集計ファイル {path} と {other} は同じ集計ファイルの複製ですが、別の鍵で記録されています。同じ確認を 2 回数えずに合わせることはできません (どちらのファイルにも何もしていません)。",
+            "the tallies {path} and {other} are copies of one tally but were written with "
+            "different keys: they cannot be merged without counting a check twice (both "
+            "were left as they were).",
+        ),
         "tally_key_missing": (
             "集計ファイル {path} を作ったときの鍵ファイルが {key_file} にありません。最初に使った鍵ファイルを --key-file で指定してください (新しい鍵は作っていません)。",
             "the key file the tally {path} was started with is not at {key_file}: give it with "
