@@ -33,7 +33,7 @@ def shell(command: str, **env: str) -> subprocess.CompletedProcess[str]:
 )
 def test_closed_or_full_stdout_keeps_the_exit_code(redirect: str, scenario: str, code: int) -> None:
     result = shell(
-        f"mynacheck check --simulate {scenario} --no-pin --json {redirect}; "
+        f"mynacheck check --simulate {scenario} --no-pin --json --lang en {redirect}; "
         'echo "rc=${PIPESTATUS[0]}" >&2'
     )
     assert "Traceback" not in result.stderr, result.stderr

@@ -291,3 +291,17 @@ def test_a_path_through_a_file_is_said_in_japanese_words(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "途中にフォルダーではないものがあります" in done.stderr, done.stderr
     assert "Not a directory" not in done.stderr
+
+
+def test_a_full_stdout_is_said_in_the_run_s_language() -> None:
+    expectations = {
+        "ja": "出力を書き込めません (ディスクの空きがありません)",
+        "en": "cannot write the output (No space left on device)",
+    }
+    for lang, expected in expectations.items():
+        done = subprocess.run(
+            ["bash", "-c", " ".join(MYNACHECK) + f" check --simulate valid --no-pin --lang {lang}"
+             " >/dev/full"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0 and expected in done.stderr, done.stderr

@@ -38,6 +38,16 @@ EXIT_USAGE = 2
 OUTPUT_LOST: list[str] = []
 
 
+#: The language this run speaks (set by :func:`make_output`), for the last words.
+_SPOKEN: list[Lang] = []
+
+
+def output_lost() -> str:
+    """Why the output was lost, in the run's language (see ``run``)."""
+    lang = _SPOKEN[-1] if _SPOKEN else detect_language()
+    return text(LABELS, "output_lost", lang, reason=OUTPUT_LOST[0])
+
+
 def out(value: str, *, nl: bool = True) -> None:
     """Write to stdout; a stdout that cannot take it is noted, never raised."""
     if OUTPUT_LOST:
@@ -119,6 +129,7 @@ def make_output(
     if verbose:
         _log_to_stderr()
     output = Output(chosen, json_output, verbose, check_lines)
+    _SPOKEN.append(chosen)
     context = click.get_current_context(silent=True)
     debug_log = context.meta.get(_DEBUG_LOG_KEY) if context is not None else None
     if debug_log is not None:
