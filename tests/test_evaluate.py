@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -349,3 +350,18 @@ def test_the_private_encoding_is_cryptography_s_public_one() -> None:
     assert trust.Encoding is serialization.Encoding
     cert = x509.load_der_x509_certificate(der("ee-valid"))
     assert trust.der_of(cert) == cert.public_bytes(serialization.Encoding.DER) == der("ee-valid")
+
+
+def test_the_warm_up_changes_no_verdict_and_is_silent_without_package_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """evaluate.warm_up (a check's preload thread runs it while the card answers) keeps
+    nothing: the same verdicts after it; and with no J-LIS copies to read it says nothing."""
+    from mynacheck import evaluate as evaluation
+    from mynacheck import trust
+
+    before = simulated(der("ee-valid"), at=NOW)
+    evaluation.warm_up()
+    assert simulated(der("ee-valid"), at=NOW) == before
+    monkeypatch.setattr(trust, "JLIS_DATA_DIR", tmp_path / "nowhere")
+    evaluation.warm_up()  # no exception
