@@ -23,6 +23,7 @@ from mynacheck.errors import (
     PcscUnavailableError,
 )
 from mynacheck.gui.describe import describe
+from mynacheck.present.watchview import verdict_lines
 from mynacheck.present.gui_messages import DETAILS_GUI, GUI, NEXT_STEPS_GUI
 from mynacheck.present.messages import (
     DELIVERY,
@@ -129,7 +130,8 @@ def test_no_report_says_a_fact_twice(lang: str) -> None:
         text_lines = mynacheck.render_text(report, lang).splitlines()
         verdict = describe(report, lang)
         window = [verdict.sentence, *verdict.notes, verdict.next_step or ""]
-        for face, lines in (("cli", text_lines), ("window", window)):
+        watch = verdict_lines(report, lang)
+        for face, lines in (("cli", text_lines), ("watch", watch), ("window", window)):
             repeats = _repeats(lines)
             if repeats:
                 bad[f"{face} {report.status.value} {report.reader}"] = repeats
@@ -186,6 +188,9 @@ def _window_words() -> dict[str, str]:
     for key in DETAILS.keys() | DETAILS_GUI.keys():
         texts[f"DETAILS.{key}"] = DETAILS_GUI.get(key) or DETAILS[key]
     texts.update({f"HEADLINES.{k}": v for k, v in HEADLINES.items()})
+    # The counter window's delivery line (gui/delivery.py: delivery_text's states).
+    texts.update({f"DELIVERY.{k}": DELIVERY[k] for k in ("delivered", "waiting", "unreachable")})
+    texts["DELIVERY.refused"] = DELIVERY["refused"]
     # The counter window's words from watch's table (gui/counter.py, gui/describe.py).
     for key, pair in WATCH.items():
         if key.split(".")[0] in ("word", "line", "action") or key in (
