@@ -23,7 +23,6 @@ from mynacheck.errors import (
     PcscUnavailableError,
 )
 from mynacheck.gui.describe import describe
-from mynacheck.present.watchview import verdict_lines
 from mynacheck.present.gui_messages import DETAILS_GUI, GUI, NEXT_STEPS_GUI
 from mynacheck.present.messages import (
     DELIVERY,
@@ -39,6 +38,7 @@ from mynacheck.present.messages import (
     reason_text,
     usage_text,
 )
+from mynacheck.present.watchview import verdict_lines
 
 from .helpers import MYNACHECK
 
