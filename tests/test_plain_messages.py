@@ -9,6 +9,7 @@ import errno
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -362,3 +363,14 @@ def test_help_follows_lang(lang: str) -> None:
     else:
         assert done.stdout.startswith("Usage: ") and "Options:" in done.stdout
         assert not JAPANESE.search(done.stdout.replace("利用者証明用電子証明書", ""))
+
+
+def test_the_simulator_command_says_a_mistyped_scenario_once() -> None:
+    code = (
+        "from mynacheck.simcard.sim_command import main\n"
+        "raise SystemExit(main(['--scenario', 'vaild']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "unknown scenario 'vaild' (did you mean 'valid'?)" in done.stderr
+    assert done.stderr.count("unknown scenario") == 1 and done.stderr.count("not_yet_valid") == 1
