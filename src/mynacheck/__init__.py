@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "ReaderInfo": "api",
     "open_card": "api",
     "Card": "api",
+    "Connection": "card",
     "check_card": "api",
     "wait_for_removal": "api",
     "read_pin_statuses": "api",
@@ -37,6 +38,8 @@ _EXPORTS: dict[str, str] = {
     "load_trust_anchors": "api",
     "SimulatedReader": "api",
     "simulated_scenarios": "api",
+    "AnchorLike": "api",
+    "PathLike": "api",
     # the tally
     "open_tally": "api",
     "summarize_tallies": "api",
@@ -44,6 +47,11 @@ _EXPORTS: dict[str, str] = {
     "server_setup_sql": "api",
     "setup_server": "api",
     "Tally": "tally",
+    "ServerTally": "tally.outbox",
+    "TallyLike": "api",
+    "TallyRow": "tally",
+    "DeliveryState": "tally.outbox",
+    "PushResult": "tally.push",
     "TallyError": "tally",
     "KeyFileExposed": "tally",
     # a command line's head start (connect, and read ahead, while the rest loads)
@@ -58,6 +66,8 @@ _EXPORTS: dict[str, str] = {
     "PinReport": "report",
     "KeyProof": "report",
     "TallySummary": "report",
+    "Group": "report",
+    "ForecastMonth": "report",
     "CertificateInfo": "evaluate",
     "Trust": "trust",
     "Status": "status",
@@ -97,7 +107,13 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .api import (
+        AnchorLike as AnchorLike,
+    )
+    from .api import (
         Card as Card,
+    )
+    from .api import (
+        PathLike as PathLike,
     )
     from .api import (
         PinInfo as PinInfo,
@@ -107,6 +123,9 @@ if TYPE_CHECKING:
     )
     from .api import (
         SimulatedReader as SimulatedReader,
+    )
+    from .api import (
+        TallyLike as TallyLike,
     )
     from .api import (
         check_card as check_card,
@@ -155,6 +174,9 @@ if TYPE_CHECKING:
     )
     from .api import (
         wait_for_removal as wait_for_removal,
+    )
+    from .card import (
+        Connection as Connection,
     )
     from .card.early import (
         head_start as head_start,
@@ -211,6 +233,12 @@ if TYPE_CHECKING:
         CheckReport as CheckReport,
     )
     from .report import (
+        ForecastMonth as ForecastMonth,
+    )
+    from .report import (
+        Group as Group,
+    )
+    from .report import (
         KeyProof as KeyProof,
     )
     from .report import (
@@ -233,6 +261,18 @@ if TYPE_CHECKING:
     )
     from .tally import (
         TallyError as TallyError,
+    )
+    from .tally import (
+        TallyRow as TallyRow,
+    )
+    from .tally.outbox import (
+        DeliveryState as DeliveryState,
+    )
+    from .tally.outbox import (
+        ServerTally as ServerTally,
+    )
+    from .tally.push import (
+        PushResult as PushResult,
     )
     from .trust import (
         Trust as Trust,

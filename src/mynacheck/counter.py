@@ -39,12 +39,12 @@ from .errors import (
     PcscUnavailableError,
 )
 from .log import Log
-from .report import CheckReport
+from .report import CheckReport, freeze_mappings
 from .status import Detail, Status
 
 if TYPE_CHECKING:
+    from .api import TallyLike
     from .pin import PinSource
-    from .tally.store import Tally
 
 EventKind = Literal[
     "waiting",
@@ -62,7 +62,7 @@ _LOG = Log("counter")
 READER_PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CounterEvent:
     """What the loop is doing.
 
@@ -83,8 +83,12 @@ class CounterEvent:
     reader: str | None = None
     report: CheckReport | None = None
     problem: str | None = None
+    #: Facts for the event (read-only).
     info: Mapping[str, Any] = field(default_factory=dict)
     card: Card | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        freeze_mappings(self, "info")
 
 
 class SessionCounts(Mapping[str, int]):
@@ -135,7 +139,7 @@ class CounterLoop:
         reader: int | str | None = None,
         *,
         trust_anchors: Iterable[AnchorLike] = (),
-        tally: Tally | None = None,
+        tally: TallyLike | None = None,
         simulate: Sequence[str] | SimulatedReader = (),
         once: bool = False,
         poll_seconds: float = 0.5,
@@ -209,7 +213,7 @@ class CounterLoop:
             if stop.is_set():
                 return
             with open_card(simulate=name) as card:
-                on_event(CounterEvent("reading", card.reader, card=card))
+                on_event(CounterEvent(kind="reading", reader=card.reader, card=card))
                 report, _ = self._check(card)
             if report is not None:
                 self._result(report, on_event, counts)
@@ -233,10 +237,10 @@ class CounterLoop:
         if self.tally is not None:
             report = self.tally.record(report)
         counts.add(report.status)
-        on_event(CounterEvent("result", report.reader, report))
+        on_event(CounterEvent(kind="result", reader=report.reader, report=report))
         if Detail.TALLY_NOT_WRITTEN in report.details:
             why = str(report.info.get("tally_error"))
-            on_event(CounterEvent("tally_problem", report.reader, problem=why))
+            on_event(CounterEvent(kind="tally_problem", reader=report.reader, problem=why))
 
     def _fresh_wake(self, stop: threading.Event) -> tuple[threading.Event, bool]:
         """A new event for this round's waits (set by stop, check_again, choose_reader),
@@ -308,14 +312,14 @@ class _Rounds:
             return None
         if not self.waiting_said:
             self.waiting_said = True
-            self.on_event(CounterEvent("waiting", self._waiting_name(selector)))
+            self.on_event(CounterEvent(kind="waiting", reader=self._waiting_name(selector)))
         try:
             with open_card(
                 selector, simulate=self.simulated, wait=loop.poll_seconds, cancel=wake
             ) as card:
                 self.waiting_said, self.problem_said, self.error_said = False, None, ()
                 self.first = False
-                self.on_event(CounterEvent("reading", card.reader, card=card))
+                self.on_event(CounterEvent(kind="reading", reader=card.reader, card=card))
                 report, gave_up = loop._check(card)
         except NoCardError:
             self.error_said = ()  # the card that failed to connect is gone
@@ -347,14 +351,14 @@ class _Rounds:
             return "done"
         if gave_up is not None:
             if gave_up == "removed":
-                self.on_event(CounterEvent("removed", card.reader))
+                self.on_event(CounterEvent(kind="removed", reader=card.reader))
                 return None
-            self.on_event(CounterEvent("cancelled", card.reader, problem=gave_up))
+            self.on_event(CounterEvent(kind="cancelled", reader=card.reader, problem=gave_up))
         elif report is not None:
             self.loop._result(report, self.on_event, self.counts)
             if self.loop.once:
                 return "done"
-        self.on_event(CounterEvent("remove_card", card.reader))
+        self.on_event(CounterEvent(kind="remove_card", reader=card.reader))
         self._hold(card, wake)
         return None
 
@@ -368,7 +372,7 @@ class _Rounds:
             wake.wait(self.loop.poll_seconds)  # the service went away: the next round says so
             return
         self.waiting_said = False
-        self.on_event(CounterEvent("removed", card.reader))
+        self.on_event(CounterEvent(kind="removed", reader=card.reader))
 
     def _list_readers(self, wake: threading.Event) -> bool:
         """Emit ``readers`` when they change; False (after saying why) when none."""
@@ -379,7 +383,7 @@ class _Rounds:
             return False
         if names != self.reader_names:
             self.reader_names = names
-            self.on_event(CounterEvent("readers", info={"readers": list(names)}))
+            self.on_event(CounterEvent(kind="readers", info={"readers": list(names)}))
         if not names:
             self._problem("no_reader", {}, wake)
             return False
@@ -395,7 +399,7 @@ class _Rounds:
     def _problem(self, key: str, info: dict[str, Any], wake: threading.Event) -> None:
         if self.problem_said != key:  # each problem once, until it changes
             self.problem_said = key
-            self.on_event(CounterEvent("reader_problem", problem=key, info=info))
+            self.on_event(CounterEvent(kind="reader_problem", problem=key, info=info))
         wake.wait(self.loop.poll_seconds)
 
     def _waiting_name(self, selector: int | str | None) -> str | None:

@@ -366,7 +366,7 @@ def parse_moment(value: str) -> datetime:
     return moment
 
 
-def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
+def trust_anchor_inputs(files: tuple[Path, ...]) -> Iterator[mynacheck.AnchorLike]:
     """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
     after the card is read)."""
     import itertools

@@ -84,7 +84,7 @@ def watch(
 
             tally = open_log(output, log, key_file, tag)
             output.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
-            if hasattr(tally, "on_state"):  # a server tally: its delivery, as it changes
+            if isinstance(tally, mynacheck.ServerTally):  # its delivery, as it changes
                 tally.on_state = DeliveryLines(output)
         loop.tally = tally
         screen = _Screen(output, color=_stdout_wants_color(), clear=_stdout_is_terminal())

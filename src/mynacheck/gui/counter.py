@@ -70,8 +70,8 @@ class CounterWindow(QWidget):
         self,
         reader: int | str | None = None,
         lang: str | None = None,
-        trust_anchors: Iterable[Any] = (),
-        tally: Any = None,
+        trust_anchors: Iterable[mynacheck.AnchorLike] = (),
+        tally: mynacheck.TallyLike | None = None,
         simulate: Sequence[str] | SimulatedReader = (),
         hold_s: float = 3.0,
     ) -> None:

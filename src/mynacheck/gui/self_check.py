@@ -17,7 +17,7 @@ from PySide6.QtCore import Property, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox
 
-from mynacheck import CheckReport, SimulatedReader
+from mynacheck import AnchorLike, CheckReport, SimulatedReader, TallyLike
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import LABELS, Lang, checked_lang, detect_language, text
 
@@ -72,11 +72,11 @@ class SelfCheckWindow(SelfCheckView):
         self,
         reader: int | str | None = None,
         lang: str | None = None,
-        trust_anchors: Iterable[Any] = (),
+        trust_anchors: Iterable[AnchorLike] = (),
         simulate: str | SimulatedReader | None = None,
         at: datetime | date | None = None,
         pin_timeout_s: float = 60.0,
-        tally: Any = None,
+        tally: TallyLike | None = None,
     ) -> None:
         super().__init__(checked_lang(lang) if lang else detect_language())
         if isinstance(simulate, str):

@@ -24,7 +24,7 @@ from mynacheck import CheckReport, CounterEvent, InputError
 from .pin_source import CANCELLED, CLOSED, WindowPinSource
 
 if TYPE_CHECKING:
-    from mynacheck import SimulatedReader, Tally
+    from mynacheck import AnchorLike, SimulatedReader, TallyLike
 
 #: Seconds one wait for a card lasts before the readers are listed again.
 POLL_S = 0.5
@@ -55,10 +55,10 @@ class SelfCheckWorker:
         *,
         reader: int | str | None = None,
         simulate: SimulatedReader | None = None,
-        trust_anchors: Iterable[Any] = (),
+        trust_anchors: Iterable[AnchorLike] = (),
         at: datetime | date | None = None,
         pin_timeout_s: float = 60.0,
-        tally: Tally | None = None,
+        tally: TallyLike | None = None,
     ) -> None:
         self._signals = signals
         self._stop = threading.Event()

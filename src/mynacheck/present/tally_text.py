@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -182,7 +182,7 @@ def _columns(lang: Lang) -> tuple[str, str, str]:
 
 
 def verdict_rows(
-    checks: dict[str, int], cards: dict[str, int]
+    checks: Mapping[str, int], cards: Mapping[str, int]
 ) -> list[tuple[str, int, int | None]]:
     """``(status, checks, cards)``: every verdict with checks or cards, cards None for a
     verdict without a certificate (such checks cannot be told apart)."""
@@ -197,7 +197,7 @@ def verdict_rows(
     ]
 
 
-def _rows(checks: dict[str, int], cards: dict[str, int]) -> list[tuple[str, str, str]]:
+def _rows(checks: Mapping[str, int], cards: Mapping[str, int]) -> list[tuple[str, str, str]]:
     """:func:`verdict_rows` as text, cards ``-`` for a verdict without a certificate."""
     return [
         (status, str(n), "-" if k is None else str(k))

@@ -91,7 +91,7 @@ def check_tag(tag: str | None) -> str | None:
 # -- rows ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TallyRow:
     """One check as the tally keeps it."""
 

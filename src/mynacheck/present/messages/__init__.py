@@ -23,7 +23,7 @@ from ._base import detect_language as detect_language
 from ._base import text as text
 from ._base import usage_text as usage_text
 
-_TABLES = {
+_EXPORTS = {
     "DELIVERY": ".server",
     "DETAILS": ".verdicts",
     "HEADLINES": ".verdicts",
@@ -36,7 +36,7 @@ _TABLES = {
 }
 
 
-__getattr__ = lazy_getattr(__name__, _TABLES)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
