@@ -6,8 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, AnyStr
 
 from mynacheck.status import Status
 
@@ -118,3 +119,14 @@ def mynacheck(
     assert "Traceback" not in result.stderr, result.stderr
     payload = json.loads(result.stdout) if "--json" in args and result.stdout.strip() else {}
     return result.returncode, payload, result.stderr
+
+
+def readline_within(stream: IO[AnyStr], seconds: float) -> AnyStr:
+    """``stream.readline()``, failing the test when no line (nor the end) comes within
+    ``seconds``: a child that hangs must not hang the test run."""
+    lines: list[AnyStr] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(seconds)
+    assert not reader.is_alive(), f"no line within {seconds} s"
+    return lines[0]

@@ -30,6 +30,7 @@ from .api import (
     load_trust_anchors,
     open_card,
 )
+from .card.pcsc.readers import matching_readers
 from .errors import (
     Cancelled,
     InputError,
@@ -72,8 +73,9 @@ class CounterEvent:
     - ``remove_card``: the result is out, the loop waits for the card to leave;
     - ``removed``: it left;
     - ``cancelled``: the PIN source gave up (``problem``: its ``info["reason"]``);
-    - ``readers``: the reader names changed (``info["readers"]``; only with
-      ``watch_readers``);
+    - ``readers``: the reader names changed (``info["readers"]``, and
+      ``info["chosen"]``: the one the loop's ``reader`` names, first if several,
+      None for any reader or none; only with ``watch_readers``);
     - ``reader_problem``: ``problem`` is a status or usage-error key
       (:data:`READER_PROBLEMS`), with ``info``;
     - ``tally_problem``: the row was not written (``problem``: why).
@@ -377,13 +379,17 @@ class _Rounds:
     def _list_readers(self, wake: threading.Event) -> bool:
         """Emit ``readers`` when they change; False (after saying why) when none."""
         try:
-            names = [reader.name for reader in list_readers(probe=False)]
+            readers = list_readers(probe=False)
         except (PcscUnavailableError, NoReaderError) as error:
             self._problem(error.status.value, {}, wake)
             return False
+        names = [reader.name for reader in readers]
         if names != self.reader_names:
             self.reader_names = names
-            self.on_event(CounterEvent(kind="readers", info={"readers": list(names)}))
+            selector = self.loop.reader
+            named = [] if selector is None else matching_readers(str(selector), readers)
+            chosen = named[0].name if named else None
+            self.on_event(CounterEvent(kind="readers", info={"readers": names, "chosen": chosen}))
         if not names:
             self._problem("no_reader", {}, wake)
             return False

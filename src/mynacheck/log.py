@@ -3,7 +3,7 @@
 Loggers (standard :mod:`logging`): ``mynacheck.card`` (every APDU at DEBUG, PIN
 bytes redacted; readers and the card held at INFO), ``mynacheck.check`` (the
 check's steps), ``mynacheck.counter`` (the card loop's events), ``mynacheck.tally``
-(rows written or not). The top logger ``mynacheck`` gets a ``NullHandler``, so a
+(a row not written, at WARNING). The top logger ``mynacheck`` gets a ``NullHandler``, so a
 program that configures nothing sees nothing; the CLI's ``--verbose`` and the
 window's "save a diagnostic log" attach a handler.
 

@@ -183,7 +183,8 @@ def user_trust_anchors() -> Iterable[Path]:
 def simulated_scenarios() -> dict[str, str]:
     """The simulated card's scenarios: name -> one line of English. A scenario whose
     root must be given as a trust anchor names the file where it really is."""
-    from ..simcard.scenarios import SCENARIOS, data_file
+    from ..simcard.fixtures import data_file
+    from ..simcard.scenarios import SCENARIOS
 
     described = {}
     for name, scenario in SCENARIOS.items():

@@ -18,7 +18,7 @@ the card (:func:`mynacheck.head_start`):
   this module does not understand).
 
 The full command parses and checks everything again as always; this module only
-decides how early the card may be reached. tests/test_cli_early.py holds it to
+decides how early the card may be reached. tests/test_early.py holds it to
 the command's own options.
 """
 

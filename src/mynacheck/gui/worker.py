@@ -35,7 +35,8 @@ PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 class SelfCheckSignals(QObject):
     """What the worker tells the window (queued to the UI thread)."""
 
-    readers = Signal(object)  # list[str]: the reader names, when they change
+    #: The reader names, when they change, and the one the selector names (or None).
+    readers = Signal(object, object)
     problem = Signal(str, object)  # one of PROBLEMS, info dict
     waiting = Signal(str)  # waiting for a card in this reader ("" = any)
     reading = Signal(str)  # a card is held: the reader's name
@@ -141,7 +142,7 @@ class SelfCheckWorker:
         elif event.kind == "waiting":
             self._emit(s.waiting, "" if self._loop.reader is None else str(self._loop.reader))
         elif event.kind == "readers":
-            self._emit(s.readers, list(event.info.get("readers", [])))
+            self._emit(s.readers, list(event.info["readers"]), event.info["chosen"])
         elif event.kind == "reader_problem" and event.problem is not None:
             self._emit(s.problem, event.problem, dict(event.info))
         elif event.kind == "cancelled" and event.problem != CLOSED:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..clock import iso_utc as iso_utc  # re-exported: report.py, the API
+from ..clock import iso_utc
 from .messages import Lang
 
 if TYPE_CHECKING:

@@ -49,9 +49,6 @@ class ServerTarget:
     def display(self) -> str:
         return self.conninfo
 
-    def with_password(self, password: str | None) -> ServerTarget:
-        return ServerTarget(self.conninfo, password)
-
 
 class ServerUnreachable(TallyError):
     """The server did not answer (down, the network cut): worth trying again later."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...lazy import lazy_getattr
-from ._base import LANGS as LANGS
 from ._base import Lang as Lang
 from ._base import checked_lang as checked_lang
 from ._base import detect_language as detect_language
