@@ -9,7 +9,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -22,6 +21,7 @@ import pytest
 import mynacheck
 from mynacheck.tally import row_from_report
 
+from .helpers import run_on_a_terminal
 from .pg_cluster import Tally
 from .tally_helpers import log, simulated
 
@@ -403,38 +403,16 @@ def test_the_password_is_asked_on_a_terminal_and_never_shown(
     pg_tally: Tally, tmp_path: Path
 ) -> None:
     """No pgpass entry: ``report`` on a terminal asks once (hidden), and connects."""
-    import pty
-    import select
-
     password = pg_tally.cluster.passwords["office"]
     env = {**os.environ, "PGPASSFILE": str(tmp_path / "none"), "COLUMNS": "200"}
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: mynacheck on the terminal
-        os.execvpe(
-            sys.executable, [*CLI, "report", pg_tally.uri("office"), "--json", "--lang", "en"], env
-        )
-    seen = b""
-    answered = False
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not answered and b"Password (" in seen:
-            os.write(fd, password.encode() + b"\r")
-            answered = True
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    text = seen.decode("utf-8", "replace")
-    assert answered, text
-    assert os.waitstatus_to_exitcode(status) == 0, text
+    code, text = run_on_a_terminal(
+        [*CLI, "report", pg_tally.uri("office"), "--json", "--lang", "en"],
+        [(b"Password (", password.encode() + b"\r")],
+        env=env,
+        timeout=60,
+    )
+    assert "<answered>" in text, text
+    assert code == 0, text
     assert '"checks": 0' in text
     assert password not in text  # the terminal did not echo it
 

@@ -10,9 +10,10 @@ Each such package keeps one ``_EXPORTS`` (name -> module) and says the same to t
 checkers in an ``if TYPE_CHECKING:`` block; tests/test_public_api.py fails when the
 two differ, in any package.
 
-Light on purpose (no ``typing``, no ``importlib`` until a name is asked for): the
-command line's way to the card (``mynacheck``, ``mynacheck.cli``,
-``mynacheck.card.pcsc``) loads this module before anything else.
+``import mynacheck`` comes through here on the command line's way to the card
+(cli/_early.py; ``mynacheck.cli`` and ``mynacheck.card.pcsc`` too): this module
+imports nothing at load time (not even ``typing``), ``importlib`` only once a name
+is asked for.
 """
 
 from __future__ import annotations
@@ -50,3 +51,12 @@ def lazy_getattr(
         return value
 
     return __getattr__
+
+
+def lazy_dir(package: str, exports: Mapping[str, str]) -> Callable[[], list[str]]:
+    """A module ``__dir__`` for ``package``: its loaded names and the ``exports``."""
+
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *exports})
+
+    return __dir__

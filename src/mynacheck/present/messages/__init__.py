@@ -3,12 +3,8 @@
 Keys are status values, detail codes, and usage-error keys. Texts avoid
 characters that a Windows console (cp932) cannot show; a test checks it.
 
-The helpers live in :mod:`._base` (a leaf). The per-area tables load on first use
-(PEP 562), never while this package loads: when one thread first-imports an area
-module (``messages.counter``) while another first-imports a sibling
-(``messages.verdicts``), a package body that imported every area module made the
-two wait on each other (``_DeadlockError`` / a half-loaded module).
-tests/test_simcard_import_race.py holds it.
+The helpers live in :mod:`._base` (a leaf). The per-area tables load on first use,
+never while this package loads (:mod:`mynacheck.lazy` says why).
 """
 
 from __future__ import annotations
