@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "open_card": ".api",
     "Card": ".api",
     "Connection": ".card",
+    "ReplayConnection": ".card.replay",
     "check_card": ".api",
     "wait_for_removal": ".api",
     "read_pin_statuses": ".api",
@@ -124,6 +125,7 @@ if TYPE_CHECKING:
     from .card.early import head_start as head_start
     from .card.early import release_head_start as release_head_start
     from .card.profile import PinReference as PinReference
+    from .card.replay import ReplayConnection as ReplayConnection
     from .counter import CounterEvent as CounterEvent
     from .counter import CounterLoop as CounterLoop
     from .counter import SessionCounts as SessionCounts

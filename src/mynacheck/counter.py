@@ -163,6 +163,8 @@ class CounterLoop:
         self.pin = pin
         self.at = at
         self.watch_readers = watch_readers
+        #: The checks of the current (or last) :meth:`run`, by status; kept after Ctrl-C.
+        self.counts = SessionCounts()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._again = False
@@ -194,8 +196,9 @@ class CounterLoop:
         scenarios are done, or the first result with ``once``. Raises
         ``InputError`` when ``reader`` matches none of the readers there at start
         (``no_such_reader``). Ctrl-C (``KeyboardInterrupt``) on the thread that
-        runs it ends it as promptly, and is raised again."""
-        counts = SessionCounts()
+        runs it ends it as promptly, and is raised again; :attr:`counts` still holds
+        what the run counted."""
+        counts = self.counts = SessionCounts()
         on_event = _logged(on_event)
         try:
             if isinstance(self.simulate, SimulatedReader) or not self.simulate:

@@ -17,12 +17,21 @@ Never a PIN: VERIFY and the other PIN commands are logged as their header and
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ROOT = "mynacheck"
-#: The INS bytes whose data is a PIN (as card.apdu.PIN_INSTRUCTIONS; this module is
-#: below the card layer).
-_PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
+#: INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
+#: Here, at the bottom, so that one rule serves the log, the APDU layer (never resent)
+#: and transcripts (written as ``**``).
+PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
+
+
+def carries_pin(apdu: Sequence[int | None]) -> bool:
+    """True for a command whose data is a PIN (never resent, never written down)."""
+    return len(apdu) > 5 and apdu[1] in PIN_INSTRUCTIONS
 
 
 class Log:
@@ -73,7 +82,7 @@ def apdu_text(apdu: bytes | bytearray) -> str:
     """A command APDU for the log: hex, with a PIN command's data as ``**`` per byte.
 
     Reads only the header of a PIN command (never its data, never a copy of it)."""
-    if len(apdu) > 5 and apdu[1] in _PIN_INSTRUCTIONS:
+    if carries_pin(apdu):
         return bytes(apdu[:5]).hex().upper() + " " + "**" * (len(apdu) - 5)
     return bytes(apdu).hex().upper()
 

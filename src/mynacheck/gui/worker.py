@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 #: Seconds one wait for a card lasts before the readers are listed again.
 POLL_S = 0.5
-#: Problems met before a card is held: the window says them and keeps looking.
-PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 
 
 class SelfCheckSignals(QObject):
@@ -37,7 +35,7 @@ class SelfCheckSignals(QObject):
 
     #: The reader names, when they change, and the one the selector names (or None).
     readers = Signal(object, object)
-    problem = Signal(str, object)  # one of PROBLEMS, info dict
+    problem = Signal(str, object)  # a reader_problem event's key, info dict
     waiting = Signal(str)  # waiting for a card in this reader ("" = any)
     reading = Signal(str)  # a card is held: the reader's name
     pinWanted = Signal(int, object)  # request id, tries left (int or None)
@@ -120,7 +118,7 @@ class SelfCheckWorker:
             try:
                 self._loop.run(self._on_event, self._stop)
             except InputError as error:  # a reader name matching none of those there
-                if error.key not in PROBLEMS:
+                if error.key != "no_such_reader":  # the one run() raises at start (docs/api.md)
                     raise
                 if self._problem_said != error.key:
                     self._problem_said = error.key

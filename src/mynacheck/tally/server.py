@@ -50,6 +50,12 @@ class ServerTarget:
         return self.conninfo
 
 
+def jst_sql(column: str) -> str:
+    """PostgreSQL: the UTC ``timestamptz`` ``column`` as JST wall-clock time (a day, a
+    week, a month are JST's, as in the SQLite tally and the README)."""
+    return f"(({column}) AT TIME ZONE 'UTC' + interval '9 hours')"
+
+
 class ServerUnreachable(TallyError):
     """The server did not answer (down, the network cut): worth trying again later."""
 

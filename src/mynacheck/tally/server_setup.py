@@ -20,11 +20,10 @@ from .server import (
     ServerTarget,
     connect,
     import_psycopg,
+    jst_sql,
     server_error,
 )
 from .store import ROW_STATUSES, TAG_MAX_LENGTH
-
-_JST = "(({t}) AT TIME ZONE 'UTC' + interval '9 hours')"
 
 
 def _tables_sql() -> str:
@@ -111,7 +110,7 @@ CREATE OR REPLACE FUNCTION mynacheck.keep_summaries() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO mynacheck.daily (day, tag, status, checks, without)
-    VALUES ({_JST.format(t="NEW.time")}::date, coalesce(NEW.tag, ''), NEW.status, 1,
+    VALUES ({jst_sql("NEW.time")}::date, coalesce(NEW.tag, ''), NEW.status, 1,
             CASE WHEN NEW.card_hash IS NULL THEN 1 ELSE 0 END)
     ON CONFLICT (day, tag, status) DO UPDATE
         SET checks = mynacheck.daily.checks + 1,
