@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .api import (
@@ -31,6 +31,7 @@ from .api import (
     open_card,
 )
 from .card.pcsc.readers import matching_readers
+from .clock import now_utc
 from .errors import (
     Cancelled,
     InputError,
@@ -235,7 +236,7 @@ class CounterLoop:
         except Cancelled as error:
             return None, str(error.info.get("reason", "cancelled"))
         except Exception as error:  # a malformed PIN, a bug: a result, and go on
-            return CheckReport.from_error(error, reader=card.reader, at=_now()), None
+            return CheckReport.from_error(error, reader=card.reader, at=now_utc()), None
         return report, None
 
     def _result(self, report: CheckReport, on_event: OnEvent, counts: SessionCounts) -> None:
@@ -402,7 +403,9 @@ class _Rounds:
         key = (error.status.value, *(d.value for d in error.details))
         if self.error_said != key:
             self.error_said = key
-            self.loop._result(CheckReport.from_error(error, at=_now()), self.on_event, self.counts)
+            self.loop._result(
+                CheckReport.from_error(error, at=now_utc()), self.on_event, self.counts
+            )
         wake.wait(self.loop.poll_seconds * 2)
 
     def _problem(self, key: str, info: dict[str, Any], wake: threading.Event) -> None:
@@ -415,10 +418,6 @@ class _Rounds:
         if self.simulated is not None:
             return self.simulated.name
         return None if selector is None else str(selector)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _logged(on_event: OnEvent) -> OnEvent:

@@ -4,7 +4,6 @@ command uses for a server: never a password on the command line."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -14,6 +13,7 @@ import click
 import mynacheck
 from mynacheck.present.messages import DELIVERY, Lang, text
 
+from ._early import stdin_is_terminal
 from .context import Output, common_options, guard, make_output
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def with_server_password(output: Output, call: Callable[[str | None], _T]) -> _T
     try:
         return call(None)
     except mynacheck.InputError as error:
-        if error.key != "server_password_needed" or not _stdin_is_terminal():
+        if error.key != "server_password_needed" or not stdin_is_terminal():
             raise
         target = error.info.get("target", "")
         prompt = "パスワード" if output.lang == "ja" else "Password"
@@ -87,13 +87,6 @@ class DeliveryLines:
         if last is not None and (state.state, state.waiting) == (last.state, last.waiting):
             return
         self.output.echo(describe_delivery(state, self.output.lang), err=True)
-
-
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 @click.group(short_help="The shared server tally: init-server, push.")

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 import mynacheck
 from mynacheck import CheckReport, CounterEvent, InputError
+from mynacheck.clock import now_utc
 
 from .pin_source import CANCELLED, CLOSED, WindowPinSource
 
@@ -125,7 +126,7 @@ class SelfCheckWorker:
                     self._emit(self._signals.problem, error.key, dict(error.info))
                 self._poke.wait(POLL_S * 2)
             except Exception as error:  # a bug: show it, keep the window alive
-                self._emit(self._signals.result, CheckReport.from_error(error, at=_now()))
+                self._emit(self._signals.result, CheckReport.from_error(error, at=now_utc()))
                 self._poke.wait()
 
     def _on_event(self, event: CounterEvent) -> None:
@@ -155,7 +156,3 @@ class SelfCheckWorker:
             signal.emit(*args)
         except RuntimeError:  # the window's objects are already gone
             self._stop.set()
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -27,10 +27,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..clock import now_utc
 from . import schema
 from .keys import TallyError, key_fingerprint
 from .server import (
@@ -210,7 +211,7 @@ class ServerTally:
         reason = str(error.info.get("reason") or error.key)
         with self._lock:
             previous = self._state
-            since = previous.since if previous.state == kind and previous.since else _now()
+            since = previous.since if previous.state == kind and previous.since else now_utc()
         self._set(
             DeliveryState(
                 state=kind, waiting=self._count_waiting(self._meta), since=since, reason=reason
@@ -294,10 +295,6 @@ class ServerTally:
             "SELECT count(*) FROM checks WHERE id > ?", (done,)
         ).fetchone()
         return int(count)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _outbox_id(connection: sqlite3.Connection, fingerprint: str) -> str:
