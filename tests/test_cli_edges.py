@@ -120,8 +120,8 @@ def test_pin_status_simulated_says_so_in_json() -> None:
 
 def test_simulate_list_names_a_private_root_that_exists_from_anywhere(tmp_path: object) -> None:
     listing = subprocess.run(
-        [*MYNACHECK, "check", "--simulate", "list"], capture_output=True, text=True, check=True,
-        cwd=str(tmp_path),
+        [*MYNACHECK, "check", "--simulate", "list", "--lang", "en"], capture_output=True,
+        text=True, check=True, cwd=str(tmp_path),
     )  # fmt: skip
     line = next(line for line in listing.stdout.splitlines() if line.startswith("valid_private"))
     root = line.split("Its root: ", 1)[1].strip()

@@ -826,3 +826,21 @@ def test_connection_maps_card_errors() -> None:
     assert caught.value.details == (Detail.CARD_REMOVED,)
     with pytest.raises(CardError):
         removed.reset()
+
+
+def test_a_scenario_name_is_checked_one_way_everywhere() -> None:
+    """SimulatedReader.check_scenarios is the one check: open_card, insert, CounterLoop
+    and the CLI say the same usage error, with the nearest name."""
+    import mynacheck
+
+    assert mynacheck.SimulatedReader.check_scenarios(("valid", "expired")) == ["valid", "expired"]
+    for attempt in (
+        lambda: mynacheck.SimulatedReader.check_scenarios(["valid", "vaild"]),
+        lambda: mynacheck.open_card(simulate="vaild").__enter__(),
+        lambda: mynacheck.SimulatedReader().insert("vaild"),
+        lambda: mynacheck.CounterLoop(simulate=["valid", "vaild"]),
+    ):
+        with pytest.raises(mynacheck.InputError) as refused:
+            attempt()
+        assert refused.value.key == "unknown_scenario"
+        assert refused.value.info == {"name": "vaild", "close": "valid"}

@@ -17,7 +17,7 @@ from mynacheck.present.tally_text import within_renewal_window
 RENEWAL_PHRASE = re.compile(r"(\d+) ?か月(?:以内|前)|within (\d+) months|(\d+) months before")
 
 
-def _tables() -> dict[str, dict[str, tuple[str, str]]]:
+def _tables() -> dict[str, dict[str, tuple[str, str] | str]]:
     return {name: getattr(messages, name) for name in messages._EXPORTS}  # every table
 
 
@@ -25,7 +25,7 @@ def test_every_sentence_naming_the_renewal_window_says_its_length() -> None:
     said = []
     for table_name, table in _tables().items():
         for key, pair in table.items():
-            for template in pair:
+            for template in (pair,) if isinstance(pair, str) else pair:
                 for match in RENEWAL_PHRASE.finditer(template):
                     number = next(group for group in match.groups() if group)
                     said.append((f"{table_name}[{key!r}]", int(number)))

@@ -170,12 +170,7 @@ class CounterLoop:
         self._wake = threading.Event()
         self._again = False
         if simulate and not isinstance(simulate, SimulatedReader):
-            from .api import simulated_scenarios
-
-            known = simulated_scenarios()
-            for name in simulate:
-                if name not in known:
-                    raise InputError("unknown_scenario", name=name)
+            SimulatedReader.check_scenarios(simulate)
 
     # -- control, from any thread ---------------------------------------------------------
 

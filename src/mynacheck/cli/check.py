@@ -60,8 +60,8 @@ def check(
             print_scenarios(output)
             return
         # A mistyped scenario is the first thing wrong, whatever the PIN source.
-        if simulate is not None and simulate not in mynacheck.simulated_scenarios():
-            raise mynacheck.InputError("unknown_scenario", name=simulate)
+        if simulate is not None:
+            mynacheck.SimulatedReader.check_scenarios([simulate])
         if pin_stdin and no_pin:
             raise mynacheck.InputError("pin_options_conflict")
         if not pin_stdin and not no_pin and not stdin_is_terminal():

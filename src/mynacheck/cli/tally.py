@@ -14,7 +14,7 @@ import mynacheck
 from mynacheck.present.messages import DELIVERY, Lang, text
 
 from ._early import stdin_is_terminal
-from .context import Output, common_options, guard, make_output
+from .context import Group, Output, common_options, guard, make_output
 
 if TYPE_CHECKING:
     from mynacheck import DeliveryState, ServerTally, Tally
@@ -89,7 +89,7 @@ class DeliveryLines:
         self.output.echo(describe_delivery(state, self.output.lang), err=True)
 
 
-@click.group(short_help="The shared server tally: init-server, push.")
+@click.group(cls=Group, short_help="The shared server tally: init-server, push.")
 def tally() -> None:
     """The tally that many counters share on a PostgreSQL server (README "The server
     tally"): prepare the server, upload existing SQLite tallies."""

@@ -15,6 +15,8 @@ from ...lazy import lazy_getattr
 from ._base import Lang as Lang
 from ._base import checked_lang as checked_lang
 from ._base import detect_language as detect_language
+from ._base import os_reason as os_reason
+from ._base import reason_text as reason_text
 from ._base import text as text
 from ._base import usage_text as usage_text
 
@@ -25,6 +27,7 @@ _EXPORTS = {
     "LABELS": ".labels",
     "NEXT_STEPS": ".verdicts",
     "OFFICE": ".office",
+    "SCENARIOS_JA": ".scenarios",
     "TALLY": ".counter",
     "USAGE": ".usage",
     "WATCH": ".counter",
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from .counter import WATCH as WATCH
     from .labels import LABELS as LABELS
     from .office import OFFICE as OFFICE
+    from .scenarios import SCENARIOS_JA as SCENARIOS_JA
     from .server import DELIVERY as DELIVERY
     from .usage import USAGE as USAGE
     from .verdicts import DETAILS as DETAILS
