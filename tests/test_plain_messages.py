@@ -291,3 +291,69 @@ def test_a_path_through_a_file_is_said_in_japanese_words(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "途中にフォルダーではないものがあります" in done.stderr, done.stderr
     assert "Not a directory" not in done.stderr
+
+
+def test_a_full_stdout_is_said_in_the_run_s_language() -> None:
+    expectations = {
+        "ja": "出力を書き込めません (ディスクの空きがありません)",
+        "en": "cannot write the output (No space left on device)",
+    }
+    for lang, expected in expectations.items():
+        done = subprocess.run(
+            ["bash", "-c", " ".join(MYNACHECK) + f" check --simulate valid --no-pin --lang {lang}"
+             " >/dev/full"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0 and expected in done.stderr, done.stderr
+
+
+def _every_command() -> list[tuple[str, Any]]:
+    import click
+
+    from mynacheck.cli.commands import main
+    from mynacheck.gui.app import _command
+
+    found: list[tuple[str, Any]] = []
+
+    def walk(command: click.Command, path: str, parent: click.Context | None) -> None:
+        ctx = click.Context(command, info_name=path.split()[-1], parent=parent)
+        found.append((path, command))
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None
+                walk(sub, f"{path} {name}", ctx)
+
+    walk(main, "mynacheck", None)
+    found.append(("mynacheck-gui", _command()))
+    return found
+
+
+def test_help_has_japanese_words_for_every_command_and_option() -> None:
+    from mynacheck.cli.helptext import option_help
+    from mynacheck.present.messages import HELP_JA
+
+    missing = []
+    for path, command in _every_command():
+        if f"command:{path}" not in HELP_JA:
+            missing.append(f"command:{path}")
+        if path.count(" ") and path != "mynacheck-gui" and f"short:{path}" not in HELP_JA:
+            missing.append(f"short:{path}")
+        for param in command.params:
+            is_option = param.param_type_name == "option"
+            if is_option and option_help(path, param.opts) is None:
+                missing.append(f"{path} {param.opts[0]}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_follows_lang(lang: str) -> None:
+    done = run("check", "--help", "--lang", lang)
+    assert done.returncode == 0
+    if lang == "ja":
+        assert done.stdout.startswith("使い方: ") and "オプション:" in done.stdout
+        assert "暗証番号を尋ねません (窓口用)。" in done.stdout
+        assert "Do not ask for the PIN" not in done.stdout
+    else:
+        assert done.stdout.startswith("Usage: ") and "Options:" in done.stdout
+        assert not JAPANESE.search(done.stdout.replace("利用者証明用電子証明書", ""))

@@ -6,6 +6,8 @@ import click
 
 import mynacheck
 
+from .helptext import HelpContext, localized
+
 #: command name -> (module, function): each loaded only when it runs (or for --help),
 #: so `mynacheck check` imports no other command's code on its way to the card.
 _COMMANDS = {
@@ -20,6 +22,8 @@ _COMMANDS = {
 
 
 class _LazyGroup(click.Group):
+    context_class = HelpContext  # --help in the run's language
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(_COMMANDS)
 
@@ -39,7 +43,7 @@ class _LazyGroup(click.Group):
         module, name = _COMMANDS[cmd_name]
         command = getattr(importlib.import_module(f".{module}", __package__), name)
         assert isinstance(command, click.Command)
-        return command
+        return localized(command)
 
 
 @click.group(

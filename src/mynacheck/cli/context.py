@@ -24,6 +24,7 @@ from mynacheck.clock import JST
 from mynacheck.present.messages import LABELS, Lang, detect_language, os_reason, text, usage_text
 
 from ._early import DEBUG_LOG
+from .helptext import HelpContext, lang_in_command_line, localized
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,6 +37,16 @@ EXIT_USAGE = 2
 #: Why stdout could not take the output (closed, full, a broken pipe), once known.
 #: The verdict's exit code stands; ``run`` says it in one line on stderr.
 OUTPUT_LOST: list[str] = []
+
+
+#: The language this run speaks (set by :func:`make_output`), for the last words.
+_SPOKEN: list[Lang] = []
+
+
+def output_lost() -> str:
+    """Why the output was lost, in the run's language (see ``run``)."""
+    lang = _SPOKEN[-1] if _SPOKEN else detect_language()
+    return text(LABELS, "output_lost", lang, reason=OUTPUT_LOST[0])
 
 
 def out(value: str, *, nl: bool = True) -> None:
@@ -119,6 +130,7 @@ def make_output(
     if verbose:
         _log_to_stderr()
     output = Output(chosen, json_output, verbose, check_lines)
+    _SPOKEN.append(chosen)
     context = click.get_current_context(silent=True)
     debug_log = context.meta.get(_DEBUG_LOG_KEY) if context is not None else None
     if debug_log is not None:
@@ -297,7 +309,7 @@ def choice_problem(
     asks for (``--lang`` seen so far, or in ``args``), else the system's."""
     known = [str(choice) for choice in choices]
     error = mynacheck.InputError.unknown_choice(key, value, known, value=value, **info)
-    return usage_text(key, _lang_before_parsing(ctx, args), {**error.info, "choices": known})
+    return usage_text(key, lang_in_command_line(ctx, args), {**error.info, "choices": known})
 
 
 def refuse_unknown_command(group: click.Group, ctx: click.Context, args: list[str]) -> None:
@@ -310,24 +322,20 @@ def refuse_unknown_command(group: click.Group, ctx: click.Context, args: list[st
 
 
 class Group(click.Group):
-    """click's Group, with :func:`refuse_unknown_command` ("did you mean ...?")."""
+    """click's Group, with :func:`refuse_unknown_command` ("did you mean ...?") and
+    help in the run's language."""
+
+    context_class = HelpContext
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return localized(command) if command is not None else None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         refuse_unknown_command(self, ctx, args)
         return super().resolve_command(ctx, args)
-
-
-def _lang_before_parsing(ctx: click.Context | None, args: list[str] | None) -> Lang:
-    chosen = ctx.params.get("lang") if ctx is not None else None
-    rest = list(args or sys.argv[1:])
-    for index, token in enumerate(rest):
-        if token.startswith("--lang="):
-            chosen = chosen or token.partition("=")[2]
-        elif token == "--lang" and index + 1 < len(rest):
-            chosen = chosen or rest[index + 1]
-    return chosen if chosen in ("ja", "en") else detect_language()
 
 
 def lang_option(func: F) -> F:

@@ -23,6 +23,7 @@ from mynacheck.cli.context import (
     trust_anchor_inputs,
     trust_anchor_option,
 )
+from mynacheck.cli.helptext import localized
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
@@ -64,7 +65,7 @@ def _command() -> click.Command:
         certificate, or check card after card at a counter (--counter)."""
         return options
 
-    return gui
+    return localized(gui)  # --help in the run's language, as the CLI's
 
 
 def run(argv: list[str]) -> int:

@@ -217,6 +217,10 @@ GUI: dict[str, tuple[str, str]] = {
     "simulated": ("シミュレーションのカード", "simulated card"),
     # The diagnostic log (Ctrl+Shift+L, the window's context menu).
     "diagnostics.save": ("診断ログを保存… (Ctrl+Shift+L)", "Save a diagnostic log… (Ctrl+Shift+L)"),
+    "diagnostics.not_saved": (
+        "診断ログを {path} に保存できませんでした: {reason}",
+        "The diagnostic log was not saved to {path}: {reason}",
+    ),
     # mynacheck-gui itself.
     "app.no_pyside": (
         '画面版には PySide6 が必要です: pip install "mynacheck[gui]" '

@@ -24,6 +24,7 @@ _EXPORTS = {
     "DELIVERY": ".server",
     "DETAILS": ".verdicts",
     "HEADLINES": ".verdicts",
+    "HELP_JA": ".help",
     "LABELS": ".labels",
     "NEXT_STEPS": ".verdicts",
     "OFFICE": ".office",
@@ -40,6 +41,7 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from .counter import TALLY as TALLY
     from .counter import WATCH as WATCH
+    from .help import HELP_JA as HELP_JA
     from .labels import LABELS as LABELS
     from .office import OFFICE as OFFICE
     from .scenarios import SCENARIOS_JA as SCENARIOS_JA

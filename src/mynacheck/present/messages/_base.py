@@ -98,6 +98,7 @@ OS_ERRORS_JA: dict[str, str] = {
 REASONS_JA: dict[str, str] = {
     "not found": "ファイルかフォルダーがありません",
     "closed": "閉じられています",
+    "stdout is closed": "標準出力が閉じられています",
     "no standard input": "標準入力がありません",
     "it vanished": "作った直後に消えました",
     "database is locked": "他のプログラムが使用中です",
