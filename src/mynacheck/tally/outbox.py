@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import now_utc
+from ..userfiles import os_error_reason
 from . import schema
 from .keys import TallyError, key_fingerprint
 from .server import (
@@ -358,7 +359,7 @@ def open_server_tally(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            reason = error.strerror or type(error).__name__
+            reason = os_error_reason(error)
             raise TallyError("tally_write_failed", path=str(path.parent), reason=reason) from None
     local = open_tally(path, key_file=key_file, tag=tag)
     try:
