@@ -25,7 +25,7 @@ from mynacheck.log import Log
 from mynacheck.present.messages import LABELS, Lang, detect_language, os_reason, text, usage_text
 
 from ._early import DEBUG_LOG
-from .helptext import HelpContext, lang_in_command_line, localized
+from .helptext import HelpContext, key_path, lang_in_command_line, localized
 
 F = TypeVar("F", bound=Callable[..., Any])
 _LOG = Log("cli")
@@ -141,8 +141,9 @@ def make_output(
     _SPOKEN.append(chosen)
     context = click.get_current_context(silent=True)
     debug_log = context.meta.get(_DEBUG_LOG_KEY) if context is not None else None
-    if debug_log is not None:
-        _log_to_file(output, debug_log, context.command_path if context else "mynacheck")
+    if context is not None and debug_log is not None:
+        _log_to_file(output, debug_log, key_path(context))
+        context.call_on_close(output.debug_log.close)  # a program running main() twice
     return output
 
 
