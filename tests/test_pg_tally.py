@@ -20,6 +20,7 @@ import pytest
 
 import mynacheck
 from mynacheck.tally import row_from_report
+from mynacheck.tally.server import SERVER_SCHEMA_VERSION
 
 from .helpers import run_on_a_terminal
 from .pg_cluster import Tally
@@ -230,7 +231,7 @@ def test_push_refuses_a_file_with_bad_data_and_sends_nothing(
 
 
 def test_a_newer_server_is_refused_by_everyone(pg_tally: Tally, tmp_path: Path) -> None:
-    pg_tally.rows("UPDATE mynacheck.meta SET value = '2' WHERE name = 'schema_version'")
+    pg_tally.rows("UPDATE mynacheck.meta SET value = '3' WHERE name = 'schema_version'")
     for args in (
         ["report", pg_tally.uri("office")],
         ["tally", "init-server", "--apply", pg_tally.uri("owner")],
@@ -239,7 +240,7 @@ def test_a_newer_server_is_refused_by_everyone(pg_tally: Tally, tmp_path: Path) 
     ):  # fmt: skip
         result = cli(*args, env={"XDG_DATA_HOME": str(tmp_path / "data")})
         assert result.returncode == 2, (args, result.stderr)
-        assert "was set up by a newer mynacheck (format 2)" in result.stderr
+        assert "was set up by a newer mynacheck (format 3)" in result.stderr
     assert server_rows(pg_tally) == []
 
 
@@ -270,7 +271,7 @@ def test_an_older_format_is_migrated_by_the_owner_only(pg_tally: Tally, tmp_path
         assert result.returncode == 2, (args, result.stderr)
     assert cli("tally", "init-server", "--apply", pg_tally.uri("owner")).returncode == 0
     assert pg_tally.rows("SELECT value FROM mynacheck.meta WHERE name = 'schema_version'") == [
-        ("1",)
+        (str(SERVER_SCHEMA_VERSION),)
     ]
     assert cli("report", pg_tally.uri("office")).returncode == 0
 
@@ -353,7 +354,11 @@ def test_report_and_push_name_what_they_refuse(pg_tally: Tally, tmp_path: Path) 
 def test_row_ids_are_the_same_for_the_same_row(tmp_path: Path) -> None:
     from mynacheck.tally.server_rows import row_id
 
-    assert row_id("abc", 1) == row_id("abc", 1) != row_id("abc", 2) != row_id("abd", 2)
+    row = row_from_report(simulated("valid"), b"k" * 32, jst(1))
+    other = replace(row, time=row.time + timedelta(microseconds=1))
+    assert row_id("abc", 1, row) == row_id("abc", 1, row) != row_id("abc", 2, row)
+    assert row_id("abc", 2, row) != row_id("abd", 2, row)
+    assert row_id("abc", 1, row) != row_id("abc", 1, other)  # a copy's own row 1
     # An old tally without an id gets one from its first row, the same whoever asks.
     db = tmp_path / "t.sqlite3"
     log(db, [("valid", jst(1))])

@@ -3,6 +3,7 @@ by the CLI's code before any window opens."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Any
@@ -12,14 +13,17 @@ import click
 import mynacheck
 from mynacheck import InputError
 from mynacheck.cli.context import (
+    debug_log_option,
     lang_option,
     log_options,
     reader_option,
     scenario_names,
     scenarios_option,
+    start_debug_log,
     trust_anchor_inputs,
     trust_anchor_option,
 )
+from mynacheck.cli.helptext import localized
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
@@ -50,6 +54,7 @@ def _command() -> click.Command:
         metavar="SECONDS",
         help="Counter with --simulate: how long each card stays on the reader (default 3).",
     )
+    @functools.partial(debug_log_option, expose_value=True)
     @click.option(
         "--smoke-test",
         is_flag=True,
@@ -60,7 +65,7 @@ def _command() -> click.Command:
         certificate, or check card after card at a counter (--counter)."""
         return options
 
-    return gui
+    return localized(gui)  # --help in the run's language, as the CLI's
 
 
 def run(argv: list[str]) -> int:
@@ -73,21 +78,38 @@ def run(argv: list[str]) -> int:
         return int(parsed or 0)
     lang: Lang = parsed["lang"] or detect_language()
     if parsed["simulate"] == "list":  # as `mynacheck check --simulate list`
-        return _list_scenarios()
+        return _list_scenarios(lang)
+    debug_log = None
     try:
+        if parsed["debug_log"] is not None:  # first: the options' own checks are in it
+            debug_log = start_debug_log(parsed["debug_log"], "mynacheck-gui", _log_stopped)
         options = _options(parsed)
     except InputError as error:
         say(usage_text(error.key, lang, dict(error.info)))
+        if debug_log is not None:
+            debug_log.close()
         return EXIT_USAGE
-    if _no_display():
-        say(text(GUI, "app.no_display", lang))
-        return 1
     tally = options.pop("tally")
     try:
+        if _no_display():
+            say(text(GUI, "app.no_display", lang))
+            return 1
         return _show(parsed, lang, options, tally)
     finally:
         if tally is not None:
             tally.close()
+        if debug_log is not None:
+            debug_log.close()
+
+
+def _log_stopped(error: BaseException | None) -> None:
+    """``--debug-log``'s file could not take more (a full disk): the window goes on,
+    and says so where a console is (never a box from the logging thread)."""
+    if sys.stderr is not None:
+        try:
+            print(f"mynacheck-gui: --debug-log stopped ({error})", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
 
 
 def _options(parsed: dict[str, Any]) -> dict[str, Any]:
@@ -149,8 +171,9 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
     return 0
 
 
-def _list_scenarios() -> int:
-    lines = [f"{name:28} {about}" for name, about in mynacheck.simulated_scenarios().items()]
+def _list_scenarios(lang: Lang) -> int:
+    scenarios = mynacheck.simulated_scenarios(lang)
+    lines = [f"{name:28} {about}" for name, about in scenarios.items()]
     if sys.stdout is None:  # no console (the windowed launcher): a box
         say("\n".join(lines))
         return 0
