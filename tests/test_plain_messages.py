@@ -311,7 +311,7 @@ def _every_command() -> list[tuple[str, Any]]:
     import click
 
     from mynacheck.cli.commands import main
-    from mynacheck.gui.app import _command
+    from mynacheck.gui.app import command as window_command
 
     found: list[tuple[str, Any]] = []
 
@@ -325,7 +325,7 @@ def _every_command() -> list[tuple[str, Any]]:
                 walk(sub, f"{path} {name}", ctx)
 
     walk(main, "mynacheck", None)
-    found.append(("mynacheck-gui", _command()))
+    found.append(("mynacheck-gui", window_command()))
     return found
 
 
