@@ -9,6 +9,7 @@ import errno
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from mynacheck.present.messages import (
     reason_text,
     usage_text,
 )
+from mynacheck.present.watchview import verdict_lines
 
 from .helpers import MYNACHECK
 
@@ -129,7 +131,8 @@ def test_no_report_says_a_fact_twice(lang: str) -> None:
         text_lines = mynacheck.render_text(report, lang).splitlines()
         verdict = describe(report, lang)
         window = [verdict.sentence, *verdict.notes, verdict.next_step or ""]
-        for face, lines in (("cli", text_lines), ("window", window)):
+        watch = verdict_lines(report, lang)
+        for face, lines in (("cli", text_lines), ("watch", watch), ("window", window)):
             repeats = _repeats(lines)
             if repeats:
                 bad[f"{face} {report.status.value} {report.reader}"] = repeats
@@ -186,6 +189,9 @@ def _window_words() -> dict[str, str]:
     for key in DETAILS.keys() | DETAILS_GUI.keys():
         texts[f"DETAILS.{key}"] = DETAILS_GUI.get(key) or DETAILS[key]
     texts.update({f"HEADLINES.{k}": v for k, v in HEADLINES.items()})
+    # The counter window's delivery line (gui/delivery.py: delivery_text's states).
+    texts.update({f"DELIVERY.{k}": DELIVERY[k] for k in ("delivered", "waiting", "unreachable")})
+    texts["DELIVERY.refused"] = DELIVERY["refused"]
     # The counter window's words from watch's table (gui/counter.py, gui/describe.py).
     for key, pair in WATCH.items():
         if key.split(".")[0] in ("word", "line", "action") or key in (
@@ -357,3 +363,14 @@ def test_help_follows_lang(lang: str) -> None:
     else:
         assert done.stdout.startswith("Usage: ") and "Options:" in done.stdout
         assert not JAPANESE.search(done.stdout.replace("利用者証明用電子証明書", ""))
+
+
+def test_the_simulator_command_says_a_mistyped_scenario_once() -> None:
+    code = (
+        "from mynacheck.simcard.sim_command import main\n"
+        "raise SystemExit(main(['--scenario', 'vaild']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "unknown scenario 'vaild' (did you mean 'valid'?)" in done.stderr
+    assert done.stderr.count("unknown scenario") == 1 and done.stderr.count("not_yet_valid") == 1
