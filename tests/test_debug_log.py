@@ -16,7 +16,7 @@ import click
 import pytest
 
 import mynacheck
-from mynacheck.cli import _early
+from mynacheck.cli import _early  # the subject too: the early path knows --debug-log
 from mynacheck.cli.commands import main
 from mynacheck.log import FILE_HEADER, log_to_file
 
