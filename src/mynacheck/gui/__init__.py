@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..lazy import lazy_getattr
 
@@ -51,15 +51,15 @@ def _pyside_available() -> bool:
     return True
 
 
-def _lang_in(args: list[str]) -> Any:
-    from mynacheck.present.messages import detect_language
+def _lang_in(args: list[str]) -> Lang:
+    from mynacheck.present.messages import checked_lang, detect_language
 
     for i, arg in enumerate(args):
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
         if arg == "--lang" and i + 1 < len(args):
             value = args[i + 1]
         if value in ("ja", "en"):
-            return value
+            return checked_lang(value)
     return detect_language()
 
 
@@ -91,5 +91,7 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS, before_import=_require_pyside)
 
 
 if TYPE_CHECKING:
+    from mynacheck.present.messages import Lang
+
     from .counter import CounterWindow as CounterWindow
     from .self_check import SelfCheckWindow as SelfCheckWindow
