@@ -16,7 +16,7 @@ import click
 import pytest
 
 import mynacheck
-from mynacheck.cli import _early
+from mynacheck.cli import _early  # the subject too: the early path knows --debug-log
 from mynacheck.cli.commands import main
 from mynacheck.log import FILE_HEADER, log_to_file
 
@@ -172,3 +172,14 @@ def test_the_window_writes_it_too(tmp_path: Path) -> None:
     )  # fmt: skip
     assert refused.returncode == 2 and "not a mynacheck diagnostic log" in refused.stderr
     assert other.read_text() == "mine"
+
+
+def test_the_log_keeps_the_os_s_own_words(tmp_path: Path) -> None:
+    """The message says it in Japanese words; the log keeps what the system said."""
+    log = tmp_path / "support.log"
+    done = check("--no-pin", "--lang", "ja", "--replay", str(tmp_path / "gone.txt"),
+                 "--debug-log", str(log))  # fmt: skip
+    assert done.returncode == 2 and "ファイルかフォルダーがありません" in done.stderr
+    assert "No such file or directory" not in done.stderr
+    said = log.read_text(encoding="utf-8")
+    assert "usage error file_unreadable: No such file or directory (errno 2)" in said

@@ -317,7 +317,7 @@ def _every_command() -> list[tuple[str, Any]]:
     import click
 
     from mynacheck.cli.commands import main
-    from mynacheck.gui.app import _command
+    from mynacheck.gui.app import command as window_command
 
     found: list[tuple[str, Any]] = []
 
@@ -331,7 +331,7 @@ def _every_command() -> list[tuple[str, Any]]:
                 walk(sub, f"{path} {name}", ctx)
 
     walk(main, "mynacheck", None)
-    found.append(("mynacheck-gui", _command()))
+    found.append(("mynacheck-gui", window_command()))
     return found
 
 

@@ -15,6 +15,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .frozen import freeze_mappings as freeze_mappings
+from .frozen import read_only as read_only
 from .lazy import lazy_getattr
 from .status import Detail, Status
 
@@ -61,8 +63,7 @@ class CheckReport:
     contactless: bool = False
 
     def __post_init__(self) -> None:
-        if not isinstance(self.info, MappingProxyType):  # a copy nobody else can change
-            object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        freeze_mappings(self, "info")
 
     @classmethod
     def from_error(

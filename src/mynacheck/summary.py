@@ -7,9 +7,12 @@ own so that a check, which needs none of it, does not create its classes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from .frozen import freeze_mappings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,10 +29,14 @@ class Group:
     (its cards whose latest check in the group found the certificate valid)."""
 
     key: str | None
-    checks: dict[str, int]
-    cards: dict[str, int]
+    #: Checks and distinct cards by status value (read-only).
+    checks: Mapping[str, int]
+    cards: Mapping[str, int]
     cards_renewal_open: int = 0
     renewal_forecast: tuple[ForecastMonth, ...] = ()
+
+    def __post_init__(self) -> None:
+        freeze_mappings(self, "checks", "cards")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,9 +50,10 @@ class TallySummary:
     first: datetime | None
     last: datetime | None
     checks: int
-    checks_by_status: dict[str, int]
+    #: By status value (read-only).
+    checks_by_status: Mapping[str, int]
     cards: int
-    cards_by_status: dict[str, int]
+    cards_by_status: Mapping[str, int]
     cards_renewal_open: int
     checks_without_certificate: int
     key_fingerprints: tuple[str, ...] = ()
@@ -59,6 +67,9 @@ class TallySummary:
     valid_cards_cumulative: tuple[tuple[date, int], ...] = field(default=())
     #: ``--tag``: the tags the report was limited to (empty: every row).
     tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        freeze_mappings(self, "checks_by_status", "cards_by_status")
 
     @property
     def mixed_keys(self) -> bool:

@@ -21,12 +21,14 @@ import click
 
 import mynacheck
 from mynacheck.clock import JST
+from mynacheck.log import Log
 from mynacheck.present.messages import LABELS, Lang, detect_language, os_reason, text, usage_text
 
 from ._early import DEBUG_LOG
-from .helptext import HelpContext, lang_in_command_line, localized
+from .helptext import HelpContext, key_path, lang_in_command_line, localized
 
 F = TypeVar("F", bound=Callable[..., Any])
+_LOG = Log("cli")
 
 
 # Exit codes beyond a verdict's own (README "Statuses and exit codes").
@@ -110,6 +112,12 @@ class Output:
     def usage_error(self, error: mynacheck.InputError) -> int:
         from mynacheck.present.json import usage_error_json
 
+        # The log (--verbose, --debug-log) keeps the OS's own words the message may not
+        # (the reason only: a malformed server address in the rest may hold a password).
+        reason = error.info.get("reason")
+        if reason is not None:
+            _LOG.info("usage error %s: %s (errno %s)", error.key, reason, error.info.get("errno"))
+
         message = usage_text(error.key, self.lang, error.info)
         self.warn(message)
         if self.json:
@@ -133,8 +141,9 @@ def make_output(
     _SPOKEN.append(chosen)
     context = click.get_current_context(silent=True)
     debug_log = context.meta.get(_DEBUG_LOG_KEY) if context is not None else None
-    if debug_log is not None:
-        _log_to_file(output, debug_log, context.command_path if context else "mynacheck")
+    if context is not None and debug_log is not None:
+        _log_to_file(output, debug_log, key_path(context))
+        context.call_on_close(output.debug_log.close)  # a program running main() twice
     return output
 
 
@@ -366,10 +375,7 @@ def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
     if reader is not None:
         raise mynacheck.InputError("source_conflict")
     names = tuple(name.strip() for name in simulate.split(",") if name.strip())
-    known = mynacheck.simulated_scenarios()
-    for name in names or (simulate,):
-        if name not in known:
-            raise mynacheck.InputError.unknown_choice("unknown_scenario", name, known, name=name)
+    mynacheck.SimulatedReader.check_scenarios(names or (simulate,))
     return names
 
 
@@ -503,7 +509,7 @@ def parse_moment(value: str) -> datetime:
     return moment
 
 
-def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
+def trust_anchor_inputs(files: tuple[Path, ...]) -> Iterator[mynacheck.AnchorLike]:
     """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
     after the card is read)."""
     import itertools

@@ -33,9 +33,10 @@ from . import EXIT_USAGE, _lang_in, say
 SMOKE_TEST_MS = 1500
 
 
-def _command() -> click.Command:
-    """The window's options: the CLI's own definitions (cli/context.py), checked by
-    the same code, plus --counter and --smoke-test."""
+def command() -> click.Command:
+    """``mynacheck-gui``'s options as a click command: the CLI's own definitions
+    (cli/context.py), checked by the same code, plus --counter and --smoke-test. Public
+    for tests and for a launcher that wants the window's command line."""
 
     @click.command(
         name="mynacheck-gui",
@@ -70,7 +71,7 @@ def _command() -> click.Command:
 
 def run(argv: list[str]) -> int:
     try:
-        parsed = _command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
+        parsed = command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
     except click.ClickException as problem:
         say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
         return EXIT_USAGE
@@ -127,7 +128,9 @@ def _options(parsed: dict[str, Any]) -> dict[str, Any]:
     return {"anchors": anchors, "simulate": simulate, "tally": tally}
 
 
-def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any) -> int:
+def _show(
+    args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: mynacheck.TallyLike | None
+) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
