@@ -1,7 +1,7 @@
 """The results the library hands back: a check's :class:`CheckReport`, and the
-counts of ``mynacheck report`` over tallies (:class:`TallySummary`, in
-:mod:`mynacheck.summary`: named here, loaded on first use, so a check does not
-create the tally's classes).
+counts of ``mynacheck report`` over tallies are in :mod:`mynacheck.summary` (a
+dataclass costs about 1 ms to create, its methods compiled from text: a check
+does not create the tally's).
 
 Plain frozen data, below the words: ``present/`` renders them (text, JSON, CSV,
 xlsx, html), the faces print them. Nothing here imports the words.
@@ -15,22 +15,11 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .frozen import freeze_mappings as freeze_mappings
-from .frozen import read_only as read_only
-from .lazy import lazy_getattr
+from .frozen import freeze_mappings
 from .status import Detail, Status
 
 if TYPE_CHECKING:  # evaluate imports cryptography: keep it off the start-up path
     from .evaluate import CertificateInfo
-    from .summary import ForecastMonth as ForecastMonth
-    from .summary import Group as Group
-    from .summary import TallySummary as TallySummary
-
-# A dataclass costs about 1 ms to create (its methods are compiled from text):
-# the tally's three are made only when something asks for them.
-__getattr__ = lazy_getattr(
-    __name__, {name: "mynacheck.summary" for name in ("ForecastMonth", "Group", "TallySummary")}
-)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,5 @@
-"""The counts of ``mynacheck report`` over tallies: :class:`TallySummary` (also
-importable from :mod:`mynacheck.report` and as ``mynacheck.TallySummary``).
+"""The counts of ``mynacheck report`` over tallies: :class:`TallySummary`
+(``mynacheck.TallySummary``).
 
 Plain frozen data, below the words, like :mod:`mynacheck.report`: a module of its
 own so that a check, which needs none of it, does not create its classes.
