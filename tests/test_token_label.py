@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -20,7 +21,7 @@ from mynacheck.card.profile import (
 )
 from mynacheck.card.token_label import TokenKind, classify_token_label
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.present.messages import DETAILS, HEADLINES, LANGS, NEXT_STEPS, WATCH, Lang, text
+from mynacheck.present.messages import DETAILS, HEADLINES, NEXT_STEPS, WATCH, Lang, text
 from mynacheck.present.text import render_text
 from mynacheck.present.watchview import render_verdict
 from mynacheck.report import CheckReport
@@ -238,7 +239,7 @@ def _report(scenario: str) -> CheckReport:
     return run(scenario, use_pin=False)[0]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", get_args(Lang))
 def test_text_json_and_exit_codes(lang: Lang) -> None:
     phone = _report("smartphone_android")
     assert phone.exit_code == 36 and Status.UNKNOWN_CARD.exit_code == 37

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import sys
 
-TYPE_CHECKING = False  # typing is not loaded before the card (see run)
-if TYPE_CHECKING:
-    from typing import Any
+from ..lazy import lazy_getattr
 
-    from .commands import main as main
+TYPE_CHECKING = False  # typing is not loaded before the card (see run)
 
 #: The click group (``mynacheck.cli.main``) lives in :mod:`.commands`: loading it
 #: is what a check's head start overlaps with the card (see :func:`run`).
-_LAZY = {"main": "commands"}
+_EXPORTS = {"main": ".commands"}
 
+__all__ = ["main", "run"]
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'mynacheck.cli' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 def run() -> None:
@@ -100,6 +94,9 @@ def _say(message: str) -> None:
     except (OSError, ValueError, AttributeError):
         pass
 
+
+if TYPE_CHECKING:
+    from .commands import main as main
 
 if __name__ == "__main__":
     run()

@@ -375,10 +375,7 @@ def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
     if reader is not None:
         raise mynacheck.InputError("source_conflict")
     names = tuple(name.strip() for name in simulate.split(",") if name.strip())
-    known = mynacheck.simulated_scenarios()
-    for name in names or (simulate,):
-        if name not in known:
-            raise mynacheck.InputError.unknown_choice("unknown_scenario", name, known, name=name)
+    mynacheck.SimulatedReader.check_scenarios(names or (simulate,))
     return names
 
 
@@ -512,7 +509,7 @@ def parse_moment(value: str) -> datetime:
     return moment
 
 
-def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
+def trust_anchor_inputs(files: tuple[Path, ...]) -> Iterator[mynacheck.AnchorLike]:
     """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
     after the card is read)."""
     import itertools

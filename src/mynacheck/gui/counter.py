@@ -70,8 +70,8 @@ class CounterWindow(QWidget):
         self,
         reader: int | str | None = None,
         lang: str | None = None,
-        trust_anchors: Iterable[Any] = (),
-        tally: Any = None,
+        trust_anchors: Iterable[mynacheck.AnchorLike] = (),
+        tally: mynacheck.TallyLike | None = None,
         simulate: Sequence[str] | SimulatedReader = (),
         hold_s: float = 3.0,
     ) -> None:
@@ -81,11 +81,7 @@ class CounterWindow(QWidget):
         # each stays ``hold_s`` seconds, so every verdict is seen (and painted).
         self._scenarios: list[str] = []
         if simulate and not isinstance(simulate, SimulatedReader):
-            known = mynacheck.simulated_scenarios()
-            for name in simulate:
-                if name not in known:
-                    raise InputError.unknown_choice("unknown_scenario", name, known, name=name)
-            self._scenarios = list(simulate)
+            self._scenarios = SimulatedReader.check_scenarios(simulate)
             simulate = SimulatedReader()
         self._hold_s = hold_s
         self._loop = mynacheck.CounterLoop(

@@ -27,7 +27,7 @@ _EXPORTS = {
     "Scenario": ".scenarios",
     "SimulatedCard": ".card",
     "SimulatedConnection": ".connection",
-    "data_file": ".scenarios",
+    "data_file": ".fixtures",
     "make_card": ".scenarios",
 }
 
@@ -41,11 +41,11 @@ if TYPE_CHECKING:
     from ..pin import DEMO_PIN as DEMO_PIN
     from .card import SimulatedCard as SimulatedCard
     from .connection import SimulatedConnection as SimulatedConnection
+    from .fixtures import data_file as data_file
     from .model import CardRemoved as CardRemoved
     from .model import CardReset as CardReset
     from .model import CardUnresponsive as CardUnresponsive
     from .model import Quirks as Quirks
     from .scenarios import SCENARIOS as SCENARIOS
     from .scenarios import Scenario as Scenario
-    from .scenarios import data_file as data_file
     from .scenarios import make_card as make_card

@@ -19,6 +19,13 @@ from ..card.apdu import Sw
 from ..card.profile import JPKI_AID, KENKAKU_HOJO_AID, KENMEN_AID
 from ..pin import DEMO_PIN
 from .card import SimulatedCard
+from .fixtures import (
+    JLIS_GENERATION_2,
+    load_der,
+    load_key,
+    not_a_certificate,
+    truncated_certificate,
+)
 from .model import (
     CONTACTLESS_ATR,
     DEFAULT_ATR,
@@ -43,14 +50,6 @@ JUKI_AID = bytes.fromhex("D3921000310001010401")
 UNKNOWN_ATR = bytes.fromhex("3B80800101")
 #: Size of the simulated EF 000A: the certificate, then filler up to this size.
 AUTH_FILE_SIZE = 2048
-
-from .fixtures import DATA_DIR as DATA_DIR  # noqa: E402
-from .fixtures import JLIS_GENERATION_2 as JLIS_GENERATION_2  # noqa: E402
-from .fixtures import SIMULATOR_ROOT_PEM as SIMULATOR_ROOT_PEM  # noqa: E402
-from .fixtures import data_file as data_file  # noqa: E402
-from .fixtures import load_der as load_der  # noqa: E402
-from .fixtures import load_key as load_key  # noqa: E402
-from .fixtures import not_a_certificate, truncated_certificate  # noqa: E402
 
 
 @dataclass(frozen=True)

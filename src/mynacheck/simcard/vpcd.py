@@ -182,10 +182,6 @@ class VirtualCard:
         """Command APDUs the host sent to this card (round trips paid)."""
         return len(self.apdus)
 
-    @property
-    def inserted(self) -> bool:
-        return self._thread is not None and not self.finished.is_set()
-
     def __enter__(self) -> VirtualCard:
         return self.insert()
 
