@@ -36,7 +36,7 @@ from mynacheck.simcard import (
 from mynacheck.simcard.card import SimulatedCard, pkcs1_v15_sign_raw
 from mynacheck.simcard.fixtures import JLIS_GENERATION_2, load_der, load_key
 from mynacheck.simcard.model import CONTACTLESS_ATR, DEFAULT_ATR, parse_command
-from mynacheck.simcard.scenarios import AUTH_FILE_SIZE
+from mynacheck.simcard.scenario import AUTH_FILE_SIZE
 from mynacheck.status import Detail
 from mynacheck.trust import load_der_certificate
 

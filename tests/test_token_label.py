@@ -26,7 +26,8 @@ from mynacheck.present.text import render_text
 from mynacheck.present.watchview import render_verdict
 from mynacheck.report import CheckReport
 from mynacheck.simcard.connection import SimulatedConnection
-from mynacheck.simcard.scenarios import SCENARIOS, Scenario, make_card
+from mynacheck.simcard.scenario import Scenario
+from mynacheck.simcard.scenarios import SCENARIOS, make_card
 from mynacheck.status import Detail, Status
 from mynacheck.tally import open_tally, summarize_tallies
 from mynacheck.tally.store import row_from_report

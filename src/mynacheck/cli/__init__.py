@@ -52,13 +52,13 @@ def run() -> None:
             import mynacheck
 
             mynacheck.release_head_start()  # a refused command: the card untouched
-    from .context import OUTPUT_LOST, output_lost
+    from .context import OUTPUT_LOST, note_output_lost, output_lost
 
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
     except (OSError, ValueError) as error:  # a full stdout, found at the last flush
-        OUTPUT_LOST.append(_reason(error))
+        note_output_lost(error)
     if OUTPUT_LOST:  # the verdict's exit code stands; one line says what was lost
         _say(f"mynacheck: {output_lost()}")
     try:
@@ -82,10 +82,6 @@ def _start_early(args: list[str]) -> None:
             mynacheck.head_start(reader, read_ahead=how == "read_ahead")
         except Exception:  # only ever a speed-up: the command goes its usual way
             pass
-
-
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or type(error).__name__
 
 
 def _say(message: str) -> None:

@@ -52,15 +52,10 @@ def _pyside_available() -> bool:
 
 
 def _lang_in(args: list[str]) -> Lang:
-    from mynacheck.present.messages import checked_lang, detect_language
+    """The language ``args`` ask for (``--lang``), else the system's: as the CLI's."""
+    from mynacheck.cli.helptext import lang_in_command_line
 
-    for i, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
-        if arg == "--lang" and i + 1 < len(args):
-            value = args[i + 1]
-        if value in ("ja", "en"):
-            return checked_lang(value)
-    return detect_language()
+    return lang_in_command_line(None, args)
 
 
 def say(message: str) -> None:

@@ -1,8 +1,11 @@
 """A simulated My Number Card for tests, demos and the vpcd bridge.
 
 - :mod:`.card`: :class:`SimulatedCard`, the APDU-level emulation.
-- :mod:`.scenarios`: the named cards (``SCENARIOS``, ``make_card``, ``DEMO_PIN``).
+- :mod:`.scenario`: :class:`Scenario`, how one card is built; :mod:`.scenarios`: the
+  named cards (``SCENARIOS``, ``make_card``); :mod:`.fixtures`: the synthetic files.
 - :mod:`.connection`: :class:`SimulatedConnection`, a drop-in ``Connection``.
+- :mod:`.vpcd`: a card served to pcscd through vsmartcard-vpcd (``mynacheck-sim``),
+  :mod:`.vpcd_wire` its messages; :mod:`.readers_lock`: the lock on vpcd's readers.
 
 All certificates and keys are synthetic (``data/README.md``).
 
@@ -24,7 +27,7 @@ _EXPORTS = {
     "CardReset": ".model",
     "CardUnresponsive": ".model",
     "Quirks": ".model",
-    "Scenario": ".scenarios",
+    "Scenario": ".scenario",
     "SimulatedCard": ".card",
     "SimulatedConnection": ".connection",
     "data_file": ".fixtures",
@@ -46,6 +49,6 @@ if TYPE_CHECKING:
     from .model import CardReset as CardReset
     from .model import CardUnresponsive as CardUnresponsive
     from .model import Quirks as Quirks
+    from .scenario import Scenario as Scenario
     from .scenarios import SCENARIOS as SCENARIOS
-    from .scenarios import Scenario as Scenario
     from .scenarios import make_card as make_card
