@@ -1,18 +1,17 @@
 """What the benchmarks share: the virtual readers' lock, pcscd, and a card that keeps time.
 
-The readers are shared with the integration tests (the same lock file as
-tests/integration/conftest.py). pcscd is the running one if it shows vpcd's
-readers; otherwise one started here (root, Linux) and stopped at the end.
+The readers are shared with the integration tests (the same lock as
+tests/integration/conftest.py: mynacheck.simcard.readers_lock). pcscd is the
+running one if it shows vpcd's readers; otherwise one started here (root, Linux)
+and stopped at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from mynacheck.simcard.readers_lock import hold_virtual_readers  # noqa: E402
 from mynacheck.simcard.vpcd import VirtualCard  # noqa: E402
 
 READER = "Virtual PCD 00 00"
@@ -30,8 +30,7 @@ SIMULATOR_ROOT = ROOT / "src" / "mynacheck" / "simcard" / "data" / "simulator-ro
 @contextlib.contextmanager
 def virtual_readers() -> Iterator[None]:
     """Hold the readers' lock, with pcscd showing vpcd's readers for the whole block."""
-    with open(Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with hold_virtual_readers():
         started = None if _vpcd_ready() else _start_pcscd()
         try:
             if not _vpcd_ready(wait=5):

@@ -185,7 +185,8 @@ def main() -> None:
     parser.add_argument("--skip-report", action="store_true")
     args = parser.parse_args()
 
-    from mynacheck.tally.server import apply_setup, parse_target
+    from mynacheck.tally.server import parse_target
+    from mynacheck.tally.server_setup import apply_setup
     from tests.pg_cluster import running_cluster
 
     with running_cluster() as cluster, tempfile.TemporaryDirectory() as temporary:

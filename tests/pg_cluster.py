@@ -266,7 +266,8 @@ def pg_tally(
 ) -> Iterator[Tally]:
     """A fresh database prepared by ``mynacheck tally init-server --apply`` as its owner;
     PGPASSFILE holds the roles' passwords; the user data folder (outboxes) is the test's."""
-    from mynacheck.tally.server import apply_setup, parse_target
+    from mynacheck.tally.server import parse_target
+    from mynacheck.tally.server_setup import apply_setup
 
     if not pg_cluster.running():
         pg_cluster.start()

@@ -17,7 +17,7 @@ import pytest
 from mynacheck.card.early import JPKI_AID, read_ahead
 from mynacheck.card.profile import MY_NUMBER_CARD
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.cli import _early
+from mynacheck.cli import _early  # the subject: the CLI's early path, private to the CLI
 from mynacheck.cli.check import check
 from mynacheck.errors import MynacheckError
 from mynacheck.simcard.connection import SimulatedConnection

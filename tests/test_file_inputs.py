@@ -3,9 +3,10 @@
 For each example: a fresh folder with ordinary files in it (a certificate, the
 transcripts, a tally and its key), one *subject* path of a generated kind, size
 and content, and the real ``mynacheck`` command line run on it: in this process
-(click's runner), or as a subprocess where the input needs one (a FIFO or a
+(click's runner), or in a child process where the input needs one (a FIFO or a
 device must not hang the test run, ``timeout``; a huge file or /dev/zero read to
-its end must meet a memory limit, not this run's memory). It must end with the exit code
+its end must meet a memory limit, not this run's memory; one child runs those
+examples in turn, replaced when one overruns). It must end with the exit code
 documented for that input, print no traceback, and leave every file in the
 folder as it was (sha256 and mtime) — except what the option exists to write
 (``--record``'s transcript, ``--log``'s tally), and then only on success.
@@ -17,13 +18,16 @@ adds generated ones (garbage content, sizes past each limit) on top.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import queue
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,7 +46,6 @@ from .conftest import DATA
 if sys.platform == "win32":  # FIFOs, devices and symlinks as POSIX has them
     pytest.skip("POSIX file kinds", allow_module_level=True)
 
-MYNACHECK = [sys.executable, "-m", "mynacheck.cli"]
 #: Seconds an example may take (a normal run takes 0.3 s; a FIFO opened for reading
 #: without O_NONBLOCK waits for ever).
 TIMEOUT = 10
@@ -358,19 +361,23 @@ def _every_pair(test: Callable[..., None]) -> Callable[..., None]:
 )
 @given(case=cases())
 @_every_pair
-def test_every_file_option_with_every_kind_of_file(ordinary_files: Path, case: Case) -> None:
-    _run_and_check(ordinary_files, case)
+def test_every_file_option_with_every_kind_of_file(
+    ordinary_files: Path, child: Child, case: Case
+) -> None:
+    _run_and_check(ordinary_files, child, case)
 
 
-def _run_and_check(ordinary_files: Path, case: Case) -> None:
+def _run_and_check(ordinary_files: Path, child: Child, case: Case) -> None:
     option = BY_NAME[case.option]
     folder = Path(tempfile.mkdtemp(prefix="mynacheck-input-"))
     try:
         subject = _populate(folder, ordinary_files, case, option)
         before = _snapshot(folder)
         argv = option.argv(subject, folder)
-        run = _in_a_process if case.kind in OWN_PROCESS else _in_process
-        code, output = run(argv, folder)
+        if case.kind in OWN_PROCESS:
+            code, output = child.run(argv, folder)
+        else:
+            code, output = _in_process(argv, folder)
         after = _snapshot(folder)
         want = expected(case, option)
         said = f"{case}\nexit {code}\n{output[-1500:]}"
@@ -407,19 +414,90 @@ def _in_process(argv: list[str], folder: Path) -> tuple[int, str]:
     return result.exit_code, output
 
 
-def _in_a_process(argv: list[str], folder: Path) -> tuple[int, str]:
-    """``mynacheck ARGV`` as a child process, with a timeout and a memory limit."""
-    try:
-        result = subprocess.run(
-            [*MYNACHECK, *argv],
-            env=_environment(folder),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=_bounded_memory,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"mynacheck {argv}: still running after {TIMEOUT} s")
-    return result.returncode, result.stdout + result.stderr
+#: The child's loop: a command line (and the folder's environment) per line in, its exit
+#: code and output per line out, run as _in_process runs it here.
+_CHILD = """
+import json, sys, traceback
+from click.testing import CliRunner
+from mynacheck.cli import main
+for line in sys.stdin:
+    argv, env = json.loads(line)
+    result = CliRunner().invoke(main, argv, env=env)
+    output = result.stdout + result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        output += "".join(traceback.format_exception(result.exception))
+    print("\\x1e" + json.dumps([result.exit_code, output]), flush=True)
+"""
+
+
+class Child:
+    """A child process (memory-limited) that runs the examples a FIFO could hang or a
+    huge read could bloat; one that overruns ``TIMEOUT`` is killed, the next example
+    gets a new one."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        self._answers: queue.Queue[str | None] = queue.Queue()
+
+    def _started(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            self._answers = answers = queue.Queue()
+            process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                preexec_fn=_bounded_memory,
+            )
+            threading.Thread(target=_read_answers, args=(process, answers), daemon=True).start()
+            self._process = process
+        return self._process
+
+    def run(self, argv: list[str], folder: Path) -> tuple[int, str]:
+        """``mynacheck ARGV`` in the child: its exit code and output."""
+        process = self._started()
+        assert process.stdin is not None
+        overrides = {k: v for k, v in _environment(folder).items() if os.environ.get(k) != v}
+        process.stdin.write(json.dumps([argv, overrides]) + "\n")
+        process.stdin.flush()
+        said = ""  # anything else the child wrote (a warning, or why it died)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                line = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.close()
+                pytest.fail(f"mynacheck {argv}: still running after {TIMEOUT} s\n{said}")
+            if line is None:
+                self.close()
+                pytest.fail(f"mynacheck {argv}: the child process ended\n{said}")
+            if line.startswith("\x1e"):
+                code, output = json.loads(line[1:])
+                return int(code), said + str(output)
+            said += line
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(TIMEOUT)
+            if self._process.stdin is not None:
+                self._process.stdin.close()
+            self._process = None
+
+
+def _read_answers(process: subprocess.Popen[str], answers: queue.Queue[str | None]) -> None:
+    """The child's lines into ``answers``, then None at its end."""
+    assert process.stdout is not None
+    with process.stdout:
+        for line in process.stdout:
+            answers.put(line)
+    answers.put(None)
+
+
+@pytest.fixture(scope="module")
+def child() -> Iterator[Child]:
+    runner = Child()
+    yield runner
+    runner.close()

@@ -351,7 +351,7 @@ def test_report_and_push_name_what_they_refuse(pg_tally: Tally, tmp_path: Path) 
 
 
 def test_row_ids_are_the_same_for_the_same_row(tmp_path: Path) -> None:
-    from mynacheck.tally.server import row_id
+    from mynacheck.tally.server_rows import row_id
 
     assert row_id("abc", 1) == row_id("abc", 1) != row_id("abc", 2) != row_id("abd", 2)
     # An old tally without an id gets one from its first row, the same whoever asks.
@@ -362,12 +362,12 @@ def test_row_ids_are_the_same_for_the_same_row(tmp_path: Path) -> None:
         (stored,) = connection.execute("SELECT value FROM meta WHERE name = 'tally_id'").fetchone()
         connection.execute("DELETE FROM meta WHERE name = 'tally_id'")
     connection.close()
-    from mynacheck.tally.outbox import _TallyFile
+    from mynacheck.tally.push import TallyFile
 
-    derived = _TallyFile(db).tally_id
+    derived = TallyFile(db).tally_id
     assert derived != stored and len(derived) == 32
     mynacheck.open_tally(db).close()
-    assert _TallyFile(db).tally_id == derived
+    assert TallyFile(db).tally_id == derived
 
 
 def test_writers_refuse_bad_rows_before_the_outbox(pg_tally: Tally, tmp_path: Path) -> None:

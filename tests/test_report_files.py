@@ -341,7 +341,7 @@ def test_file_usage_errors(survey: list[Path], args: list[str], message: str) ->
 
 def test_dates_as_dates() -> None:
     from mynacheck import TallySummary
-    from mynacheck.present.xlsx import _group_key  # the keys of day and month groups
+    from mynacheck.present.xlsx import group_key
 
     def key(by: str, value: str) -> object:
         summary = TallySummary(
@@ -358,7 +358,7 @@ def test_dates_as_dates() -> None:
             checks_without_certificate=0,
             by=by,
         )
-        return _group_key(summary, value, "ja")
+        return group_key(summary, value, "ja")
 
     assert key("day", "2026-04-01") == date(2026, 4, 1)
     assert key("month", "2026-04") == date(2026, 4, 1)

@@ -33,7 +33,7 @@ from mynacheck.simcard import (
     data_file,
     make_card,
 )
-from mynacheck.simcard.card import SimulatedCard
+from mynacheck.simcard.card import SimulatedCard, pkcs1_v15_sign_raw
 from mynacheck.simcard.model import CONTACTLESS_ATR, DEFAULT_ATR, parse_command
 from mynacheck.simcard.scenarios import AUTH_FILE_SIZE, JLIS_GENERATION_2, load_der, load_key
 from mynacheck.status import Detail
@@ -786,6 +786,23 @@ def test_session_sign_after_verify() -> None:
     public_key = cert("ee-valid").public_key()
     assert isinstance(public_key, rsa.RSAPublicKey)
     assert verify_signature(public_key, signature, b"nonce")
+
+
+@pytest.mark.parametrize(
+    "digest_info",
+    [
+        SHA256_DIGEST_INFO_PREFIX + hashlib.sha256(b"nonce").digest(),  # OpenSSL signs it
+        bytes.fromhex("3021300906052b0e03021a05000414") + hashlib.sha1(b"nonce").digest(),
+        SHA256_DIGEST_INFO_PREFIX + b"\x01" * 31,  # one byte short: no DigestInfo of ours
+    ],
+)
+def test_the_simulated_signature_is_the_raw_rsa_of_the_digest_info(digest_info: bytes) -> None:
+    key = load_key("ee-valid")
+    numbers = key.private_numbers()
+    n = numbers.public_numbers.n
+    padded = b"\x00\x01" + b"\xff" * (256 - 3 - len(digest_info)) + b"\x00" + digest_info
+    expected = pow(int.from_bytes(padded, "big"), numbers.d, n).to_bytes(256, "big")
+    assert pkcs1_v15_sign_raw(key, digest_info) == expected
 
 
 def test_connection_maps_card_errors() -> None:

@@ -138,12 +138,12 @@ def self_check() -> None:
         "smartphone_android",
     ):
         reader.insert(scenario)
-        settle(lambda: window._scene in ("result", "pin", "confirm"))
+        settle(lambda: window.scene in ("result", "pin", "confirm"))
         measure(window, scenario)
         if scenario in ("valid", "expired"):
             shot(window, "pin" if scenario == "valid" else scenario)
         reader.remove()
-        settle(lambda: window._scene in ("waiting", "removed"))
+        settle(lambda: window.scene in ("waiting", "removed"))
     window.resize(window.width(), 300)  # a short window: the body scrolls
     settle(lambda: True)
     measure(window, "short")
@@ -176,13 +176,13 @@ def counter() -> None:
     for i in range(60):  # a whole shift of mixed verdicts
         scenario = SHIFT[i % len(SHIFT)]
         reader.insert(scenario)
-        settle(lambda: window._scene[0] == "result")
+        settle(lambda: window.scene == "result")
         if i % len(SHIFT) == 0 or i > 55:
             measure(window, f"card {i + 1}: {scenario}")
         if i == 1:
             shot(window, "expired")
         reader.remove()
-        settle(lambda: window._scene[0] == "waiting")
+        settle(lambda: window.scene == "waiting")
     measure(window, "after the shift")
     window.showFullScreen()
     settle(lambda: window.isFullScreen())

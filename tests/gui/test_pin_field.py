@@ -29,7 +29,7 @@ def test_keys_are_kept_normalised_and_taken_once(qtbot: Any) -> None:
     )
     qtbot.keyClicks(field, "8 69")  # a blank is dropped, as normalize_pin strips blanks
     assert counts == [1, 2, 3, 4] and field.problem() is None
-    buffer = field._buffer
+    buffer = field._buffer  # the subject: the field's own copy, never public, is zeroed
     assert bytes(buffer[:4]) == b"5869"
     pin = field.take()
     assert pin == bytearray(b"5869") and isinstance(pin, bytearray)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 import mynacheck
 from mynacheck.card.apdu import Sw
 from mynacheck.gui import CounterWindow, SelfCheckWindow
-from mynacheck.gui.self_check import _SCENES
 
 from .conftest import AT, until
 
@@ -60,13 +59,13 @@ def test_every_verdict_of_the_self_check_in_plain_words(qtbot: Any, lang: str) -
     for scenario in SCENARIOS:
         reader.insert(scenario)
         if scenario != "pulled_out":  # that one ends as "taken out"
-            until(qtbot, lambda: window._scene in ("result", "pin", "confirm"))
+            until(qtbot, lambda: window.scene in ("result", "pin", "confirm"))
         bad[scenario] = plain(shown(window))
         reader.remove()
-        until(qtbot, lambda: window._scene in ("waiting", "removed"))
-    for scene in _SCENES:
-        window._problem_info = {"selector": "PaSoRi"}
-        window._set_scene(scene)
+        until(qtbot, lambda: window.scene in ("waiting", "removed"))
+    for scene in SelfCheckWindow.SCENES:
+        window.show_scene(scene, selector="PaSoRi")
+        assert window.scene == scene
         bad[scene] = plain(shown(window))
     window.close()
     assert {k: v for k, v in bad.items() if v} == {}
@@ -81,13 +80,15 @@ def test_every_verdict_of_the_counter_in_plain_words(qtbot: Any, lang: str) -> N
     bad: dict[str, list[str]] = {}
     for scenario in SCENARIOS:
         reader.insert(scenario)
-        until(qtbot, lambda: window._scene[0] == "result")
+        until(qtbot, lambda: window.scene == "result")
         bad[scenario] = plain(shown(window))
         reader.remove()
         until(qtbot, lambda: window.mynacheckStatus == "")
-    for problem in ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader"):
-        window._set_scene("problem", (problem, {"selector": "PaSoRi"}))
-        bad[problem] = plain(shown(window))
+    assert {"no_reader", "pcsc_unavailable", "several_cards"} < set(CounterWindow.SCENES)
+    for scene in CounterWindow.SCENES:
+        window.show_scene(scene, selector="PaSoRi")
+        assert window.scene == scene
+        bad[scene] = plain(shown(window))
     window.stop()
     bad["summary"] = plain(shown(window))
     window.close()

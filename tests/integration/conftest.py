@@ -15,7 +15,8 @@ vpcd about every 400 ms: a card swapped faster than that is never seen out).
 
 There is one pcscd and one pair of vpcd ports per machine: two test sessions
 at once would insert cards into each other's readers. The ``pcscd`` fixture
-holds an exclusive lock file for the whole session, so they take turns.
+holds the readers' lock (:mod:`mynacheck.simcard.readers_lock`: a socket bound
+to a name, no file) for the whole session, so they take turns.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ import pytest
 
 from mynacheck.card.pcsc import list_readers, wait_for_card, wait_for_removal
 from mynacheck.errors import MynacheckError
+from mynacheck.simcard.readers_lock import LockBusy, hold_virtual_readers
 from mynacheck.simcard.vpcd import DEFAULT_PORT, Card, VirtualCard
 
 VPCD_READERS = ("Virtual PCD 00 00", "Virtual PCD 00 01")
 _SETTLE_TIMEOUT = 5.0
-_LOCK_FILE = Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock"
 _LOCK_TIMEOUT = 600.0
 #: Where the set-up that started pcscd (scripts/stack.sh, or the ``pcscd`` fixture)
 #: keeps its PID; test_service_restart.py restarts that pcscd and writes the new PID.
@@ -50,30 +51,16 @@ PCSCD_PIDFILE = os.environ.get(
 
 @contextlib.contextmanager
 def _vpcd_lock() -> Iterator[None]:
-    """Exclusive use of pcscd's virtual readers across processes (POSIX only)."""
+    """Exclusive use of pcscd's virtual readers across processes, leaving no file."""
     try:
-        import fcntl
-    except ImportError:  # Windows: no vpcd in practice, nothing to share
-        yield
-        return
-    with open(_LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + _LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"another test session has held {_LOCK_FILE} for "
-                        f"{_LOCK_TIMEOUT:.0f} s (the virtual readers are shared)",
-                        pytrace=False,
-                    )
-                time.sleep(0.2)
-        try:
+        with hold_virtual_readers(timeout=_LOCK_TIMEOUT):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except LockBusy:
+        pytest.fail(
+            f"another test session has held the virtual readers' lock for "
+            f"{_LOCK_TIMEOUT:.0f} s (they are shared: mynacheck.simcard.readers_lock)",
+            pytrace=False,
+        )
 
 
 def reader_name(index: int) -> str:
@@ -230,7 +217,7 @@ def _readers_start_empty(request: pytest.FixtureRequest) -> None:
         except TimeoutError:
             pytest.fail(
                 f"a card this test session did not insert is in {name}: another program "
-                f"uses the virtual readers without taking {_LOCK_FILE} (a benchmark, the "
+                "uses the virtual readers without taking their lock (a benchmark, the "
                 "demo, mynacheck-sim?)",
                 pytrace=False,
             )

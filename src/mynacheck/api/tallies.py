@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ..report import TallySummary
-    from ..tally.outbox import PushResult, ServerTally
+    from ..tally.outbox import ServerTally
+    from ..tally.push import PushResult
     from ..tally.store import Tally
 
 
@@ -94,7 +95,7 @@ def server_setup_sql() -> str:
     """The SQL that prepares a PostgreSQL server for a shared tally (``tally init-server``):
     tables, the group roles ``mynacheck_counter`` (may only add rows) and
     ``mynacheck_report`` (may only read), their grants."""
-    from ..tally.server import setup_sql
+    from ..tally.server_setup import setup_sql
 
     return setup_sql()
 
@@ -102,7 +103,8 @@ def server_setup_sql() -> str:
 def setup_server(target: str, *, password: str | None = None) -> None:
     """Run :func:`server_setup_sql` on ``target`` as the connecting role (the owner);
     migrates an older format, refuses a newer one (``InputError``)."""
-    from ..tally.server import apply_setup, parse_target
+    from ..tally.server import parse_target
+    from ..tally.server_setup import apply_setup
 
     apply_setup(parse_target(target, password))
 
@@ -112,6 +114,6 @@ def push_tallies(
 ) -> list[PushResult]:
     """Upload SQLite tallies (a counter's outbox, old ``--log`` files) to the server
     tally ``target``; each row keeps its id, so pushing twice stores it once."""
-    from ..tally.outbox import push_tallies as push
+    from ..tally.push import push_tallies as push
 
     return push(list(files), target, password=password)

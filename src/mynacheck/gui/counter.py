@@ -123,6 +123,26 @@ class CounterWindow(QWidget):
     def running(self) -> bool:
         return self._stop is not None
 
+    #: The scenes that are not a verdict, by name (a reader problem by its status name):
+    #: what :meth:`show_scene` takes.
+    SCENES: tuple[str, ...] = ("stopped", "waiting", "reading", *_PROBLEM_WORDS)
+
+    @property
+    def scene(self) -> str:
+        """What the window shows: a name in :attr:`SCENES`, or ``"result"``."""
+        scene, what = self._scene
+        return str(what[0]) if scene == "problem" else scene
+
+    def show_scene(self, scene: str, **info: str) -> None:
+        """Show ``scene`` (a name in :attr:`SCENES`; ``info`` fills its words, e.g.
+        ``selector``) until the loop's next event: for screenshots, documentation, tests."""
+        if scene not in self.SCENES:
+            raise ValueError(f"not a scene of the counter window: {scene!r}")
+        if scene in _PROBLEM_WORDS:
+            self._set_scene("problem", (scene, dict(info)))
+        else:
+            self._set_scene(scene)
+
     # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:

@@ -122,6 +122,23 @@ class SelfCheckWindow(SelfCheckView):
     def lang(self) -> Lang:
         return self._lang
 
+    #: The scenes that are not a report, by name: what :meth:`show_scene` takes.
+    SCENES: tuple[str, ...] = tuple(_SCENES)
+
+    @property
+    def scene(self) -> str:
+        """What the window shows: a name in :attr:`SCENES`, or ``"result"``."""
+        return self._scene
+
+    def show_scene(self, scene: str, **info: str) -> None:
+        """Show ``scene`` (a name in :attr:`SCENES`; ``info`` fills its instructions, e.g.
+        ``selector``, the reader asked for) until the card's next event: for screenshots,
+        documentation and tests."""
+        if scene not in _SCENES:
+            raise ValueError(f"not a scene of the self-check window: {scene!r}")
+        self._problem_info = dict(info)
+        self._set_scene(scene)
+
     # -- building -------------------------------------------------------------------------
 
     def _connect_signals(self) -> None:

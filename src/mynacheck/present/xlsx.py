@@ -204,7 +204,7 @@ def _group_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang
     sheet.header(0, [group_title, *verdict_headers(lang)])
     row = 0
     for group in summary.groups:
-        key = _group_key(summary, group.key, lang)
+        key = group_key(summary, group.key, lang)
         rows = [(*r, None) for r in verdict_rows(group.checks, group.cards)]
         row = _verdicts(sheet, row, [(key, "month" if by == "month" else None)], rows, lang)
     # each group's renewal window and forecast, beside the verdicts
@@ -218,7 +218,7 @@ def _group_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang
         sheet.widths[left + 2 + col] = 7
     for index, group in enumerate(summary.groups):
         r = index + 1
-        sheet.put(r, left, _group_key(summary, group.key, lang), "month" if by == "month" else None)
+        sheet.put(r, left, group_key(summary, group.key, lang), "month" if by == "month" else None)
         sheet.put(r, left + 1, group.cards_renewal_open)
         for col, (_, n) in enumerate(forecast_of(group, summary)):
             sheet.put(r, left + 2 + col, n)
@@ -294,7 +294,7 @@ def _month(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
-def _group_key(summary: TallySummary, key: str | None, lang: Lang) -> object:
+def group_key(summary: TallySummary, key: str | None, lang: Lang) -> object:
     """A day or week as a date, a month as its first day (shown yyyy-mm), a tag as text."""
     if key is None or summary.by == "tag":
         return group_label(summary, key, lang)

@@ -3,10 +3,12 @@
 - :func:`open_tally` (:mod:`.store`): open, checking everything first, and append;
 - :mod:`.keys`: the key that turns a serial into a card hash, and its file;
 - :mod:`.schema`: the file itself (versions, creation, read-only access);
-- :func:`summarize_tallies` (:mod:`.summary`, :mod:`.gather`): the report's counts,
-  groups and renewal forecast, reduced in SQL;
-- :mod:`.chart`: the report's picture (matplotlib, the optional ``chart`` extra;
-  imported only when a chart is asked for).
+- :func:`summarize_tallies` (:mod:`.summary`, :mod:`.gather`, :mod:`.groups`): the
+  report's counts, groups and renewal forecast, reduced in SQL;
+- the shared tally on a PostgreSQL server: :mod:`.server` (naming, connecting,
+  checking its format), :mod:`.server_setup` (its SQL and roles), :mod:`.server_rows`
+  (rows and their ids), :mod:`.outbox` (a counter's delivery), :mod:`.push`
+  (``tally push``), :mod:`.server_summary` (``report`` over it).
 
 The names below load on first use (PEP 562), never while this package loads: a
 thread first-importing a submodule (``tally.store``) while another first-imports

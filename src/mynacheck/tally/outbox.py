@@ -13,7 +13,8 @@ wait in the outbox and go when the server answers, exactly once, in order.
 Each server has one outbox per user on a PC, in the user's data folder
 (``outbox/<server>.sqlite3``, with its ``.key`` unless ``--key-file``): a
 counter restarted after a crash delivers what its last run left. ``tally push
-OUTBOX --to URI`` delivers an outbox (or any tally) by hand, by the same ids.
+OUTBOX --to URI`` delivers an outbox (or any tally) by hand, by the same ids
+(:mod:`.push`).
 """
 
 from __future__ import annotations
@@ -24,15 +25,25 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from . import schema, server
+from . import schema
 from .keys import TallyError, key_fingerprint
+from .server import (
+    ServerMeta,
+    ServerTarget,
+    ServerUnreachable,
+    check_counter,
+    connect,
+    import_psycopg,
+    parse_target,
+    server_error,
+)
+from .server_rows import insert_rows, rows_from_sqlite
 from .store import (
     Tally,
     TallyRow,
@@ -47,7 +58,6 @@ if TYPE_CHECKING:
     from ..report import CheckReport
 
 BATCH = 500
-_T = TypeVar("_T")
 #: Waits between attempts while the server does not answer (seconds): short, since a
 #: counter that retries costs the server nothing, and rows should flow soon after.
 RETRY_SECONDS = (0.5, 1.0, 2.0, 3.0)
@@ -71,7 +81,7 @@ class DeliveryState:
     delivered: int = 0
 
 
-def outbox_path(target: server.ServerTarget) -> Path:
+def outbox_path(target: ServerTarget) -> Path:
     """The outbox for ``target`` in the user's data folder."""
     name = hashlib.sha256(target.conninfo.encode()).hexdigest()[:16]
     return default_db_path().parent / "outbox" / f"{name}.sqlite3"
@@ -86,7 +96,7 @@ class ServerTally:
     the rows waiting up to ``timeout`` seconds to go, then leaves the rest in the
     outbox for the next run (or ``tally push``)."""
 
-    def __init__(self, target: server.ServerTarget, outbox: Tally, fingerprint: str) -> None:
+    def __init__(self, target: ServerTarget, outbox: Tally, fingerprint: str) -> None:
         self.target = target
         self.outbox = outbox
         self.path: Path | str = target.display
@@ -98,7 +108,7 @@ class ServerTally:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._connection: Any = None
-        self._meta: server.ServerMeta | None = None
+        self._meta: ServerMeta | None = None
         self._reader = schema.connect_writer(outbox.path)
         self._local_id = _outbox_id(self._reader, fingerprint)
         self._state = DeliveryState("waiting", self._count_waiting(None))
@@ -177,7 +187,7 @@ class ServerTally:
                 self._wake.clear()
                 try:
                     more = self._deliver_batch()
-                except server.ServerUnreachable as error:
+                except ServerUnreachable as error:
                     self._drop_connection()
                     self._problem("unreachable", error)
                     wait = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
@@ -218,12 +228,12 @@ class ServerTally:
             with contextlib.suppress(Exception):
                 connection.close()
 
-    def _server(self) -> tuple[Any, server.ServerMeta]:
+    def _server(self) -> tuple[Any, ServerMeta]:
         if self._connection is None or self._connection.closed or self._meta is None:
             self._drop_connection()
-            connection = server.connect(self.target)
+            connection = connect(self.target)
             try:
-                meta = server.check_counter(connection, self.target)
+                meta = check_counter(connection, self.target)
             except BaseException:
                 connection.close()
                 raise
@@ -243,19 +253,19 @@ class ServerTally:
         if not records:
             self._delivered(appended)
             return False
-        rows = server.rows_from_sqlite(records)
+        rows = rows_from_sqlite(records)
         for item in rows:
             problem = row_problem(item.row)
             if problem is not None:
                 raise TallyError(
                     "tally_bad_row", path=str(self.outbox.path), row=item.seq, field=problem
                 )
-        psycopg = server.import_psycopg()
+        psycopg = import_psycopg()
         try:
             with connection.transaction():
-                server.insert_rows(connection, self._local_id, self._fingerprint, rows)
+                insert_rows(connection, self._local_id, self._fingerprint, rows)
         except psycopg.Error as error:
-            raise server.server_error(error, self.target) from None
+            raise server_error(error, self.target) from None
         # Committed on the server: now in the outbox. A crash between the two sends
         # this batch again, and the server keeps each row once.
         _set_delivered_upto(self._reader, meta.tally_id, rows[-1].seq)
@@ -273,7 +283,7 @@ class ServerTally:
         if not fresh:
             self._set(DeliveryState("delivered", 0))
 
-    def _count_waiting(self, meta: server.ServerMeta | None) -> int:
+    def _count_waiting(self, meta: ServerMeta | None) -> int:
         done = _delivered_upto(self._reader, meta.tally_id) if meta is not None else None
         if done is None:
             done = _max_delivered(self._reader)
@@ -342,7 +352,7 @@ def open_server_tally(
     a role that may not add rows, a server of another format are usage errors now;
     a server that does not answer is not (the rows wait in the outbox)."""
     tag = check_tag(tag)
-    target = server.parse_target(target_text, password)
+    target = parse_target(target_text, password)
     path = Path(outbox) if outbox is not None else outbox_path(target)
     if outbox is None:
         try:
@@ -353,103 +363,11 @@ def open_server_tally(
     local = open_tally(path, key_file=key_file, tag=tag)
     try:
         try:
-            with server.connect(target) as connection:
-                server.check_counter(connection, target)
-        except server.ServerUnreachable:
+            with connect(target) as connection:
+                check_counter(connection, target)
+        except ServerUnreachable:
             pass  # the rows wait in the outbox: delivered when the server answers
         return ServerTally(target, local, key_fingerprint(local.key))
     except BaseException:
         local.close()
         raise
-
-
-# -- tally push ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PushResult:
-    path: Path
-    sent: int
-    new: int
-
-
-def push_tallies(
-    files: Sequence[str | os.PathLike[str]], target_text: str, *, password: str | None = None
-) -> list[PushResult]:
-    """Upload SQLite tallies to the server, each row by its id (twice is harmless).
-
-    Every file is read (never written) and checked, every row of it, before anything
-    is sent: a file that is not a tally, or a row that is bad data, is a usage error
-    naming it. Then the rows go in batches of :data:`PUSH_BATCH`, one transaction each."""
-    target = server.parse_target(target_text, password)
-    tallies = [_TallyFile(Path(path)) for path in files]
-    for tally in tallies:
-        for _batch in tally.batches():  # the check: reads every row, keeps none
-            pass
-    psycopg = server.import_psycopg()
-    results = []
-    with server.connect(target) as connection:
-        server.check_counter(connection, target)
-        for tally in tallies:
-            sent = new = 0
-            try:
-                for batch in tally.batches():
-                    with connection.transaction():
-                        new += server.insert_rows(
-                            connection, tally.tally_id, tally.fingerprint, batch
-                        )
-                    sent += len(batch)
-            except psycopg.Error as error:
-                raise server.server_error(error, target) from None
-            results.append(PushResult(tally.path, sent, new))
-    return results
-
-
-PUSH_BATCH = 5000
-
-
-class _TallyFile:
-    """A SQLite tally read for ``tally push``: recognised first, then read in batches."""
-
-    def __init__(self, path: Path) -> None:
-        if not schema.check_regular_file(path):
-            raise TallyError("tally_not_found", path=str(path))
-        self.path = path
-        self.meta = schema.inspect(path)
-        self.fingerprint = self.meta.key_fingerprint
-        self.tally_id = self._read(lambda c: [schema.tally_id(c, self.fingerprint, "src")])[0]
-
-    def _read(self, read: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
-        connection = schema.connect_memory()
-        try:
-            schema.attach(connection, self.path, immutable=not Path(f"{self.path}-wal").exists())
-            try:
-                return read(connection)
-            except sqlite3.Error as error:
-                raise TallyError(
-                    "tally_unreadable", path=str(self.path), reason=str(error)
-                ) from None
-        finally:
-            connection.close()
-
-    def batches(self) -> Iterator[list[server.NumberedRow]]:
-        tag = "tag" if self.meta.version >= 2 else "NULL"
-        done = 0
-        while True:
-            records = self._read(partial(_rows_after, tag=tag, after=done))
-            if not records:
-                return
-            rows = server.rows_from_sqlite(records)
-            for item in rows:
-                if row_problem(item.row) is not None:
-                    raise TallyError("tally_bad_row", path=str(self.path), row=item.seq)
-            done = rows[-1].seq
-            yield rows
-
-
-def _rows_after(connection: sqlite3.Connection, *, tag: str, after: int) -> list[Any]:
-    return connection.execute(
-        "SELECT id, time, status, expiry, renewal_open, reader, card_hash,"
-        f" {tag} FROM src.checks WHERE id > ? ORDER BY id LIMIT ?",
-        (after, PUSH_BATCH),
-    ).fetchall()

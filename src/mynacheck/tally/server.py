@@ -1,4 +1,4 @@
-"""The shared tally on a PostgreSQL server: its SQL, connecting, checking, writing.
+"""The shared tally on a PostgreSQL server: naming it, connecting, checking its format.
 
 One database serves every counter of an organisation and the personnel office's
 ``report``. The rows are the SQLite tally's rows, made on the counter: the card
@@ -7,30 +7,20 @@ reaches the server. Each row carries an id made on the counter (from its
 outbox's ``tally_id`` and the row's local number), so a row delivered twice is
 stored once (``ON CONFLICT DO NOTHING``): see :mod:`.outbox` for the delivery.
 
-Least privilege, as SQL the owner runs (:func:`setup_sql`, ``mynacheck tally
-init-server``): the tables in schema ``mynacheck``; the group role
-``mynacheck_counter`` may only add rows (INSERT on ``checks``; it reads only the
-format and the verdict list), ``mynacheck_report`` may only read. A trigger
-owned by the owner keeps, in the same transaction as each new row, each card's
-latest check (``cards``), the checks per JST day, tag and verdict (``daily``) and
-the key fingerprints seen (``keys``), so ``report`` reads small tables instead
-of every row. CHECK constraints refuse a row whose status is no verdict, whose
-expiry is no date, whose card hash is not 64 hex digits.
+The rest of the server tally, by what it does: :mod:`.server_setup` (the SQL the
+owner runs: tables, trigger, roles and their least privilege), :mod:`.server_rows`
+(rows and their ids, as sent), :mod:`.server_summary` (``report`` over the server).
 
-psycopg (3) is imported only here, and only when a server tally is used.
+psycopg (3) is imported only by these modules, and only when a server tally is used.
 """
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .keys import TallyError
-from .store import ROW_STATUSES, TAG_MAX_LENGTH, TallyRow
+from .store import ROW_STATUSES
 
 if TYPE_CHECKING:
     import psycopg
@@ -175,167 +165,6 @@ def server_error(error: BaseException, target: ServerTarget) -> TallyError:
     return TallyError("server_refused", target=target.display, reason=_first_line(error))
 
 
-# -- the SQL the owner runs -------------------------------------------------------------
-
-_JST = "(({t}) AT TIME ZONE 'UTC' + interval '9 hours')"
-
-
-def _tables_sql() -> str:
-    tag_rule = (
-        f"tag IS NULL OR (length(tag) BETWEEN 1 AND {TAG_MAX_LENGTH} AND tag !~ '[[:cntrl:]]')"
-    )
-    return f"""
-CREATE SCHEMA IF NOT EXISTS mynacheck;
-REVOKE ALL ON SCHEMA mynacheck FROM PUBLIC;
--- A server set up by a newer mynacheck is left as it is.
-DO $$
-BEGIN
-    IF EXISTS (SELECT FROM pg_catalog.pg_tables
-               WHERE schemaname = 'mynacheck' AND tablename = 'meta') THEN
-        IF (SELECT value::integer FROM mynacheck.meta WHERE name = 'schema_version')
-           > {SERVER_SCHEMA_VERSION} THEN
-            RAISE EXCEPTION 'this tally server was set up by a newer mynacheck';
-        END IF;
-    END IF;
-END $$;
-
--- What the server says about itself: its format, and an id for its tally.
-CREATE TABLE IF NOT EXISTS mynacheck.meta (
-    name  text PRIMARY KEY,
-    value text NOT NULL
-);
-INSERT INTO mynacheck.meta (name, value) VALUES
-    ('tally_id', md5(random()::text || clock_timestamp()::text)),
-    ('card_hash', 'hmac-sha256(key, serial hex), made on the counter')
-ON CONFLICT (name) DO NOTHING;
--- An older format is brought to this one by the statements above and below.
-INSERT INTO mynacheck.meta (name, value) VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}')
-ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-
--- The verdicts a row may hold (a newer mynacheck's are added by the owner).
-CREATE TABLE IF NOT EXISTS mynacheck.verdicts (status text PRIMARY KEY);
-INSERT INTO mynacheck.verdicts (status) VALUES
-    {", ".join(f"('{status}')" for status in sorted(ROW_STATUSES))}
-ON CONFLICT (status) DO NOTHING;
-
--- One row per check, made on a counter. row_id: made on the counter (a row sent
--- twice is stored once); counter, seq: the counter's outbox and its row number.
-CREATE TABLE IF NOT EXISTS mynacheck.checks (
-    row_id          uuid PRIMARY KEY,
-    received        bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-    counter         uuid NOT NULL,
-    seq             bigint NOT NULL CHECK (seq > 0),
-    time            timestamptz NOT NULL,
-    status          text NOT NULL REFERENCES mynacheck.verdicts (status),
-    expiry          date,
-    renewal_open    boolean,
-    reader          text CHECK (length(reader) <= 400),
-    card_hash       text CHECK (card_hash ~ '^[0-9a-f]{{64}}$'),
-    tag             text CHECK ({tag_rule}),
-    key_fingerprint text NOT NULL CHECK (key_fingerprint ~ '^[0-9a-f]{{16}}$')
-);
-CREATE INDEX IF NOT EXISTS checks_time ON mynacheck.checks (time);
-CREATE INDEX IF NOT EXISTS checks_card ON mynacheck.checks (card_hash, time);
-CREATE INDEX IF NOT EXISTS checks_tag ON mynacheck.checks (tag, time);
-
--- Kept by the trigger below, in the same transaction as each new row.
-CREATE TABLE IF NOT EXISTS mynacheck.cards (
-    card_hash   text PRIMARY KEY,
-    time        timestamptz NOT NULL,
-    received    bigint NOT NULL,
-    status      text NOT NULL,
-    expiry      date,
-    tag         text,
-    first_valid timestamptz,
-    checks      bigint NOT NULL
-);
-CREATE INDEX IF NOT EXISTS cards_status ON mynacheck.cards (status, expiry);
-CREATE TABLE IF NOT EXISTS mynacheck.daily (
-    day     date NOT NULL,
-    tag     text NOT NULL,          -- '' for no tag
-    status  text NOT NULL,
-    checks  bigint NOT NULL,
-    without bigint NOT NULL,        -- checks without a card hash
-    PRIMARY KEY (day, tag, status)
-);
-CREATE TABLE IF NOT EXISTS mynacheck.keys (key_fingerprint text PRIMARY KEY);
-
-CREATE OR REPLACE FUNCTION mynacheck.keep_summaries() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    INSERT INTO mynacheck.daily (day, tag, status, checks, without)
-    VALUES ({_JST.format(t="NEW.time")}::date, coalesce(NEW.tag, ''), NEW.status, 1,
-            CASE WHEN NEW.card_hash IS NULL THEN 1 ELSE 0 END)
-    ON CONFLICT (day, tag, status) DO UPDATE
-        SET checks = mynacheck.daily.checks + 1,
-            without = mynacheck.daily.without + excluded.without;
-    INSERT INTO mynacheck.keys (key_fingerprint) VALUES (NEW.key_fingerprint)
-    ON CONFLICT DO NOTHING;
-    IF NEW.card_hash IS NOT NULL THEN
-        INSERT INTO mynacheck.cards AS c
-            (card_hash, time, received, status, expiry, tag, first_valid, checks)
-        VALUES (NEW.card_hash, NEW.time, NEW.received, NEW.status, NEW.expiry, NEW.tag,
-                CASE WHEN NEW.status = 'valid' THEN NEW.time END, 1)
-        ON CONFLICT (card_hash) DO UPDATE SET
-            time = CASE WHEN excluded.time >= c.time THEN excluded.time ELSE c.time END,
-            received = CASE WHEN excluded.time >= c.time THEN excluded.received ELSE c.received END,
-            status = CASE WHEN excluded.time >= c.time THEN excluded.status ELSE c.status END,
-            expiry = CASE WHEN excluded.time >= c.time THEN excluded.expiry ELSE c.expiry END,
-            tag = CASE WHEN excluded.time >= c.time THEN excluded.tag ELSE c.tag END,
-            first_valid = CASE
-                WHEN excluded.first_valid IS NOT NULL
-                     AND (c.first_valid IS NULL OR excluded.first_valid < c.first_valid)
-                THEN excluded.first_valid ELSE c.first_valid END,
-            checks = c.checks + 1;
-    END IF;
-    RETURN NULL;
-END $$;
-REVOKE ALL ON FUNCTION mynacheck.keep_summaries() FROM PUBLIC;
-DROP TRIGGER IF EXISTS checks_keep_summaries ON mynacheck.checks;
-CREATE TRIGGER checks_keep_summaries AFTER INSERT ON mynacheck.checks
-    FOR EACH ROW EXECUTE FUNCTION mynacheck.keep_summaries();
-"""
-
-
-def _roles_sql() -> str:
-    return f"""
--- Two group roles; the DBA grants them to login roles:
---   CREATE ROLE counter1 LOGIN PASSWORD '...' IN ROLE {COUNTER_ROLE};
---   CREATE ROLE office LOGIN PASSWORD '...' IN ROLE {REPORT_ROLE};
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{COUNTER_ROLE}') THEN
-        CREATE ROLE {COUNTER_ROLE} NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{REPORT_ROLE}') THEN
-        CREATE ROLE {REPORT_ROLE} NOLOGIN;
-    END IF;
-END $$;
-REVOKE ALL ON ALL TABLES IN SCHEMA mynacheck FROM PUBLIC, {COUNTER_ROLE}, {REPORT_ROLE};
-GRANT USAGE ON SCHEMA mynacheck TO {COUNTER_ROLE}, {REPORT_ROLE};
--- A counter may add rows, and read only the format and the verdict list: no SELECT,
--- UPDATE or DELETE on any tally table.
-GRANT SELECT ON mynacheck.meta, mynacheck.verdicts TO {COUNTER_ROLE};
-GRANT INSERT ON mynacheck.checks TO {COUNTER_ROLE};
--- The office may only read.
-GRANT SELECT ON ALL TABLES IN SCHEMA mynacheck TO {REPORT_ROLE};
-"""
-
-
-def setup_sql() -> str:
-    """The SQL ``tally init-server`` prints and ``--apply`` runs as the owner: tables,
-    the trigger, the two group roles and their grants. Safe to run again (it adds what
-    a newer mynacheck needs and changes nothing else)."""
-    return (
-        f"-- mynacheck tally server, format {SERVER_SCHEMA_VERSION}: run as the role that will "
-        "own the tables (it needs CREATEROLE for the two group roles).\nBEGIN;\n"
-        + _tables_sql().strip()
-        + "\n"
-        + _roles_sql().strip()
-        + "\nCOMMIT;\n"
-    )
-
-
 @dataclass(frozen=True)
 class ServerMeta:
     version: int
@@ -389,133 +218,3 @@ def check_counter(connection: psycopg.Connection[Any], target: ServerTarget) -> 
             reason=f"the role {role} may not add rows: grant it {COUNTER_ROLE}",
         )
     return meta
-
-
-def apply_setup(target: ServerTarget) -> None:
-    """Run :func:`setup_sql` as the connecting role, which must own the tables if they
-    exist; a server of a newer format is refused and left as it was."""
-    psycopg = import_psycopg()
-    with connect(target) as connection:
-        try:
-            row = connection.execute(
-                "SELECT pg_catalog.pg_get_userbyid(c.relowner), current_user"
-                " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-                " ON n.oid = c.relnamespace WHERE n.nspname = 'mynacheck' AND c.relname = 'meta'"
-            ).fetchone()
-            if row is not None:
-                owner, role = row
-                if owner != role:
-                    raise TallyError(
-                        "server_not_owner", target=target.display, owner=owner, role=role
-                    )
-                (version,) = connection.execute(
-                    "SELECT value FROM mynacheck.meta WHERE name = 'schema_version'"
-                ).fetchone() or ("0",)
-                if int(version) > SERVER_SCHEMA_VERSION:
-                    raise TallyError(
-                        "server_newer_schema", target=target.display, version=int(version)
-                    )
-            connection.rollback()
-            connection.autocommit = True
-            connection.execute(setup_sql().encode())
-        except psycopg.Error as error:
-            raise server_error(error, target) from None
-
-
-# -- rows ---------------------------------------------------------------------------------
-
-_INSERT = (
-    "INSERT INTO mynacheck.checks (row_id, counter, seq, time, status, expiry, renewal_open,"
-    " reader, card_hash, tag, key_fingerprint)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
-)
-_ROW_ID_LABEL = b"mynacheck row v1\x00"
-
-
-def row_id(tally_id: str, seq: int) -> uuid.UUID:
-    """The id a row keeps wherever it goes: from its tally's id and its number there."""
-    digest = hashlib.sha256(_ROW_ID_LABEL + tally_id.encode() + b"\x00" + str(seq).encode())
-    return uuid.UUID(bytes=digest.digest()[:16])
-
-
-def counter_id(tally_id: str) -> uuid.UUID:
-    return uuid.UUID(
-        bytes=hashlib.sha256(b"mynacheck counter v1\x00" + tally_id.encode()).digest()[:16]
-    )
-
-
-@dataclass(frozen=True)
-class NumberedRow:
-    """A row of a SQLite tally with its number there."""
-
-    seq: int
-    row: TallyRow
-
-
-def insert_rows(
-    connection: psycopg.Connection[Any],
-    tally_id: str,
-    key_fingerprint: str,
-    rows: Sequence[NumberedRow],
-) -> int:
-    """Send ``rows`` in one transaction (the caller's); returns how many were new."""
-    counter = counter_id(tally_id)
-    values = [
-        (
-            row_id(tally_id, item.seq),
-            counter,
-            item.seq,
-            item.row.time,
-            item.row.status,
-            item.row.expiry,
-            item.row.renewal_open,
-            item.row.reader,
-            item.row.card_hash,
-            item.row.tag,
-            key_fingerprint,
-        )
-        for item in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(_INSERT, values)
-        return max(cursor.rowcount, 0)
-
-
-def rows_from_sqlite(records: Iterable[tuple[Any, ...]]) -> list[NumberedRow]:
-    """``(id, time, status, expiry, renewal_open, reader, card_hash, tag)`` records of a
-    SQLite tally as rows; ``TallyError("tally_bad_row")``-worthy values are kept as they
-    are, for :func:`store.row_problem` to name."""
-    rows = []
-    for seq, time, status, expiry, renewal_open, reader, card_hash, tag in records:
-        rows.append(
-            NumberedRow(
-                seq,
-                TallyRow(
-                    time=_parse_time(time),
-                    status=status,
-                    expiry=_parse_date(expiry),
-                    renewal_open=None if renewal_open is None else bool(renewal_open),
-                    reader=reader,
-                    card_hash=card_hash,
-                    tag=tag,
-                ),
-            )
-        )
-    return rows
-
-
-def _parse_time(value: Any) -> Any:
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    except (TypeError, ValueError):
-        return value  # row_problem: "time"
-
-
-def _parse_date(value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value  # row_problem: "expiry"
-    return parsed if parsed.isoformat() == value else value
