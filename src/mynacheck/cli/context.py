@@ -374,7 +374,13 @@ def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
     for path in files:  # a missing file is a usage error before the card
         if not path.exists():
             raise mynacheck.InputError("file_unreadable", path=str(path), reason="not found")
-    return itertools.chain(files, mynacheck.user_trust_anchors())
+    return itertools.chain(files, _user_trust_anchors())
+
+
+def _user_trust_anchors() -> Iterator[Any]:
+    """The anchors folder's files, the API asked only when they are read (the window
+    is painted before the API loads)."""
+    yield from mynacheck.user_trust_anchors()
 
 
 def print_scenarios(output: Output) -> None:

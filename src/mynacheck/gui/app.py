@@ -1,8 +1,18 @@
 """``mynacheck-gui``: the CLI's options (one definition, in cli/context.py), checked
-by the CLI's code before any window opens."""
+by the CLI's code before any window opens; then the window, painted before what it
+does not need for that.
+
+The order is for the first sight of the window (README, "watch, the counter window
+and the window's start"): the options are parsed and checked before Qt is imported
+(a bad one is refused before Qt loads, and modules imported before PySide6 skip
+the source scan shiboken does for each module imported after it); the window is
+built without its card loop and shown; the loop, with the API and the card layer,
+and the diagnostic log's menu action come once it is painted.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from typing import Any
@@ -23,7 +33,8 @@ from mynacheck.cli.context import (
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
-from . import EXIT_USAGE, _lang_in, say
+from . import EXIT_USAGE, _lang_in, _pyside_available, say
+from .diagnostics import add_save_action, start_memory_log
 
 #: How long ``--smoke-test`` shows the window (ms).
 SMOKE_TEST_MS = 1500
@@ -74,16 +85,22 @@ def run(argv: list[str]) -> int:
     lang: Lang = parsed["lang"] or detect_language()
     if parsed["simulate"] == "list":  # as `mynacheck check --simulate list`
         return _list_scenarios()
+    if importlib.util.find_spec("PySide6") is None:  # before any file is opened
+        say(text(GUI, "app.no_pyside", lang))
+        return EXIT_USAGE
     try:
         options = _options(parsed)
     except InputError as error:
         say(usage_text(error.key, lang, dict(error.info)))
         return EXIT_USAGE
-    if _no_display():
-        say(text(GUI, "app.no_display", lang))
-        return 1
     tally = options.pop("tally")
     try:
+        if _no_display():
+            say(text(GUI, "app.no_display", lang))
+            return 1
+        if not _pyside_available():  # there, yet it does not load
+            say(text(GUI, "app.no_pyside", lang))
+            return EXIT_USAGE
         return _show(parsed, lang, options, tally)
     finally:
         if tally is not None:
@@ -109,9 +126,9 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .diagnostics import add_save_action, start_memory_log
+    from .widgets import after_first_paint
 
-    log = start_memory_log()  # before the window: its first card is in the log too
+    log = start_memory_log()  # before the card loop starts: its first card is in the log too
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["mynacheck-gui"])
     app.setApplicationName("mynacheck")
@@ -135,10 +152,10 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
         window = SelfCheckWindow(
             reader, lang, options["anchors"], simulate=options["simulate"], tally=tally
         )
-    add_save_action(window, log, lang)
-    window.show()
+    window.show()  # the card loop starts once it is painted (the windows' own doing)
     if not window.isVisible():  # pragma: no cover - a platform that cannot show it
         return 1
+    after_first_paint(window, lambda: add_save_action(window, log, lang))
     if args["smoke_test"]:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     app.setQuitOnLastWindowClosed(True)
