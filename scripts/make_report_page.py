@@ -86,12 +86,16 @@ def render(page: Path, *, png: Path | None = None, pdf: Path | None = None) -> N
             jobs.append([f"--window-size={WINDOW[0]},{WINDOW[1]}", f"--screenshot={png}"])
         if pdf is not None:
             jobs.append(["--no-pdf-header-footer", f"--print-to-pdf={pdf}"])
+        # Its crash reports and caches too (Linux puts them under ~/.config and ~/.cache
+        # whatever --user-data-dir says): nothing is left in the user's folders.
+        environ = {**os.environ, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
         for job in jobs:
             subprocess.run(
                 chromium_command(Path(profile), *job, page.resolve().as_uri()),
                 check=True,
                 capture_output=True,
                 timeout=120,
+                env=environ,
             )
 
 

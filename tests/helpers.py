@@ -118,3 +118,48 @@ def mynacheck(
     assert "Traceback" not in result.stderr, result.stderr
     payload = json.loads(result.stdout) if "--json" in args and result.stdout.strip() else {}
     return result.returncode, payload, result.stderr
+
+
+def run_on_a_terminal(
+    command: list[str],
+    answers: list[tuple[bytes, bytes]],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, str]:
+    """Run ``command`` on a pseudo-terminal (its controlling terminal); answer each
+    prompt ``expect`` with ``send``, in order (the screen then shows ``<answered>`` in
+    its place). Returns the exit code and the screen; a command still running after
+    ``timeout`` seconds is killed (exit code -9)."""
+    import pty
+    import select
+    import signal
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: on the terminal
+        os.execvpe(command[0], command, os.environ if env is None else env)
+    seen = b""
+    deadline = time.monotonic() + timeout
+    pending = list(answers)
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if pending and pending[0][0] in seen:
+                expect, send = pending.pop(0)
+                seen = seen.replace(expect, b"<answered>", 1)
+                os.write(fd, send)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")

@@ -154,3 +154,21 @@ def as_version_1(tally: Path, old: Path) -> None:
         )
     connection.execute("DETACH DATABASE new")
     connection.close()
+
+
+def assert_report_names_the_row(db: Path, folder: Path, row: int, *, whole: bool) -> None:
+    """``report`` over all of ``db`` (``whole``) or a period of it is a usage error that
+    names the unreadable ``row``, and no file under ``folder`` changes."""
+    import json
+
+    from click.testing import CliRunner
+
+    from mynacheck.cli import main
+
+    before = snapshot(folder)
+    period = [] if whole else ["--from", "2026-01-01"]
+    result = CliRunner().invoke(main, ["report", str(db), *period, "--lang", "en", "--json"])
+    assert result.exit_code == 2, result.output
+    assert f"the tally {db} has a row it cannot read (row {row})" in result.stderr
+    assert json.loads(result.stdout)["details"] == ["tally_bad_row"]
+    assert snapshot(folder) == before

@@ -33,7 +33,7 @@ def shell(command: str, **env: str) -> subprocess.CompletedProcess[str]:
 )
 def test_closed_or_full_stdout_keeps_the_exit_code(redirect: str, scenario: str, code: int) -> None:
     result = shell(
-        f"mynacheck check --simulate {scenario} --no-pin --json {redirect}; "
+        f"mynacheck check --simulate {scenario} --no-pin --json --lang en {redirect}; "
         'echo "rc=${PIPESTATUS[0]}" >&2'
     )
     assert "Traceback" not in result.stderr, result.stderr
@@ -77,7 +77,10 @@ def test_english_plurals() -> None:
 
 
 def test_help_lists_every_command_summary_uncut() -> None:
-    result = subprocess.run([*MYNACHECK, "--help"], capture_output=True, text=True, check=True)
+    env = {**os.environ, "LC_ALL": "en_US.UTF-8"}  # the group's help: the system's language
+    result = subprocess.run(
+        [*MYNACHECK, "--help"], capture_output=True, text=True, check=True, env=env
+    )
     commands = result.stdout.split("Commands:")[1]
     assert "..." not in commands
     for name in ("check", "inspect", "pin-status", "readers", "report", "watch"):
@@ -88,7 +91,9 @@ def test_help_lists_every_command_summary_uncut() -> None:
     ("command", "option"), [("inspect", "--trust-anchor"), ("check", "--key-file")]
 )
 def test_every_option_has_help(command: str, option: str) -> None:
-    result = subprocess.run([*MYNACHECK, command, "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [*MYNACHECK, command, "--help", "--lang", "en"], capture_output=True, text=True
+    )
     line = next(
         part for part in result.stdout.split("\n  -") if part.lstrip("-").startswith(option[2:])
     )
@@ -96,7 +101,9 @@ def test_every_option_has_help(command: str, option: str) -> None:
 
 
 def test_watch_json_help_says_one_object_per_check() -> None:
-    result = subprocess.run([*MYNACHECK, "watch", "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [*MYNACHECK, "watch", "--help", "--lang", "en"], capture_output=True, text=True
+    )
     assert "per line" in " ".join(result.stdout.split())
 
 
@@ -120,8 +127,8 @@ def test_pin_status_simulated_says_so_in_json() -> None:
 
 def test_simulate_list_names_a_private_root_that_exists_from_anywhere(tmp_path: object) -> None:
     listing = subprocess.run(
-        [*MYNACHECK, "check", "--simulate", "list"], capture_output=True, text=True, check=True,
-        cwd=str(tmp_path),
+        [*MYNACHECK, "check", "--simulate", "list", "--lang", "en"], capture_output=True,
+        text=True, check=True, cwd=str(tmp_path),
     )  # fmt: skip
     line = next(line for line in listing.stdout.splitlines() if line.startswith("valid_private"))
     root = line.split("Its root: ", 1)[1].strip()

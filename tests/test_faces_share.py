@@ -19,7 +19,7 @@ def _options(command: click.Command) -> dict[str, click.Parameter]:
 
 
 def test_the_window_declares_the_clis_options_the_same_way() -> None:
-    window, cli = _options(app._command()), _options(watch)  # the subject: gui.app's options
+    window, cli = _options(app.command()), _options(watch)
     for name in SHARED:
         mine, theirs = window[name], cli[name]
         assert mine.to_info_dict() == theirs.to_info_dict(), name

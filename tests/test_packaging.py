@@ -62,6 +62,8 @@ def test_windows_workflow_builds_and_smoke_tests_the_same_bundle() -> None:
         'mynacheck.exe" --version',
         'mynacheck.exe" check --simulate valid --no-pin --json',
         'mynacheck-gui.exe" -ArgumentList "--smoke-test"',
+        'mynacheck.exe" report "postgresql://',  # psycopg and libpq load in the bundle
+        '-notcontains "server_unreachable"',
     ):
         assert smoke in text, smoke
     assert "Get-FileHash -Algorithm SHA256" in text

@@ -9,7 +9,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -21,7 +20,9 @@ import pytest
 
 import mynacheck
 from mynacheck.tally import row_from_report
+from mynacheck.tally.server import SERVER_SCHEMA_VERSION
 
+from .helpers import run_on_a_terminal
 from .pg_cluster import Tally
 from .tally_helpers import log, simulated
 
@@ -230,7 +231,7 @@ def test_push_refuses_a_file_with_bad_data_and_sends_nothing(
 
 
 def test_a_newer_server_is_refused_by_everyone(pg_tally: Tally, tmp_path: Path) -> None:
-    pg_tally.rows("UPDATE mynacheck.meta SET value = '2' WHERE name = 'schema_version'")
+    pg_tally.rows("UPDATE mynacheck.meta SET value = '3' WHERE name = 'schema_version'")
     for args in (
         ["report", pg_tally.uri("office")],
         ["tally", "init-server", "--apply", pg_tally.uri("owner")],
@@ -239,7 +240,7 @@ def test_a_newer_server_is_refused_by_everyone(pg_tally: Tally, tmp_path: Path) 
     ):  # fmt: skip
         result = cli(*args, env={"XDG_DATA_HOME": str(tmp_path / "data")})
         assert result.returncode == 2, (args, result.stderr)
-        assert "was set up by a newer mynacheck (format 2)" in result.stderr
+        assert "was set up by a newer mynacheck (format 3)" in result.stderr
     assert server_rows(pg_tally) == []
 
 
@@ -270,7 +271,7 @@ def test_an_older_format_is_migrated_by_the_owner_only(pg_tally: Tally, tmp_path
         assert result.returncode == 2, (args, result.stderr)
     assert cli("tally", "init-server", "--apply", pg_tally.uri("owner")).returncode == 0
     assert pg_tally.rows("SELECT value FROM mynacheck.meta WHERE name = 'schema_version'") == [
-        ("1",)
+        (str(SERVER_SCHEMA_VERSION),)
     ]
     assert cli("report", pg_tally.uri("office")).returncode == 0
 
@@ -353,7 +354,11 @@ def test_report_and_push_name_what_they_refuse(pg_tally: Tally, tmp_path: Path) 
 def test_row_ids_are_the_same_for_the_same_row(tmp_path: Path) -> None:
     from mynacheck.tally.server_rows import row_id
 
-    assert row_id("abc", 1) == row_id("abc", 1) != row_id("abc", 2) != row_id("abd", 2)
+    row = row_from_report(simulated("valid"), b"k" * 32, jst(1))
+    other = replace(row, time=row.time + timedelta(microseconds=1))
+    assert row_id("abc", 1, row) == row_id("abc", 1, row) != row_id("abc", 2, row)
+    assert row_id("abc", 2, row) != row_id("abd", 2, row)
+    assert row_id("abc", 1, row) != row_id("abc", 1, other)  # a copy's own row 1
     # An old tally without an id gets one from its first row, the same whoever asks.
     db = tmp_path / "t.sqlite3"
     log(db, [("valid", jst(1))])
@@ -403,38 +408,16 @@ def test_the_password_is_asked_on_a_terminal_and_never_shown(
     pg_tally: Tally, tmp_path: Path
 ) -> None:
     """No pgpass entry: ``report`` on a terminal asks once (hidden), and connects."""
-    import pty
-    import select
-
     password = pg_tally.cluster.passwords["office"]
     env = {**os.environ, "PGPASSFILE": str(tmp_path / "none"), "COLUMNS": "200"}
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: mynacheck on the terminal
-        os.execvpe(
-            sys.executable, [*CLI, "report", pg_tally.uri("office"), "--json", "--lang", "en"], env
-        )
-    seen = b""
-    answered = False
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not answered and b"Password (" in seen:
-            os.write(fd, password.encode() + b"\r")
-            answered = True
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    text = seen.decode("utf-8", "replace")
-    assert answered, text
-    assert os.waitstatus_to_exitcode(status) == 0, text
+    code, text = run_on_a_terminal(
+        [*CLI, "report", pg_tally.uri("office"), "--json", "--lang", "en"],
+        [(b"Password (", password.encode() + b"\r")],
+        env=env,
+        timeout=60,
+    )
+    assert "<answered>" in text, text
+    assert code == 0, text
     assert '"checks": 0' in text
     assert password not in text  # the terminal did not echo it
 

@@ -44,7 +44,7 @@ def test_demo_with_a_mistyped_scenario_names_them_and_stops_at_once() -> None:
     )
     assert time.monotonic() - started < 5
     assert result.returncode == 2, result.stderr
-    assert "unknown scenario 'vaild'" in result.stderr
+    assert "unknown scenario 'vaild' (did you mean 'valid'?)" in result.stderr
     for name in ("valid", "expired", "short_apdu_reset"):
         assert f" {name} " in f" {result.stderr.split(':', 1)[1]} ".replace("\n", " ")
     assert "real PC/SC path" not in result.stderr and "installing" not in result.stderr

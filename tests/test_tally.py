@@ -161,42 +161,15 @@ def test_key_file_others_can_read_is_warned_about(tmp_path: Path) -> None:
     key_file.chmod(0o644)
     with pytest.warns(KeyFileExposed, match="other users"):
         open_tally(tmp_path / "t.sqlite3", key_file=key_file).close()
-    result = CliRunner().invoke(
-        main,
-        [
-            "check",
-            "--simulate",
-            "valid",
-            "--no-pin",
-            "--log",
-            str(tmp_path / "t.sqlite3"),
-            "--key-file",
-            str(key_file),
-            "--lang",
-            "en",
-            "--json",
-        ],
-    )
+    check = ["check", "--simulate", "valid", "--no-pin", "--log", str(tmp_path / "t.sqlite3")]
+    check += ["--key-file", str(key_file)]
+    result = CliRunner().invoke(main, [*check, "--lang", "en", "--json"])
     assert result.exit_code == 0, result.output
     assert "other users can read the tally key file" in result.stderr
     assert "mode 644" in result.stderr
     assert json.loads(result.stdout)["status"] == "valid"
     key_file.chmod(0o600)
-    result = CliRunner().invoke(
-        main,
-        [
-            "check",
-            "--simulate",
-            "valid",
-            "--no-pin",
-            "--log",
-            str(tmp_path / "t.sqlite3"),
-            "--key-file",
-            str(key_file),
-            "--lang",
-            "ja",
-        ],
-    )
+    result = CliRunner().invoke(main, [*check, "--lang", "ja"])
     assert result.exit_code == 0 and "鍵ファイル" not in result.stderr
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 import mynacheck
-from mynacheck.card.jpki import TokenKind, classify_token_label
 from mynacheck.card.profile import (
     JPKI_AID,
     MY_NUMBER_CARD,
@@ -19,6 +18,7 @@ from mynacheck.card.profile import (
     SMARTPHONE_LABELS,
     profile_for_label,
 )
+from mynacheck.card.token_label import TokenKind, classify_token_label
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.present.messages import DETAILS, HEADLINES, LANGS, NEXT_STEPS, WATCH, Lang, text
 from mynacheck.present.text import render_text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mynacheck.card.apdu import ApduProtocol, build_apdu
-from mynacheck.card.jpki import der_total_length
+from mynacheck.card.early import der_total_length
 from mynacheck.card.profile import JPKI_AUTH_PIN, JPKI_SIGN_PIN
 from mynacheck.card.replay import (
     Exchange,

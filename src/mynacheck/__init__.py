@@ -11,229 +11,126 @@ mynacheck`` stays as cheap as the command line needs::
 
 from __future__ import annotations
 
+from .lazy import lazy_dir, lazy_getattr
+
 # No typing at run time: this is on the command line's way to the card (cli/_early.py).
 TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
-# The public names: name -> module (relative to this package) that defines it. The
-# one list; the TYPE_CHECKING imports at the end say the same for type checkers, and
-# tests/test_public_api.py fails when the two differ.
+# The public names: name -> module (relative to this package) that defines it, loaded
+# on first use (mynacheck.lazy, as in every package). The one list; the TYPE_CHECKING
+# imports at the end say the same for type checkers, and tests/test_public_api.py
+# fails when the two differ.
 _EXPORTS: dict[str, str] = {
     # the card and the check
-    "list_readers": "api",
-    "ReaderInfo": "api",
-    "open_card": "api",
-    "Card": "api",
-    "check_card": "api",
-    "wait_for_removal": "api",
-    "read_pin_statuses": "api",
-    "PinInfo": "api",
-    "PinReference": "card.profile",
-    "inspect_certificate": "api",
-    "render_text": "api",
-    "render_json": "api",
-    "user_trust_anchors": "api",
-    "load_trust_anchors": "api",
-    "SimulatedReader": "api",
-    "simulated_scenarios": "api",
+    "list_readers": ".api",
+    "ReaderInfo": ".api",
+    "open_card": ".api",
+    "Card": ".api",
+    "check_card": ".api",
+    "wait_for_removal": ".api",
+    "read_pin_statuses": ".api",
+    "PinInfo": ".api",
+    "PinReference": ".card.profile",
+    "inspect_certificate": ".api",
+    "render_text": ".api",
+    "render_json": ".api",
+    "user_trust_anchors": ".api",
+    "load_trust_anchors": ".api",
+    "SimulatedReader": ".api",
+    "simulated_scenarios": ".api",
     # the tally
-    "open_tally": "api",
-    "summarize_tallies": "api",
-    "push_tallies": "api",
-    "server_setup_sql": "api",
-    "setup_server": "api",
-    "Tally": "tally",
-    "TallyError": "tally",
-    "KeyFileExposed": "tally",
+    "open_tally": ".api",
+    "summarize_tallies": ".api",
+    "push_tallies": ".api",
+    "server_setup_sql": ".api",
+    "setup_server": ".api",
+    "Tally": ".tally",
+    "TallyError": ".tally",
+    "KeyFileExposed": ".tally",
     # a command line's head start (connect, and read ahead, while the rest loads)
-    "head_start": "card.early",
-    "release_head_start": "card.early",
+    "head_start": ".card.early",
+    "release_head_start": ".card.early",
     # counter mode
-    "CounterLoop": "counter",
-    "CounterEvent": "counter",
-    "SessionCounts": "counter",
+    "CounterLoop": ".counter",
+    "CounterEvent": ".counter",
+    "SessionCounts": ".counter",
     # results
-    "CheckReport": "report",
-    "PinReport": "report",
-    "KeyProof": "report",
-    "TallySummary": "report",
-    "CertificateInfo": "evaluate",
-    "Trust": "trust",
-    "Status": "status",
-    "Detail": "status",
+    "CheckReport": ".report",
+    "PinReport": ".report",
+    "KeyProof": ".report",
+    "TallySummary": ".report",
+    "CertificateInfo": ".evaluate",
+    "Trust": ".trust",
+    "Status": ".status",
+    "Detail": ".status",
     # PIN entry
-    "PinSource": "pin",
+    "PinSource": ".pin",
     # errors
-    "MynacheckError": "errors",
-    "InputError": "errors",
-    "NoReaderError": "errors",
-    "NoCardError": "errors",
-    "CardBusyError": "errors",
-    "PcscUnavailableError": "errors",
-    "NotMyNumberCardError": "errors",
-    "CardError": "errors",
-    "Cancelled": "errors",
+    "MynacheckError": ".errors",
+    "InputError": ".errors",
+    "NoReaderError": ".errors",
+    "NoCardError": ".errors",
+    "CardBusyError": ".errors",
+    "PcscUnavailableError": ".errors",
+    "NotMyNumberCardError": ".errors",
+    "CardError": ".errors",
+    "Cancelled": ".errors",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
-def __getattr__(name: str) -> object:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'mynacheck' has no attribute {name!r}") from None
-    import importlib
-
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
+__dir__ = lazy_dir(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
-    from .api import (
-        Card as Card,
-    )
-    from .api import (
-        PinInfo as PinInfo,
-    )
-    from .api import (
-        ReaderInfo as ReaderInfo,
-    )
-    from .api import (
-        SimulatedReader as SimulatedReader,
-    )
-    from .api import (
-        check_card as check_card,
-    )
-    from .api import (
-        inspect_certificate as inspect_certificate,
-    )
-    from .api import (
-        list_readers as list_readers,
-    )
-    from .api import (
-        load_trust_anchors as load_trust_anchors,
-    )
-    from .api import (
-        open_card as open_card,
-    )
-    from .api import (
-        open_tally as open_tally,
-    )
-    from .api import (
-        push_tallies as push_tallies,
-    )
-    from .api import (
-        read_pin_statuses as read_pin_statuses,
-    )
-    from .api import (
-        render_json as render_json,
-    )
-    from .api import (
-        render_text as render_text,
-    )
-    from .api import (
-        server_setup_sql as server_setup_sql,
-    )
-    from .api import (
-        setup_server as setup_server,
-    )
-    from .api import (
-        simulated_scenarios as simulated_scenarios,
-    )
-    from .api import (
-        summarize_tallies as summarize_tallies,
-    )
-    from .api import (
-        user_trust_anchors as user_trust_anchors,
-    )
-    from .api import (
-        wait_for_removal as wait_for_removal,
-    )
-    from .card.early import (
-        head_start as head_start,
-    )
-    from .card.early import (
-        release_head_start as release_head_start,
-    )
-    from .card.profile import (
-        PinReference as PinReference,
-    )
-    from .counter import (
-        CounterEvent as CounterEvent,
-    )
-    from .counter import (
-        CounterLoop as CounterLoop,
-    )
-    from .counter import (
-        SessionCounts as SessionCounts,
-    )
-    from .errors import (
-        Cancelled as Cancelled,
-    )
-    from .errors import (
-        CardBusyError as CardBusyError,
-    )
-    from .errors import (
-        CardError as CardError,
-    )
-    from .errors import (
-        InputError as InputError,
-    )
-    from .errors import (
-        MynacheckError as MynacheckError,
-    )
-    from .errors import (
-        NoCardError as NoCardError,
-    )
-    from .errors import (
-        NoReaderError as NoReaderError,
-    )
-    from .errors import (
-        NotMyNumberCardError as NotMyNumberCardError,
-    )
-    from .errors import (
-        PcscUnavailableError as PcscUnavailableError,
-    )
-    from .evaluate import (
-        CertificateInfo as CertificateInfo,
-    )
-    from .pin import (
-        PinSource as PinSource,
-    )
-    from .report import (
-        CheckReport as CheckReport,
-    )
-    from .report import (
-        KeyProof as KeyProof,
-    )
-    from .report import (
-        PinReport as PinReport,
-    )
-    from .report import (
-        TallySummary as TallySummary,
-    )
-    from .status import (
-        Detail as Detail,
-    )
-    from .status import (
-        Status as Status,
-    )
-    from .tally import (
-        KeyFileExposed as KeyFileExposed,
-    )
-    from .tally import (
-        Tally as Tally,
-    )
-    from .tally import (
-        TallyError as TallyError,
-    )
-    from .trust import (
-        Trust as Trust,
-    )
+    from .api import Card as Card
+    from .api import PinInfo as PinInfo
+    from .api import ReaderInfo as ReaderInfo
+    from .api import SimulatedReader as SimulatedReader
+    from .api import check_card as check_card
+    from .api import inspect_certificate as inspect_certificate
+    from .api import list_readers as list_readers
+    from .api import load_trust_anchors as load_trust_anchors
+    from .api import open_card as open_card
+    from .api import open_tally as open_tally
+    from .api import push_tallies as push_tallies
+    from .api import read_pin_statuses as read_pin_statuses
+    from .api import render_json as render_json
+    from .api import render_text as render_text
+    from .api import server_setup_sql as server_setup_sql
+    from .api import setup_server as setup_server
+    from .api import simulated_scenarios as simulated_scenarios
+    from .api import summarize_tallies as summarize_tallies
+    from .api import user_trust_anchors as user_trust_anchors
+    from .api import wait_for_removal as wait_for_removal
+    from .card.early import head_start as head_start
+    from .card.early import release_head_start as release_head_start
+    from .card.profile import PinReference as PinReference
+    from .counter import CounterEvent as CounterEvent
+    from .counter import CounterLoop as CounterLoop
+    from .counter import SessionCounts as SessionCounts
+    from .errors import Cancelled as Cancelled
+    from .errors import CardBusyError as CardBusyError
+    from .errors import CardError as CardError
+    from .errors import InputError as InputError
+    from .errors import MynacheckError as MynacheckError
+    from .errors import NoCardError as NoCardError
+    from .errors import NoReaderError as NoReaderError
+    from .errors import NotMyNumberCardError as NotMyNumberCardError
+    from .errors import PcscUnavailableError as PcscUnavailableError
+    from .evaluate import CertificateInfo as CertificateInfo
+    from .pin import PinSource as PinSource
+    from .report import CheckReport as CheckReport
+    from .report import KeyProof as KeyProof
+    from .report import PinReport as PinReport
+    from .report import TallySummary as TallySummary
+    from .status import Detail as Detail
+    from .status import Status as Status
+    from .tally import KeyFileExposed as KeyFileExposed
+    from .tally import Tally as Tally
+    from .tally import TallyError as TallyError
+    from .trust import Trust as Trust

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from .card import Connection
 from .card.apdu import ApduProtocol
-from .card.jpki import JpkiSession, PinState, PinStatus, TokenKind, TokenLabel
+from .card.jpki import JpkiSession, PinState, PinStatus
+from .card.token_label import TokenKind, TokenLabel
 from .errors import (
     Cancelled,
     InputError,

@@ -166,7 +166,7 @@ class CounterLoop:
             known = simulated_scenarios()
             for name in simulate:
                 if name not in known:
-                    raise InputError("unknown_scenario", name=name)
+                    raise InputError.unknown_choice("unknown_scenario", name, known, name=name)
 
     # -- control, from any thread ---------------------------------------------------------
 

@@ -9,6 +9,7 @@ error map, the window). Anything else that escapes is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .status import Detail, Status
@@ -45,6 +46,20 @@ class InputError(MynacheckError):
 
     def __str__(self) -> str:
         return f"usage_error: {self.key}"
+
+    @classmethod
+    def unknown_choice(
+        cls, key: str, given: str, choices: Iterable[str], /, **info: Any
+    ) -> InputError:
+        """``given``, none of ``choices`` (a scenario name, a language): ``key``
+        with ``info``, and ``close`` = the nearest choice when one is near enough
+        (the messages then ask "did you mean ...?")."""
+        import difflib
+
+        close = difflib.get_close_matches(given, list(choices), n=1, cutoff=0.5)
+        if close:
+            info["close"] = close[0]
+        return cls(key, **info)
 
 
 class PcscUnavailableError(MynacheckError):

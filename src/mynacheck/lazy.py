@@ -5,14 +5,19 @@ first-import different submodules at once (``_DeadlockError`` / a half-loaded
 module): each holds one module's lock and waits for the other's. The packages of
 mynacheck therefore import nothing of their own at load time and resolve their
 public names through :func:`lazy_getattr` instead (tests/test_simcard_import_race.py).
+
+``import mynacheck`` comes through here on the command line's way to the card
+(cli/_early.py): this module imports nothing at load time (not even ``typing``).
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 
 def lazy_getattr(package: str, exports: Mapping[str, str]) -> Callable[[str], Any]:
@@ -24,8 +29,19 @@ def lazy_getattr(package: str, exports: Mapping[str, str]) -> Callable[[str], An
         module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, package), name)
+        from importlib import import_module
+
+        value = getattr(import_module(module, package), name)
         setattr(sys.modules[package], name, value)
         return value
 
     return __getattr__
+
+
+def lazy_dir(package: str, exports: Mapping[str, str]) -> Callable[[], list[str]]:
+    """A module ``__dir__`` for ``package``: its loaded names and the ``exports``."""
+
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *exports})
+
+    return __dir__

@@ -16,6 +16,8 @@ Never a PIN: VERIFY and the other PIN commands are logged as their header and
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from typing import Any
 
@@ -88,3 +90,96 @@ def enable(handler: Any, level: int = 10) -> Any:
     handler.setLevel(level)
     top.addHandler(handler)
     return logging.getLogger(ROOT)
+
+
+#: The first words of a diagnostic log file (:func:`log_to_file`): a file that starts
+#: with them is a log mynacheck wrote, and may be replaced by the next one.
+FILE_HEADER = "mynacheck diagnostic log"
+
+
+class LogFileRefused(OSError):
+    """:func:`log_to_file` will not write there: ``why`` is ``"symlink"`` (a symbolic
+    link), ``"not_regular"`` (a folder, a device, a pipe) or ``"not_ours"`` (a file
+    that is not a mynacheck diagnostic log)."""
+
+    def __init__(self, why: str, path: str) -> None:
+        super().__init__(f"{why}: {path}")
+        self.why = why
+
+
+def log_to_file(path: str, about: str = "", *, level: int = 10, on_error: Any = None) -> Any:
+    """Write the library's records at ``level`` and above (DEBUG: every APDU, PIN bytes
+    redacted) to ``path``, UTF-8, one record per line, flushed as it goes; returns the
+    handler (``close()`` it to stop).
+
+    ``path`` is created new (readable by its owner only), or replaces a diagnostic
+    log written here before (its first line starts :data:`FILE_HEADER`); never
+    through a symbolic link, never over anything else: :class:`LogFileRefused`, or
+    the :class:`OSError` the system gave (a missing folder, no permission, ...).
+    A write that fails later (a full disk) stops the log and calls
+    ``on_error(error)`` once; the program carries on.
+    """
+    import io
+    import logging
+
+    fd = _create_log_file(path)
+    stream = io.TextIOWrapper(
+        os.fdopen(fd, "wb"), encoding="utf-8", errors="backslashreplace", newline="\n"
+    )
+
+    class FileLog(logging.StreamHandler):  # type: ignore[type-arg]
+        def handleError(self, record: logging.LogRecord) -> None:
+            error = sys.exc_info()[1]
+            logging.getLogger(ROOT).removeHandler(self)
+            if on_error is not None:
+                on_error(error)
+
+        def close(self) -> None:
+            logging.getLogger(ROOT).removeHandler(self)
+            try:
+                self.stream.close()
+            except OSError:
+                pass
+            super().close()
+
+    handler = FileLog(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    try:
+        stream.write(f"{FILE_HEADER}{' - ' + about if about else ''}\n")
+        stream.flush()
+    except OSError:
+        stream.close()
+        raise
+    enable(handler, level)
+    return handler
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _create_log_file(path: str) -> int:
+    """A new file at ``path``, or our earlier log there emptied (see :func:`log_to_file`)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    try:
+        return os.open(path, flags, 0o600)  # O_EXCL: never through a link, never over a file
+    except FileExistsError:
+        pass
+    before = os.lstat(path)
+    if stat.S_ISLNK(before.st_mode):
+        raise LogFileRefused("symlink", path)
+    if not stat.S_ISREG(before.st_mode):
+        raise LogFileRefused("not_regular", path)
+    fd = os.open(path, os.O_RDWR | _NOFOLLOW | _BINARY)
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+            raise LogFileRefused("not_ours", path)  # changed as we looked
+        if os.read(fd, len(FILE_HEADER)) != FILE_HEADER.encode():
+            raise LogFileRefused("not_ours", path)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.ftruncate(fd, 0)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

@@ -12,6 +12,8 @@ TEXT_SCALE stands for the system's text size (Windows "Make text bigger", up to
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import sys
@@ -42,6 +44,14 @@ json.dump(
     _config,
 )
 _config.close()
+
+
+@atexit.register  # a probe that fails leaves no file either (a passing one ends in os._exit)
+def _remove_config() -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(_config.name)
+
+
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config.name}"
 os.environ["QT_SCALE_FACTOR"] = f"{SCALE:g}"
 
@@ -206,5 +216,5 @@ def counter() -> None:
 (self_check if KIND == "self" else counter)()
 print(json.dumps({"problems": problems, "moments": len(seen)}))
 sys.stdout.flush()
-os.unlink(_config.name)
+_remove_config()
 os._exit(0)  # worker threads of closed windows need not be waited for

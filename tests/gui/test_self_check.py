@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 import mynacheck
 from mynacheck.gui import SelfCheckWindow
@@ -156,14 +156,20 @@ def test_a_malformed_pin_never_reaches_the_card(
     assert verifies_with_pin(cards.last) == [b"1234"]
 
 
+def last_try_question(qtbot: Any, w: QWidget) -> QMessageBox:
+    """The last-try confirmation, once it is open."""
+    until(qtbot, lambda: w.findChild(QMessageBox, "lastTryConfirm") is not None)
+    box = w.findChild(QMessageBox, "lastTryConfirm")
+    until(qtbot, box.isVisible)
+    return box
+
+
 def test_last_try_is_declined_by_default(
     qtbot: Any, window: Make, reader: Any, cards: Cards
 ) -> None:
     w = window()
     reader.insert("pin_last_try")
-    until(qtbot, lambda: w.findChild(QMessageBox, "lastTryConfirm") is not None)
-    box = w.findChild(QMessageBox, "lastTryConfirm")
-    until(qtbot, box.isVisible)
+    box = last_try_question(qtbot, w)
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
     assert box.isModal() and box.parent() is w
     assert "1" in find(w, "triesLeft").text()
@@ -176,9 +182,7 @@ def test_last_try_is_declined_by_default(
 def test_last_try_spent_only_on_yes(qtbot: Any, window: Make, reader: Any, cards: Cards) -> None:
     w = window()
     reader.insert("pin_last_try")
-    until(qtbot, lambda: w.findChild(QMessageBox, "lastTryConfirm") is not None)
-    box = w.findChild(QMessageBox, "lastTryConfirm")
-    until(qtbot, box.isVisible)
+    box = last_try_question(qtbot, w)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     field = find(w, "pinField")
     until(qtbot, field.isVisible)

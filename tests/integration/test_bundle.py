@@ -17,6 +17,7 @@ import pytest
 
 from ..helpers import ANCHOR  # through pcscd, the simulator's root must be named
 from ..packaging_helpers import ROOT, WINDOWS, missing, run, source_version
+from ..pg_cluster import Tally
 from .conftest import InsertCard, reader_name
 
 BUNDLE = Path(os.environ.get("MYNACHECK_BUNDLE") or ROOT / "dist" / "mynacheck")
@@ -114,8 +115,12 @@ def test_bundle_contents(bundle: Path) -> None:
     assert (internal / "mynacheck" / "simcard" / "data" / "ee-valid.der").is_file()
     assert (internal / "LICENSE").is_file()
     assert (internal / "THIRD_PARTY_NOTICES.md").is_file()
-    for shipped in ("pyscard", "cryptography", "click", "XlsxWriter"):
+    for shipped in ("pyscard", "cryptography", "click", "XlsxWriter", "psycopg", "psycopg_binary"):
         assert any((internal / "licenses" / shipped).iterdir()), f"no license text for {shipped}"
+    server_texts = {p.name for p in (internal / "licenses" / "psycopg_binary").iterdir()}
+    assert {"PostgreSQL.txt", "Apache-2.0.txt"} <= server_texts, server_texts
+    assert (internal / "psycopg_binary").is_dir(), "the server tally's libpq is missing"
+    assert (internal / "psycopg" / "__init__.py").is_file()  # LGPL: replaceable files
     assert _exe("mynacheck-gui").is_file()
     for qt_part in ("PySide6_Essentials", "shiboken6"):  # LGPL-3.0 and the GPL-3.0
         texts = {p.name for p in (internal / "licenses" / qt_part).iterdir()}
@@ -161,3 +166,38 @@ def test_real_check_through_pcscd(bundle: Path, elsewhere: Path, virtual_card: I
     assert report["simulated"] is False
     assert report["reader"] == reader_name(0)
     assert report["apdu_count"] >= 3
+
+
+def test_the_server_tally_from_the_bundle(bundle: Path, elsewhere: Path, pg_tally: Tally) -> None:
+    """psycopg with its libpq and OpenSSL is in the bundle: a counter writes to the server
+    over TLS (verify-full with the office's CA), a file is pushed, the office reports;
+    a server whose certificate does not verify is refused."""
+    cluster = pg_tally.cluster
+
+    def tls(role: str, ca: Path = cluster.ca) -> str:
+        uri = pg_tally.uri(role, sslmode="verify-full", sslrootcert=str(ca))
+        return uri.replace("127.0.0.1", "localhost")
+
+    key, data = elsewhere / "shared.key", {"XDG_DATA_HOME": str(elsewhere / "data")}
+    counted = _bundled(
+        bundle, elsewhere, "check", "--simulate", "valid", "--no-pin", "--tag", "窓口",
+        "--log", tls("counter1"), "--key-file", str(key), **data,
+    )  # fmt: skip
+    assert counted.returncode == 0, counted.stderr.decode()
+    assert pg_tally.rows("SELECT status, tag FROM mynacheck.checks") == [("valid", "窓口")]
+    file = elsewhere / "counter.sqlite3"
+    logged = _bundled(
+        bundle, elsewhere, "check", "--simulate", "expired", "--no-pin",
+        "--log", str(file), "--key-file", str(key),
+    )  # fmt: skip
+    assert logged.returncode == 11, logged.stderr.decode()
+    pushed = _bundled(
+        bundle, elsewhere, "tally", "push", str(file), "--to", tls("counter1"), "--json"
+    )
+    assert pushed.returncode == 0, pushed.stderr.decode()
+    assert json.loads(pushed.stdout)["files"][0]["new"] == 1
+    report = _bundled(bundle, elsewhere, "report", tls("office"), "--json")
+    assert report.returncode == 0, report.stderr.decode()
+    assert json.loads(report.stdout)["checks"] == 2
+    refused = _bundled(bundle, elsewhere, "report", tls("office", cluster.other_ca), "--lang", "en")
+    assert refused.returncode == 2 and b"certificate" in refused.stderr

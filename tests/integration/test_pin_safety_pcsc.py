@@ -6,19 +6,13 @@ gets no VERIFY with data; the last-try rule holds with and without a terminal
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import sys
-import time
-
 import pytest
 
 from mynacheck.card.profile import JPKI_AID
 from mynacheck.simcard.card import SimulatedCard
 from mynacheck.simcard.model import PinFile
 
-from ..helpers import ANCHOR, mynacheck
+from ..helpers import ANCHOR, MYNACHECK, mynacheck, run_on_a_terminal
 from .conftest import InsertCard
 
 
@@ -61,37 +55,10 @@ def test_last_try_refused_without_a_terminal(virtual_card: InsertCard) -> None:
     assert verifies_with_data(virtual.card) == 0 and auth_tries(virtual.card) == 1
 
 
-def run_on_a_terminal(args: list[str], answers: list[tuple[bytes, bytes]]) -> tuple[int, str]:
-    """Run mynacheck on a pseudo-terminal; answer each prompt ``expect`` with ``send``."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: its controlling terminal is the pty
-        os.execv(sys.executable, [sys.executable, "-m", "mynacheck.cli", *args])
-    seen = b""
-    deadline = time.monotonic() + 30
-    pending = list(answers)
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        if pending and pending[0][0] in seen:
-            expect, send = pending.pop(0)
-            seen = seen.replace(expect, b"<answered>", 1)
-            os.write(fd, send)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
-
-
 def test_last_try_on_a_terminal_asks_and_defaults_to_no(virtual_card: InsertCard) -> None:
     virtual = virtual_card("pin_last_try")
     code, screen = run_on_a_terminal(
-        ["check", "--lang", "en", *ANCHOR], [(b"Continue? [y/N]", b"\r")]
+        [*MYNACHECK, "check", "--lang", "en", *ANCHOR], [(b"Continue? [y/N]", b"\r")]
     )
     assert code == 22, screen
     assert "1 try left" in screen
@@ -101,7 +68,7 @@ def test_last_try_on_a_terminal_asks_and_defaults_to_no(virtual_card: InsertCard
 def test_last_try_on_a_terminal_confirmed_then_hidden_pin(virtual_card: InsertCard) -> None:
     virtual = virtual_card("pin_last_try")
     code, screen = run_on_a_terminal(
-        ["check", "--lang", "en", *ANCHOR],
+        [*MYNACHECK, "check", "--lang", "en", *ANCHOR],
         [(b"Continue? [y/N]", b"y\r"), (b"(4 digits): ", b"12\r"), (b"(4 digits): ", b"1234\r")],
     )
     assert code == 0, screen

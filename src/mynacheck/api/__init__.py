@@ -5,11 +5,8 @@ handling. The CLI, ``watch`` and the window are faces on top of these calls.
 Every function says what card state it needs. Errors are
 :class:`~mynacheck.errors.MynacheckError` subclasses.
 
-The names below load on first use (PEP 562), never while this package loads: a
-thread first-importing ``api.cards`` while another first-imports the package (or a
-sibling) must not run a body that imports every submodule, or the two wait on each
-other (``_DeadlockError`` / a half-loaded module).
-tests/test_simcard_import_race.py holds it.
+The names below load on first use, never while this package loads
+(:mod:`mynacheck.lazy` says why).
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ class SimulatedReader:
         from ..simcard.scenarios import SCENARIOS, make_card
 
         if scenario not in SCENARIOS:
-            raise InputError("unknown_scenario", name=scenario)
+            raise InputError.unknown_choice("unknown_scenario", scenario, SCENARIOS, name=scenario)
         card = make_card(scenario)
         with self._changed:
             if self._card is not None:
@@ -223,6 +223,8 @@ class Card:
         #: Set after the block for ``record=``: where the transcript went, or why not.
         self.transcript_path: Path | None = None
         self.transcript_error: str | None = None
+        #: The OS error number behind ``transcript_error``, when there is one.
+        self.transcript_errno: int | None = None
 
     @property
     def connection(self) -> Connection:
@@ -330,6 +332,7 @@ def open_card(
                 recorder.save(record_path)
             except (OSError, MynacheckError) as error:
                 card.transcript_error = getattr(error, "strerror", None) or str(error)
+                card.transcript_errno = getattr(error, "errno", None)
             else:
                 card.transcript_path = record_path
 
@@ -355,7 +358,7 @@ def _connect(
         from ..simcard.scenarios import SCENARIOS, make_card
 
         if simulate not in SCENARIOS:
-            raise InputError("unknown_scenario", name=simulate)
+            raise InputError.unknown_choice("unknown_scenario", simulate, SCENARIOS, name=simulate)
         return _Source(SimulatedConnection(make_card(simulate), simulate))
     if replay is not None:
         from ..card.replay import ReplayConnection

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
 from ..pin import FixedPin, PinSource
@@ -16,6 +16,9 @@ from ..report import CheckReport, KeyProof, PinReport
 from ..status import Detail, Status
 from ._types import AnchorLike, PathLike
 from .cards import Card
+
+if TYPE_CHECKING:
+    from ..present.messages import Lang
 
 # -- the check -------------------------------------------------------------------------
 
@@ -180,17 +183,21 @@ def user_trust_anchors() -> Iterable[Path]:
     return _UserAnchors()
 
 
-def simulated_scenarios() -> dict[str, str]:
-    """The simulated card's scenarios: name -> one line of English. A scenario whose
-    root must be given as a trust anchor names the file where it really is."""
+def simulated_scenarios(lang: Lang = "en") -> dict[str, str]:
+    """The simulated card's scenarios: name -> one line in ``lang`` (English unless
+    told). A scenario whose root must be given as a trust anchor names the file where
+    it really is."""
+    from ..present.messages import LABELS, SCENARIOS_JA, checked_lang, text
     from ..simcard.scenarios import SCENARIOS, data_file
 
+    lang = checked_lang(lang)
     described = {}
     for name, scenario in SCENARIOS.items():
-        text = scenario.description
+        line = scenario.description if lang == "en" else SCENARIOS_JA[name]
         if scenario.trust_anchor:
-            text += f" Its root: {data_file(scenario.trust_anchor)}"
-        described[name] = text
+            root = text(LABELS, "scenario.root", lang, path=data_file(scenario.trust_anchor))
+            line += (" " if lang == "en" else "") + root
+        described[name] = line
     return described
 
 

@@ -209,7 +209,7 @@ class ReadAheadConnection:
             if self._next < len(head.steps) and head.steps[self._next][0] == bytes(apdu):
                 _, code, raw = head.steps[self._next]
                 self._next += 1
-                return self._connection.answer(code, raw)
+                return self._connection.answer(code, raw, apdu)
             self._live = True  # past the read-ahead, or away from it: the card from now on
             head.join()
         return self._connection.send_and_receive(apdu)

@@ -58,7 +58,7 @@ def run() -> None:
             import mynacheck
 
             mynacheck.release_head_start()  # a refused command: the card untouched
-    from .context import OUTPUT_LOST
+    from .context import OUTPUT_LOST, output_lost
 
     try:
         if sys.stdout is not None:
@@ -66,7 +66,7 @@ def run() -> None:
     except (OSError, ValueError) as error:  # a full stdout, found at the last flush
         OUTPUT_LOST.append(_reason(error))
     if OUTPUT_LOST:  # the verdict's exit code stands; one line says what was lost
-        _say(f"mynacheck: cannot write the output ({OUTPUT_LOST[0]})")
+        _say(f"mynacheck: {output_lost()}")
     try:
         if sys.stderr is not None:
             sys.stderr.flush()

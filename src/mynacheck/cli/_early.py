@@ -11,7 +11,7 @@ the card (:func:`mynacheck.head_start`):
   that needs nothing before the card (``--no-pin``, or a prompt on a terminal).
   Anything the command checks before the card by opening or parsing something
   (``--log``, ``--key-file``, ``--tag``, ``--record``, ``--at``, ``--wait``,
-  ``--pin-stdin``) is left to it: those get only
+  ``--pin-stdin``, ``--debug-log``) is left to it: those get only
 - ``"connect"``: connect, send nothing. If the command then refuses, the card is
   let go, unpowered, having received no APDU.
 - ``None``: nothing (help, the simulator, a transcript, another command, anything
@@ -33,17 +33,19 @@ if TYPE_CHECKING:
 
     Plan = Literal["read_ahead", "connect"]
 
+#: The diagnostic log file's option (every command's; the name is written only here).
+DEBUG_LOG = "--debug-log"
 #: ``check``'s options that take no value.
 FLAGS = frozenset({"--no-pin", "--allow-last-try", "--json", "--verbose", "--pin-stdin"})
 #: ``check``'s options that take one value, and may be given once.
 VALUED = frozenset(
-    {"--reader", "--wait", "--record", "--at", "--lang", "--log", "--key-file", "--tag"}
+    {"--reader", "--wait", "--record", "--at", "--lang", "--log", "--key-file", "--tag", DEBUG_LOG}
 )
 #: ... and the one that may be given again and again.
 REPEATABLE = frozenset({"--trust-anchor"})
 #: Options after which the command may still refuse, having opened or parsed something.
 CHECKED_LATER = frozenset(
-    {"--log", "--key-file", "--tag", "--record", "--at", "--wait", "--pin-stdin"}
+    {"--log", "--key-file", "--tag", "--record", "--at", "--wait", "--pin-stdin", DEBUG_LOG}
 )
 #: No card at all: another source, or no check.
 NO_CARD = frozenset({"--simulate", "--replay", "--help", "-h"})

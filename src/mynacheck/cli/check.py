@@ -59,8 +59,10 @@ def check(
             print_scenarios(output)
             return
         # A mistyped scenario is the first thing wrong, whatever the PIN source.
-        if simulate is not None and simulate not in mynacheck.simulated_scenarios():
-            raise mynacheck.InputError("unknown_scenario", name=simulate)
+        if simulate is not None and simulate not in (known := mynacheck.simulated_scenarios()):
+            raise mynacheck.InputError.unknown_choice(
+                "unknown_scenario", simulate, known, name=simulate
+            )
         if pin_stdin and no_pin:
             raise mynacheck.InputError("pin_options_conflict")
         if not pin_stdin and not no_pin and not _stdin_is_terminal():

@@ -6,6 +6,8 @@ import click
 
 import mynacheck
 
+from .helptext import HelpContext, localized
+
 #: command name -> (module, function): each loaded only when it runs (or for --help),
 #: so `mynacheck check` imports no other command's code on its way to the card.
 _COMMANDS = {
@@ -20,8 +22,18 @@ _COMMANDS = {
 
 
 class _LazyGroup(click.Group):
+    context_class = HelpContext  # --help in the run's language
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(_COMMANDS)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        from .context import refuse_unknown_command
+
+        refuse_unknown_command(self, ctx, args)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         import importlib
@@ -31,7 +43,7 @@ class _LazyGroup(click.Group):
         module, name = _COMMANDS[cmd_name]
         command = getattr(importlib.import_module(f".{module}", __package__), name)
         assert isinstance(command, click.Command)
-        return command
+        return localized(command)
 
 
 @click.group(

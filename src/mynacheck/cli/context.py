@@ -21,9 +21,14 @@ import click
 
 import mynacheck
 from mynacheck.clock import JST
-from mynacheck.present.messages import LABELS, Lang, detect_language, text, usage_text
+from mynacheck.log import Log
+from mynacheck.present.messages import LABELS, Lang, detect_language, os_reason, text, usage_text
+
+from ._early import DEBUG_LOG
+from .helptext import HelpContext, key_path, lang_in_command_line, localized
 
 F = TypeVar("F", bound=Callable[..., Any])
+_LOG = Log("cli")
 
 
 # Exit codes beyond a verdict's own (README "Statuses and exit codes").
@@ -34,6 +39,16 @@ EXIT_USAGE = 2
 #: Why stdout could not take the output (closed, full, a broken pipe), once known.
 #: The verdict's exit code stands; ``run`` says it in one line on stderr.
 OUTPUT_LOST: list[str] = []
+
+
+#: The language this run speaks (set by :func:`make_output`), for the last words.
+_SPOKEN: list[Lang] = []
+
+
+def output_lost() -> str:
+    """Why the output was lost, in the run's language (see ``run``)."""
+    lang = _SPOKEN[-1] if _SPOKEN else detect_language()
+    return text(LABELS, "output_lost", lang, reason=OUTPUT_LOST[0])
 
 
 def out(value: str, *, nl: bool = True) -> None:
@@ -67,6 +82,8 @@ class Output:
     #: False for commands that are not a check (readers, pin-status): a problem
     #: is said without check's PIN, key and revocation lines.
     check_lines: bool = True
+    #: ``--debug-log``'s handler while the file is written.
+    debug_log: Any = None
 
     def echo(self, value: str, *, err: bool = False, nl: bool = True) -> None:
         if err:
@@ -95,6 +112,12 @@ class Output:
     def usage_error(self, error: mynacheck.InputError) -> int:
         from mynacheck.present.json import usage_error_json
 
+        # The log (--verbose, --debug-log) keeps the OS's own words the message may not
+        # (the reason only: a malformed server address in the rest may hold a password).
+        reason = error.info.get("reason")
+        if reason is not None:
+            _LOG.info("usage error %s: %s (errno %s)", error.key, reason, error.info.get("errno"))
+
         message = usage_text(error.key, self.lang, error.info)
         self.warn(message)
         if self.json:
@@ -114,7 +137,49 @@ def make_output(
     _say_library_warnings(chosen)
     if verbose:
         _log_to_stderr()
-    return Output(chosen, json_output, verbose, check_lines)
+    output = Output(chosen, json_output, verbose, check_lines)
+    _SPOKEN.append(chosen)
+    context = click.get_current_context(silent=True)
+    debug_log = context.meta.get(_DEBUG_LOG_KEY) if context is not None else None
+    if context is not None and debug_log is not None:
+        _log_to_file(output, debug_log, key_path(context))
+        context.call_on_close(output.debug_log.close)  # a program running main() twice
+    return output
+
+
+def _log_to_file(output: Output, path: str, command: str) -> None:
+    """``--debug-log FILE``: the diagnostic log (as ``--verbose`` prints it) into a new
+    UTF-8 file, from before the card on; a file it cannot create is a usage error."""
+
+    def stopped(error: BaseException | None) -> None:
+        reason = os_reason(error, output.lang)
+        output.warn(text(LABELS, "debug_log_stopped", output.lang, path=path, reason=reason))
+
+    try:
+        output.debug_log = start_debug_log(path, command, stopped)
+    except mynacheck.InputError as error:
+        sys.exit(output.usage_error(error))
+
+
+def start_debug_log(
+    path: str, command: str, stopped: Callable[[BaseException | None], None]
+) -> Any:
+    """The diagnostic log into ``path`` from now on (DEBUG, PIN bytes redacted; the
+    CLI's ``--debug-log`` and the window's): its handler, or an :class:`InputError`
+    (``debug_log_symlink``, ``debug_log_not_ours``, ``not_a_regular_file``,
+    ``debug_log_unwritable``). ``stopped(error)`` when a later write fails."""
+    from mynacheck.log import LogFileRefused, log_to_file
+
+    about = f"{command} {mynacheck.__version__}, {sys.platform}; PIN bytes are never in it"
+    try:
+        return log_to_file(path, about, on_error=stopped)
+    except LogFileRefused as refused:
+        key = {"symlink": "debug_log_symlink", "not_regular": "not_a_regular_file"}
+        raise mynacheck.InputError(key.get(refused.why, "debug_log_not_ours"), path=path) from None
+    except OSError as failed:
+        raise mynacheck.InputError(
+            "debug_log_unwritable", path=path, reason=failed.strerror, errno=failed.errno
+        ) from None
 
 
 def _log_to_stderr() -> None:
@@ -207,6 +272,10 @@ def guard(output: Output) -> Iterator[None]:
             import traceback
 
             traceback.print_exc()
+        if output.debug_log is not None:
+            import logging
+
+            logging.getLogger("mynacheck.cli").error("internal error", exc_info=True)
         sys.exit(output.report(mynacheck.CheckReport.from_error(error)))
 
 
@@ -225,10 +294,63 @@ def _interrupted(output: Output) -> NoReturn:
 # The options are defined here once; ``mynacheck-gui`` (gui/app.py) uses them too.
 
 
+class Choice(click.Choice):  # type: ignore[type-arg]
+    """click's Choice, refused in the user's language with "did you mean ...?"."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value in self.choices:
+            return value
+        option = param.opts[0] if param is not None and param.opts else "--?"
+        raise click.UsageError(
+            choice_problem("bad_choice", str(value), self.choices, ctx, option=option), ctx
+        )
+
+
+def choice_problem(
+    key: str,
+    value: str,
+    choices: Any,
+    ctx: click.Context | None,
+    args: list[str] | None = None,
+    **info: Any,
+) -> str:
+    """The message for ``value``, none of ``choices``, in the language the command line
+    asks for (``--lang`` seen so far, or in ``args``), else the system's."""
+    known = [str(choice) for choice in choices]
+    error = mynacheck.InputError.unknown_choice(key, value, known, value=value, **info)
+    return usage_text(key, lang_in_command_line(ctx, args), {**error.info, "choices": known})
+
+
+def refuse_unknown_command(group: click.Group, ctx: click.Context, args: list[str]) -> None:
+    """A command name ``group`` does not have: a usage error with the nearest one."""
+    name = args[0] if args else ""
+    known = group.list_commands(ctx)
+    if name and name not in known and not name.startswith("-"):
+        message = choice_problem("unknown_command", name, known, ctx, args, name=name)
+        raise click.UsageError(message, ctx)
+
+
+class Group(click.Group):
+    """click's Group, with :func:`refuse_unknown_command` ("did you mean ...?") and
+    help in the run's language."""
+
+    context_class = HelpContext
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return localized(command) if command is not None else None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        refuse_unknown_command(self, ctx, args)
+        return super().resolve_command(ctx, args)
+
+
 def lang_option(func: F) -> F:
     return click.option(
         "--lang",
-        type=click.Choice(["ja", "en"]),
+        type=Choice(["ja", "en"]),
         default=None,
         help="Language (default: Japanese unless the locale says otherwise).",
     )(func)
@@ -256,12 +378,36 @@ def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
     known = mynacheck.simulated_scenarios()
     for name in names or (simulate,):
         if name not in known:
-            raise mynacheck.InputError("unknown_scenario", name=name)
+            raise mynacheck.InputError.unknown_choice("unknown_scenario", name, known, name=name)
     return names
 
 
+_DEBUG_LOG_KEY = "mynacheck.debug_log"
+
+
+def _note_debug_log(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_DEBUG_LOG_KEY] = value
+
+
+def debug_log_option(func: F, *, expose_value: bool = False) -> F:
+    """``--debug-log FILE``. The commands leave it to :func:`make_output` (their
+    signatures do not change); the window takes its value (``expose_value``)."""
+    return click.option(
+        DEBUG_LOG,
+        "debug_log",
+        metavar="FILE",
+        expose_value=expose_value,
+        callback=None if expose_value else _note_debug_log,
+        help="Also write the diagnostic log (as --verbose: every APDU, PIN bytes redacted) "
+        "into FILE, UTF-8, for a support request. A new file, or one this option wrote "
+        "before; never any other file.",
+    )(func)
+
+
 def common_options(func: F) -> F:
-    """--lang, --json, --verbose."""
+    """--lang, --json, --verbose, --debug-log."""
+    func = debug_log_option(func)
     func = click.option(
         "--verbose",
         is_flag=True,
@@ -384,7 +530,7 @@ def _user_trust_anchors() -> Iterator[Any]:
 
 
 def print_scenarios(output: Output) -> None:
-    scenarios = mynacheck.simulated_scenarios()
+    scenarios = mynacheck.simulated_scenarios(output.lang)
     if output.json:
         from mynacheck.present.json import scenarios_json
 
@@ -403,4 +549,5 @@ def note_transcript(output: Output, card: mynacheck.Card) -> None:
     if card.transcript_path is not None:
         output.echo(text(LABELS, "record_notice", output.lang, path=card.transcript_path), err=True)
     elif card.transcript_error is not None:
-        output.warn(card.transcript_error)
+        reason, code = card.transcript_error, card.transcript_errno
+        output.warn(text(LABELS, "record_failed", output.lang, reason=reason, errno=code))

@@ -14,7 +14,7 @@ import mynacheck
 from mynacheck.clock import JST
 from mynacheck.present.messages import OFFICE, TALLY, text
 
-from .context import Output, common_options, guard, make_output, parse_moment
+from .context import Choice, Output, common_options, guard, make_output, parse_moment
 
 if TYPE_CHECKING:
     from mynacheck import TallySummary
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @click.option("--to", "to_text", metavar="DATE", help="Last day (JST), inclusive.")
 @click.option(
     "--by",
-    type=click.Choice(["day", "week", "month", "tag"]),
+    type=Choice(["day", "week", "month", "tag"]),
     help="Counts per day, week (from Monday), month (JST) or tag.",
 )
 @click.option(

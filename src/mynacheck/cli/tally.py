@@ -14,7 +14,7 @@ import click
 import mynacheck
 from mynacheck.present.messages import DELIVERY, Lang, text
 
-from .context import Output, common_options, guard, make_output
+from .context import Group, Output, common_options, guard, make_output
 
 _T = TypeVar("_T")
 
@@ -89,7 +89,7 @@ def _stdin_is_terminal() -> bool:
         return False
 
 
-@click.group(short_help="The shared server tally: init-server, push.")
+@click.group(cls=Group, short_help="The shared server tally: init-server, push.")
 def tally() -> None:
     """The tally that many counters share on a PostgreSQL server (README "The server
     tally"): prepare the server, upload existing SQLite tallies."""

@@ -18,6 +18,7 @@ from mynacheck.present.watchview import CLEAR_SCREEN, render_summary, render_ver
 
 from .context import (
     Output,
+    debug_log_option,
     guard,
     lang_option,
     log_options,
@@ -38,6 +39,7 @@ from .context import (
 @log_options
 @click.option("--once", is_flag=True, help="Check one card, then exit with its exit code.")
 @scenarios_option
+@debug_log_option
 @click.option(
     "--verbose",
     is_flag=True,

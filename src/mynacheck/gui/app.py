@@ -4,14 +4,16 @@ does not need for that.
 
 The order is for the first sight of the window (README, "watch, the counter window
 and the window's start"): the options are parsed and checked before Qt is imported
-(a bad one is refused before Qt loads, and modules imported before PySide6 skip
-the source scan shiboken does for each module imported after it); the window is
-built without its card loop and shown; the loop, with the API and the card layer,
-and the diagnostic log's menu action come once it is painted.
+(a bad one is refused before Qt loads, and the modules they need are imported before
+PySide6, which reads the source of each module imported after it for its
+``__feature__`` switch); the window is built without its card loop and shown; the
+loop, with the API and the card layer, and the diagnostic log's menu action come
+once it is painted.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
@@ -22,14 +24,17 @@ import click
 import mynacheck
 from mynacheck import InputError
 from mynacheck.cli.context import (
+    debug_log_option,
     lang_option,
     log_options,
     reader_option,
     scenario_names,
     scenarios_option,
+    start_debug_log,
     trust_anchor_inputs,
     trust_anchor_option,
 )
+from mynacheck.cli.helptext import localized
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
@@ -40,9 +45,10 @@ from .diagnostics import add_save_action, start_memory_log
 SMOKE_TEST_MS = 1500
 
 
-def _command() -> click.Command:
-    """The window's options: the CLI's own definitions (cli/context.py), checked by
-    the same code, plus --counter and --smoke-test."""
+def command() -> click.Command:
+    """``mynacheck-gui``'s options as a click command: the CLI's own definitions
+    (cli/context.py), checked by the same code, plus --counter and --smoke-test. Public
+    for tests and for a launcher that wants the window's command line."""
 
     @click.command(
         name="mynacheck-gui",
@@ -61,6 +67,7 @@ def _command() -> click.Command:
         metavar="SECONDS",
         help="Counter with --simulate: how long each card stays on the reader (default 3).",
     )
+    @functools.partial(debug_log_option, expose_value=True)
     @click.option(
         "--smoke-test",
         is_flag=True,
@@ -71,12 +78,12 @@ def _command() -> click.Command:
         certificate, or check card after card at a counter (--counter)."""
         return options
 
-    return gui
+    return localized(gui)  # --help in the run's language, as the CLI's
 
 
 def run(argv: list[str]) -> int:
     try:
-        parsed = _command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
+        parsed = command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
     except click.ClickException as problem:
         say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
         return EXIT_USAGE
@@ -84,14 +91,19 @@ def run(argv: list[str]) -> int:
         return int(parsed or 0)
     lang: Lang = parsed["lang"] or detect_language()
     if parsed["simulate"] == "list":  # as `mynacheck check --simulate list`
-        return _list_scenarios()
+        return _list_scenarios(lang)
     if importlib.util.find_spec("PySide6") is None:  # before any file is opened
         say(text(GUI, "app.no_pyside", lang))
         return EXIT_USAGE
+    debug_log = None
     try:
+        if parsed["debug_log"] is not None:  # first: the options' own checks are in it
+            debug_log = start_debug_log(parsed["debug_log"], "mynacheck-gui", _log_stopped)
         options = _options(parsed)
     except InputError as error:
         say(usage_text(error.key, lang, dict(error.info)))
+        if debug_log is not None:
+            debug_log.close()
         return EXIT_USAGE
     tally = options.pop("tally")
     try:
@@ -105,6 +117,18 @@ def run(argv: list[str]) -> int:
     finally:
         if tally is not None:
             tally.close()
+        if debug_log is not None:
+            debug_log.close()
+
+
+def _log_stopped(error: BaseException | None) -> None:
+    """``--debug-log``'s file could not take more (a full disk): the window goes on,
+    and says so where a console is (never a box from the logging thread)."""
+    if sys.stderr is not None:
+        try:
+            print(f"mynacheck-gui: --debug-log stopped ({error})", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
 
 
 def _options(parsed: dict[str, Any]) -> dict[str, Any]:
@@ -166,8 +190,9 @@ def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any)
     return 0
 
 
-def _list_scenarios() -> int:
-    lines = [f"{name:28} {about}" for name, about in mynacheck.simulated_scenarios().items()]
+def _list_scenarios(lang: Lang) -> int:
+    scenarios = mynacheck.simulated_scenarios(lang)
+    lines = [f"{name:28} {about}" for name, about in scenarios.items()]
     if sys.stdout is None:  # no console (the windowed launcher): a box
         say("\n".join(lines))
         return 0

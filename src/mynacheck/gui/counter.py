@@ -94,7 +94,7 @@ class CounterWindow(QWidget):
                 known = mynacheck.simulated_scenarios()
                 for name in simulate:
                     if name not in known:
-                        raise InputError("unknown_scenario", name=name)
+                        raise InputError.unknown_choice("unknown_scenario", name, known, name=name)
                 self._scenarios = list(simulate)
                 self._simulated = SimulatedReader()
         self._hold_s = hold_s

@@ -44,6 +44,8 @@ _SAID_ELSEWHERE = frozenset(
         "simulated",
         "renewal_open",
         "pin_skipped_certificate_not_valid",
+        "jpki_ap_not_found",  # the not_mynumber_card sentence says it
+        "cert_file_not_found",  # the missing sentence says it
     }
 )
 
@@ -102,6 +104,8 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
     ]
     # The card's status words, a PC/SC error, a token label: for the help desk, not
     # the screen (plain words there); they go to the diagnostic log.
+    sentence = _sentence(report, lang)
+    notes = [note for note in notes if _bare(note) != _bare(sentence)]  # said once
     technical = info_notes(report, "en")
     if technical:
         _log.info("check %s: %s", status.value, "; ".join(technical))
@@ -109,12 +113,16 @@ def describe(report: CheckReport, lang: Lang, *, with_pin: bool = True) -> Verdi
         status=status.value,
         tone=tone(status),
         word=verdict_word(status.value, lang),
-        sentence=_sentence(report, lang),
+        sentence=sentence,
         rows=tuple(rows),
         notes=tuple(notes),
         next_step=next_step(report, lang),
         simulated=report.simulated,
     )
+
+
+def _bare(words: str) -> str:
+    return words.strip().rstrip("。.").lower()
 
 
 def _sentence(report: CheckReport, lang: Lang) -> str:

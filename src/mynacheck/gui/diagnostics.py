@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import mynacheck
-from mynacheck.log import enable
+from mynacheck.log import FILE_HEADER, enable
 from mynacheck.present.gui_messages import GUI
-from mynacheck.present.messages import Lang, text
+from mynacheck.present.messages import Lang, os_reason, text
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -45,7 +45,7 @@ class MemoryLog(logging.Handler):
         logging.getLogger("mynacheck").removeHandler(self)
 
     def save(self, path: Path) -> None:
-        header = f"mynacheck {mynacheck.__version__} diagnostic log\n"
+        header = f"{FILE_HEADER} - mynacheck-gui {mynacheck.__version__}\n"
         path.write_text(header + "\n".join(self.lines) + "\n", encoding="utf-8")
 
 
@@ -69,7 +69,7 @@ def add_save_action(window: QWidget, log: MemoryLog, lang: Lang) -> QAction:
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     def save() -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
 
         name, _ = QFileDialog.getSaveFileName(
             window,
@@ -80,8 +80,15 @@ def add_save_action(window: QWidget, log: MemoryLog, lang: Lang) -> QAction:
         if name:
             try:
                 log.save(Path(name))
-            except OSError as error:
+            except OSError as error:  # said in the window, in its words; the OS's in the log
                 logging.getLogger("mynacheck.gui").warning("log not saved: %s", error)
+                QMessageBox.warning(
+                    window,
+                    text(GUI, "diagnostics.save", lang),
+                    text(
+                        GUI, "diagnostics.not_saved", lang, path=name, reason=os_reason(error, lang)
+                    ),
+                )
 
     action.triggered.connect(save)
     window.addAction(action)

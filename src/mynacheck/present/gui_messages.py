@@ -217,6 +217,10 @@ GUI: dict[str, tuple[str, str]] = {
     "simulated": ("シミュレーションのカード", "simulated card"),
     # The diagnostic log (Ctrl+Shift+L, the window's context menu).
     "diagnostics.save": ("診断ログを保存… (Ctrl+Shift+L)", "Save a diagnostic log… (Ctrl+Shift+L)"),
+    "diagnostics.not_saved": (
+        "診断ログを {path} に保存できませんでした: {reason}",
+        "The diagnostic log was not saved to {path}: {reason}",
+    ),
     # mynacheck-gui itself.
     "app.no_pyside": (
         '画面版には PySide6 が必要です: pip install "mynacheck[gui]" '
@@ -268,16 +272,16 @@ NEXT_STEPS_GUI: dict[str, tuple[str, str]] = {
         "The check starts by itself when the card is free.",
     ),
     "internal_error": (
-        "カードを置き直して「もう一度確認する」を押してください。続く場合は "
-        "mynacheck check --verbose の表示を添えて報告してください。",
-        "Put the card back and press Check again. If it persists, report what "
-        "mynacheck check --verbose prints.",
+        "カードを置き直して「もう一度確認する」を押してください。続く場合は、Ctrl+Shift+L "
+        "(右クリックのメニューにもあります) で診断ログを保存し、ヘルプデスクに送ってください。",
+        "Put the card back and press Check again. If it persists, save a diagnostic log "
+        "with Ctrl+Shift+L (also in the right-click menu) and send it to your help desk.",
     ),
     "untrusted": (
-        "J-LIS が発行した証明書と確認できません。本物のマイナンバーカードであれば、"
-        "市区町村の窓口に相談してください。試験用のカードの場合は、このパソコンの管理者に相談してください。",
-        "This could not be traced to J-LIS. If this is a genuine My Number Card, take it to "
-        "your municipal counter; with a test card, ask whoever looks after this computer.",
+        "本物のマイナンバーカードであれば、市区町村の窓口に相談してください。"
+        "試験用のカードの場合は、このパソコンの管理者に相談してください。",
+        "If this is a genuine My Number Card, take it to your municipal counter; with a test "
+        "card, ask whoever looks after this computer.",
     ),
     "trust_simulator_root": (
         "シミュレーション用の証明書です。本物のカードでこの表示が出た場合、そのカードは"
@@ -331,6 +335,7 @@ DETAILS_GUI: dict[str, tuple[str, str]] = {
         "署名と発行元は確認していません。",
         "The signature and the issuer were not checked.",
     ),
+    "interrupted": ("確認を中止しました。", "The check was stopped."),
     "extended_apdu_unsupported": (
         "このリーダーは長いデータを一度に送れないため、分けて読み取りました。",
         "This reader cannot send long data at once, so it was read in parts.",

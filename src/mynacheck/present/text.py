@@ -19,6 +19,7 @@ _SAID_ELSEWHERE = frozenset(
         Detail.KEY_NOT_PROVEN,
         Detail.REVOCATION_NOT_CHECKED,
         Detail.SIMULATED,
+        Detail.JPKI_AP_NOT_FOUND,  # the not_mynumber_card headline says it
     }
 )
 

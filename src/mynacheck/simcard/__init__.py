@@ -6,13 +6,9 @@
 
 All certificates and keys are synthetic (``data/README.md``).
 
-The names below load on first use (PEP 562), never when the package loads: a
-submodule imported on one thread (the window's check thread:
-``simcard.connection``) while another imports a sibling (``SimulatedReader.insert``:
-``simcard.scenarios``) must not run this package's body in between, or the two
-threads wait on each other's half-loaded modules and one of them gets a partial
-``connection`` (``ImportError: cannot import name 'SimulatedConnection'``).
-tests/test_simcard_import_race.py holds it.
+The names below load on first use, never when the package loads
+(:mod:`mynacheck.lazy` says why: the window's check thread imports
+``simcard.connection`` while ``SimulatedReader.insert`` imports ``simcard.scenarios``).
 """
 
 from __future__ import annotations

@@ -117,9 +117,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         card = _make_card(args.scenario)
-    except (KeyError, ValueError) as error:
-        print(f"mynacheck-sim: unknown scenario {args.scenario!r}: {error}", file=sys.stderr)
-        print("scenarios: " + ", ".join(_scenario_names()), file=sys.stderr)
+    except (KeyError, ValueError):  # said once, with the nearest name
+        import difflib
+
+        names = _scenario_names()
+        near = difflib.get_close_matches(args.scenario, names, 1, 0.5)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        print(f"mynacheck-sim: unknown scenario {args.scenario!r}{hint}", file=sys.stderr)
+        print("scenarios: " + ", ".join(names), file=sys.stderr)
         return 2
 
     stop = threading.Event()

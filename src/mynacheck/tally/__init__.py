@@ -10,11 +10,8 @@
   (rows and their ids), :mod:`.outbox` (a counter's delivery), :mod:`.push`
   (``tally push``), :mod:`.server_summary` (``report`` over it).
 
-The names below load on first use (PEP 562), never while this package loads: a
-thread first-importing a submodule (``tally.store``) while another first-imports
-the package or a sibling must not run a body that imports every submodule, or the
-two wait on each other (``_DeadlockError`` / a half-loaded module).
-tests/test_simcard_import_race.py holds it.
+The names below load on first use, never while this package loads
+(:mod:`mynacheck.lazy` says why).
 """
 
 from __future__ import annotations

@@ -313,11 +313,33 @@ def migrate(connection: sqlite3.Connection, version: int) -> None:
     ``BEGIN IMMEDIATE`` (all of it commits, or none)."""
     if version < 2:
         connection.execute("ALTER TABLE checks ADD COLUMN tag TEXT")
-        for statement in _statements(_V2 + ";" + _FILL_CARDS):
+        for statement in _statements(_V2):
             connection.execute(statement)
+        fill_cards(connection)
     connection.execute(
         "UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(SCHEMA_VERSION),)
     )
+
+
+def fill_cards(connection: sqlite3.Connection) -> None:
+    """Make ``cards`` (empty) from the rows in ``checks`` (the tally in ``main``)."""
+    for statement in _statements(_FILL_CARDS):
+        connection.execute(statement)
+
+
+def read_attached(path: Path, read: Callable[[sqlite3.Connection], _T]) -> _T:
+    """``read(connection)`` with the tally at ``path`` attached read-only as ``src``
+    (``immutable`` unless a writer's ``-wal`` is there); an SQLite error is
+    ``tally_unreadable`` naming it."""
+    connection = connect_memory()
+    try:
+        attach(connection, path, immutable=not Path(f"{path}-wal").exists())
+        try:
+            return read(connection)
+        except sqlite3.Error as error:
+            raise _unreadable(path, error) from None
+    finally:
+        connection.close()
 
 
 def tally_id(connection: sqlite3.Connection, fingerprint: str, schema: str = "main") -> str:

@@ -25,7 +25,9 @@ from .store import ROW_STATUSES
 if TYPE_CHECKING:
     import psycopg
 
-SERVER_SCHEMA_VERSION = 1
+#: 2: a row's id is made from its values too (:mod:`.server_rows`), so copies of one
+#: tally keep each other's rows; 1's rows get their new ids when the owner migrates.
+SERVER_SCHEMA_VERSION = 2
 SERVER_PREFIXES = ("postgresql://", "postgres://", "service=")
 COUNTER_ROLE = "mynacheck_counter"
 REPORT_ROLE = "mynacheck_report"

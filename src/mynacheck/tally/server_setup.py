@@ -22,6 +22,7 @@ from .server import (
     import_psycopg,
     server_error,
 )
+from .server_rows import ROW_ID_SQL
 from .store import ROW_STATUSES, TAG_MAX_LENGTH
 
 _JST = "(({t}) AT TIME ZONE 'UTC' + interval '9 hours')"
@@ -55,10 +56,6 @@ INSERT INTO mynacheck.meta (name, value) VALUES
     ('tally_id', md5(random()::text || clock_timestamp()::text)),
     ('card_hash', 'hmac-sha256(key, serial hex), made on the counter')
 ON CONFLICT (name) DO NOTHING;
--- An older format is brought to this one by the statements above and below.
-INSERT INTO mynacheck.meta (name, value) VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}')
-ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-
 -- The verdicts a row may hold (a newer mynacheck's are added by the owner).
 CREATE TABLE IF NOT EXISTS mynacheck.verdicts (status text PRIMARY KEY);
 INSERT INTO mynacheck.verdicts (status) VALUES
@@ -141,6 +138,24 @@ REVOKE ALL ON FUNCTION mynacheck.keep_summaries() FROM PUBLIC;
 DROP TRIGGER IF EXISTS checks_keep_summaries ON mynacheck.checks;
 CREATE TRIGGER checks_keep_summaries AFTER INSERT ON mynacheck.checks
     FOR EACH ROW EXECUTE FUNCTION mynacheck.keep_summaries();
+
+-- The id a row is stored under, as the counter makes it: from its tally, its number
+-- there and its values, so that copies of one tally each written again keep each
+-- other's rows. Format 1 made it from the tally and the number alone: its rows get
+-- their new ids here (a row sent again is then still stored once).
+{ROW_ID_SQL.strip()}
+REVOKE ALL ON FUNCTION mynacheck.row_id(uuid, bigint, timestamptz, text, date, boolean, text,
+    text, text) FROM PUBLIC;
+DO $$
+BEGIN
+    IF (SELECT value::integer FROM mynacheck.meta WHERE name = 'schema_version') < 2 THEN
+        UPDATE mynacheck.checks SET row_id = mynacheck.row_id(counter, seq, time, status,
+            expiry, renewal_open, reader, card_hash, tag);
+    END IF;
+END $$;
+-- An older format is brought to this one by the statements above.
+INSERT INTO mynacheck.meta (name, value) VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}')
+ON CONFLICT (name) DO UPDATE SET value = excluded.value;
 """
 
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from ..clock import JST, RENEWAL_WINDOW_MONTHS, months_before
 from ..report import ForecastMonth, Group, TallySummary
 from ..status import CERTIFICATE_STATUSES, Status
+from . import history
 from .gather import FileFacts, Request, gather, open_gathering
 from .groups import count_on_index, group_spans, group_sql, statuses_on_index
 from .keys import TallyError
@@ -144,6 +145,15 @@ def summarize_tallies(
         if resolved not in seen:
             seen.add(resolved)
             paths.append(path)
+    with history.plan(paths) as plan:  # files of one history: each row once
+        try:
+            summary = _summarize_files(plan.reads, request, today)
+        except TallyError as error:
+            raise plan.explain(error) from None
+    return replace(summary, sources=tuple(paths))
+
+
+def _summarize_files(paths: Sequence[Path], request: Request, today: date) -> TallySummary:
     connection = open_gathering(request)
     try:
         if len(paths) == 1:  # summed up while the tally is attached: its indexes serve

@@ -9,10 +9,10 @@ pyscard is imported inside the functions, so importing this module is cheap
 
 from __future__ import annotations
 
+from ...lazy import lazy_getattr
+
 TYPE_CHECKING = False  # no typing at run time: the head start (.early) comes through here
 if TYPE_CHECKING:
-    from typing import Any
-
     from ._base import PNP_NOTIFICATION as PNP_NOTIFICATION
     from ._base import error_name as error_name
     from ._base import use_scard_layer as use_scard_layer
@@ -26,36 +26,18 @@ if TYPE_CHECKING:
 #: name -> module: loaded when first asked for, so that the head start
 #: (:mod:`.early`) reaches the card before the rest of this package has loaded.
 _EXPORTS = {
-    "PNP_NOTIFICATION": "_base",
-    "error_name": "_base",
-    "use_scard_layer": "_base",
-    "PcscConnection": "connection",
-    "ReaderInfo": "readers",
-    "choose_reader": "readers",
-    "list_readers": "readers",
-    "wait_for_card": "readers",
-    "wait_for_removal": "readers",
+    "PNP_NOTIFICATION": "._base",
+    "error_name": "._base",
+    "use_scard_layer": "._base",
+    "PcscConnection": ".connection",
+    "ReaderInfo": ".readers",
+    "choose_reader": ".readers",
+    "list_readers": ".readers",
+    "wait_for_card": ".readers",
+    "wait_for_removal": ".readers",
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
-    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-__all__ = [
-    "PNP_NOTIFICATION",
-    "PcscConnection",
-    "ReaderInfo",
-    "choose_reader",
-    "error_name",
-    "list_readers",
-    "use_scard_layer",
-    "wait_for_card",
-    "wait_for_removal",
-]
+__all__ = sorted(_EXPORTS)

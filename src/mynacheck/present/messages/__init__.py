@@ -3,12 +3,8 @@
 Keys are status values, detail codes, and usage-error keys. Texts avoid
 characters that a Windows console (cp932) cannot show; a test checks it.
 
-The helpers live in :mod:`._base` (a leaf). The per-area tables load on first use
-(PEP 562), never while this package loads: when one thread first-imports an area
-module (``messages.counter``) while another first-imports a sibling
-(``messages.verdicts``), a package body that imported every area module made the
-two wait on each other (``_DeadlockError`` / a half-loaded module).
-tests/test_simcard_import_race.py holds it.
+The helpers live in :mod:`._base` (a leaf). The per-area tables load on first use,
+never while this package loads (:mod:`mynacheck.lazy` says why).
 """
 
 from __future__ import annotations
@@ -20,6 +16,8 @@ from ._base import LANGS as LANGS
 from ._base import Lang as Lang
 from ._base import checked_lang as checked_lang
 from ._base import detect_language as detect_language
+from ._base import os_reason as os_reason
+from ._base import reason_text as reason_text
 from ._base import text as text
 from ._base import usage_text as usage_text
 
@@ -27,9 +25,11 @@ _TABLES = {
     "DELIVERY": ".server",
     "DETAILS": ".verdicts",
     "HEADLINES": ".verdicts",
+    "HELP_JA": ".help",
     "LABELS": ".labels",
     "NEXT_STEPS": ".verdicts",
     "OFFICE": ".office",
+    "SCENARIOS_JA": ".scenarios",
     "TALLY": ".counter",
     "USAGE": ".usage",
     "WATCH": ".counter",
@@ -42,8 +42,10 @@ __getattr__ = lazy_getattr(__name__, _TABLES)
 if TYPE_CHECKING:
     from .counter import TALLY as TALLY
     from .counter import WATCH as WATCH
+    from .help import HELP_JA as HELP_JA
     from .labels import LABELS as LABELS
     from .office import OFFICE as OFFICE
+    from .scenarios import SCENARIOS_JA as SCENARIOS_JA
     from .server import DELIVERY as DELIVERY
     from .usage import USAGE as USAGE
     from .verdicts import DETAILS as DETAILS

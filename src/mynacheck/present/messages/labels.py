@@ -112,6 +112,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "記録を {path} に保存しました。利用者証明用電子証明書を含みます (個人情報はありませんが、カード固有のシリアル番号があります)。暗証番号は伏せてあります。",
         "Transcript written to {path}. It holds the user-authentication certificate (no personal data, but a serial number unique to the card). PIN bytes are redacted.",
     ),
+    "output_lost": ("出力を書き込めません ({reason})", "cannot write the output ({reason})"),
+    "debug_log_stopped": (
+        "診断ログ {path} への書き込みを止めました ({reason})。確認は続けます。",
+        "the diagnostic log {path} stopped ({reason}); the check goes on.",
+    ),
+    "scenario.root": ("ルート証明書: {path}", "Its root: {path}"),
+    "record_failed": (
+        "記録を保存できませんでした: {reason}",
+        "the transcript was not written: {reason}",
+    ),
     "readers.none": ("リーダーがありません。", "no readers."),
     "readers.empty": ("カードなし", "no card"),
     "readers.busy": (

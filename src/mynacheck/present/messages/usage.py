@@ -17,7 +17,7 @@ USAGE: dict[str, tuple[str, str]] = {
         "--pin-stdin and --no-pin cannot be used together.",
     ),
     "pin_source_needed": (
-        "暗証番号を尋ねる画面を出せません (標準入力が端末ではありません)。--pin-stdin (暗証番号を標準入力から読む) か --no-pin を指定してください。",
+        "暗証番号を尋ねられません (標準入力が端末ではありません)。--pin-stdin (暗証番号を標準入力から読む) か --no-pin を指定してください。",
         "standard input is not a terminal: give --pin-stdin (PIN on standard input) or --no-pin.",
     ),
     "several_cards": (
@@ -38,6 +38,27 @@ USAGE: dict[str, tuple[str, str]] = {
     "unknown_scenario": (
         "シナリオ '{name}' はありません。--simulate list で一覧を表示します。",
         "no scenario '{name}'. --simulate list shows them.",
+    ),
+    "unknown_scenario.close": (
+        "シナリオ '{name}' はありません。'{close}' のことですか? --simulate list で一覧を表示します。",
+        "no scenario '{name}': did you mean '{close}'? --simulate list shows them.",
+    ),
+    # An option's value that is none of its choices (click's Choice, said our way).
+    "bad_choice": (
+        "{option} に '{value}' は指定できません。指定できる値: {choices}",
+        "{option} cannot be '{value}'. Choose from: {choices}",
+    ),
+    "bad_choice.close": (
+        "{option} に '{value}' は指定できません。'{close}' のことですか? 指定できる値: {choices}",
+        "{option} cannot be '{value}': did you mean '{close}'? Choose from: {choices}",
+    ),
+    "unknown_command": (
+        "コマンド '{name}' はありません。使えるコマンド: {choices}",
+        "no command '{name}'. Commands: {choices}",
+    ),
+    "unknown_command.close": (
+        "コマンド '{name}' はありません。'{close}' のことですか? 使えるコマンド: {choices}",
+        "no command '{name}': did you mean '{close}'? Commands: {choices}",
     ),
     "bad_transcript": (
         "記録ファイルを読めません: {reason}",
@@ -73,6 +94,20 @@ USAGE.update(
         "record_unwritable": (
             "記録を {path} に書き込めません: {reason}",
             "cannot write the transcript to {path}: {reason}",
+        ),
+        "debug_log_symlink": (
+            "{path} はシンボリックリンクです。診断ログはリンクの先には書きません。リンクではないファイル名を指定してください。",
+            "{path} is a symbolic link; a diagnostic log is never written through one. "
+            "Give a plain file name.",
+        ),
+        "debug_log_not_ours": (
+            "{path} は既にあり、mynacheck の診断ログではないため上書きしません。新しいファイル名を指定してください。",
+            "{path} exists and is not a mynacheck diagnostic log, so it is not overwritten. "
+            "Give a new file name.",
+        ),
+        "debug_log_unwritable": (
+            "診断ログを {path} に書き込めません: {reason}",
+            "cannot write the diagnostic log to {path}: {reason}",
         ),
     }
 )
@@ -127,6 +162,12 @@ USAGE.update(
         "tally_bad_row": (
             "集計ファイル {path} の {row} 行目を読めません (ファイルが壊れているか、書き換えられています)。",
             "the tally {path} has a row it cannot read (row {row}): the file is damaged or was edited.",
+        ),
+        "tally_history_other_key": (
+            "集計ファイル {path} と {other} は同じ集計ファイルの複製ですが、別の鍵で記録されています。同じ確認を 2 回数えずに合わせることはできません (どちらのファイルにも何もしていません)。",
+            "the tallies {path} and {other} are copies of one tally but were written with "
+            "different keys: they cannot be merged without counting a check twice (both "
+            "were left as they were).",
         ),
         "tally_key_missing": (
             "集計ファイル {path} を作ったときの鍵ファイルが {key_file} にありません。最初に使った鍵ファイルを --key-file で指定してください (新しい鍵は作っていません)。",

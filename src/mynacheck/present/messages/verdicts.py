@@ -118,9 +118,9 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
         "(some convenience-store kiosks can also do it with a smartphone app).",
     ),
     "pin_last_try": (
-        "暗証番号に間違いがないと確かな場合に限り、--allow-last-try を付けて実行するか、確認の画面で「はい」を選んでください。"
+        "暗証番号に間違いがないと確かな場合に限り、--allow-last-try を付けて実行するか、「入力を続けますか?」の問いに y と答えてください。"
         "確かでない場合は、市区町村の窓口で暗証番号を再設定してください。",
-        "Only if you are sure of the PIN, run again with --allow-last-try or confirm at the prompt. "
+        'Only if you are sure of the PIN, run again with --allow-last-try or answer y to "Continue?". '
         "Otherwise have the PIN reset at your municipal counter.",
     ),
     "not_mynumber_card": (
@@ -199,8 +199,8 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the check was not written to the tally.",
     ),
     "cert_file_not_found": (
-        "カードに利用者証明用電子証明書のファイルがありません (6A82)。",
-        "the certificate file does not exist (6A82).",
+        "カードに証明書のファイル (EF 000A) がありません。",
+        "the certificate file (EF 000A) does not exist.",
     ),
     "cert_file_access_denied": (
         "カードが証明書ファイルの読み取りを受け付けません。",
@@ -256,8 +256,8 @@ DETAILS: dict[str, tuple[str, str]] = {
         "the certificate's key is not RSA: the card's key was not proven.",
     ),
     "jpki_ap_not_found": (
-        "公的個人認証サービスの機能 (JPKI AP) がありません (6A82)。",
-        "the card has no JPKI application (6A82).",
+        "公的個人認証サービスの機能 (JPKI AP) がありません。",
+        "the card has no JPKI application.",
     ),
     "token_smartphone": (
         "カードの種類を示すラベル (EF 0006) はスマートフォンの電子証明書のものです。暗証番号は求めず、送っていません。",
