@@ -12,6 +12,9 @@ be Python code seeing every event of every object, and shiboken, handing each ob
 to Python, resolves its exact wrapper type: hundreds of enum types built that the
 window never asks for (about 45 ms here), a cost of the probe and not of the window.
 
+``--floor``: the same for PySide6 alone, a QLabel saying "insert a card" in a window,
+named ``verdict`` (no mynacheck): what any window with Qt for Python costs here.
+
 Prints: seconds since this interpreter began running Python, the wall clock then,
 the CPU seconds used (all threads), how many modules were loaded, which of the
 heavy ones (cryptography, click, smartcard, the card layer) were among them.
@@ -88,8 +91,22 @@ class _AfterQtWidgets:
         probe(module)
 
 
+def floor() -> None:
+    from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+    app = QApplication(["floor"])
+    window = QWidget()
+    label = QLabel(INSERT_A_CARD[0], window)
+    label.setObjectName("verdict")
+    QVBoxLayout(window).addWidget(label)
+    window.show()
+    app.exec()
+
+
 def main() -> None:
     sys.meta_path.insert(0, _AfterQtWidgets())
+    if "--floor" in sys.argv:
+        floor()
     from mynacheck.gui import main as gui_main
 
     gui_main(["--counter"] if "--counter" in sys.argv else [])

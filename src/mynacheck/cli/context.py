@@ -26,6 +26,8 @@ from mynacheck.present.messages import LABELS, Lang, detect_language, os_reason,
 
 from ._early import DEBUG_LOG
 from .helptext import HelpContext, key_path, lang_in_command_line, localized
+from .inputs import scenario_names as scenario_names  # the commands' (click-free)
+from .inputs import trust_anchor_inputs as trust_anchor_inputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 _LOG = Log("cli")
@@ -369,19 +371,6 @@ def scenarios_option(func: F) -> F:
     )(func)
 
 
-def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
-    """``--simulate a,b``: the scenario names, each known (a usage error otherwise,
-    and with ``--reader`` too)."""
-    if reader is not None:
-        raise mynacheck.InputError("source_conflict")
-    names = tuple(name.strip() for name in simulate.split(",") if name.strip())
-    known = mynacheck.simulated_scenarios()
-    for name in names or (simulate,):
-        if name not in known:
-            raise mynacheck.InputError.unknown_choice("unknown_scenario", name, known, name=name)
-    return names
-
-
 _DEBUG_LOG_KEY = "mynacheck.debug_log"
 
 
@@ -510,23 +499,6 @@ def parse_moment(value: str) -> datetime:
     if not 1950 <= moment.year <= 9000:  # keeps JST/UTC arithmetic inside datetime's range
         raise mynacheck.InputError("bad_date", value=value)
     return moment
-
-
-def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
-    """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
-    after the card is read)."""
-    import itertools
-
-    for path in files:  # a missing file is a usage error before the card
-        if not path.exists():
-            raise mynacheck.InputError("file_unreadable", path=str(path), reason="not found")
-    return itertools.chain(files, _user_trust_anchors())
-
-
-def _user_trust_anchors() -> Iterator[Any]:
-    """The anchors folder's files, the API asked only when they are read (the window
-    is painted before the API loads)."""
-    yield from mynacheck.user_trust_anchors()
 
 
 def print_scenarios(output: Output) -> None:

@@ -6,7 +6,8 @@ The order is for the first sight of the window (README, "watch, the counter wind
 and the window's start"): the options are parsed and checked before Qt is imported
 (a bad one is refused before Qt loads, and the modules they need are imported before
 PySide6, which reads the source of each module imported after it for its
-``__feature__`` switch); the window is built without its card loop and shown; the
+``__feature__`` switch); a command line with nothing to parse (the launchers') does
+not load click at all; the window is built without its card loop and shown; the
 loop, with the API and the card layer, and the diagnostic log's menu action come
 once it is painted.
 """
@@ -17,29 +18,19 @@ import functools
 import importlib.util
 import os
 import sys
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 import mynacheck
 from mynacheck import InputError
-from mynacheck.cli.context import (
-    debug_log_option,
-    lang_option,
-    log_options,
-    reader_option,
-    scenario_names,
-    scenarios_option,
-    start_debug_log,
-    trust_anchor_inputs,
-    trust_anchor_option,
-)
-from mynacheck.cli.helptext import localized
+from mynacheck.cli.inputs import scenario_names, trust_anchor_inputs
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
 from . import EXIT_USAGE, _lang_in, _pyside_available, say
 from .diagnostics import add_save_action, start_memory_log
+
+if TYPE_CHECKING:
+    import click
 
 #: How long ``--smoke-test`` shows the window (ms).
 SMOKE_TEST_MS = 1500
@@ -49,6 +40,17 @@ def command() -> click.Command:
     """``mynacheck-gui``'s options as a click command: the CLI's own definitions
     (cli/context.py), checked by the same code, plus --counter and --smoke-test. Public
     for tests and for a launcher that wants the window's command line."""
+    import click
+
+    from mynacheck.cli.context import (
+        debug_log_option,
+        lang_option,
+        log_options,
+        reader_option,
+        scenarios_option,
+        trust_anchor_option,
+    )
+    from mynacheck.cli.helptext import localized
 
     @click.command(
         name="mynacheck-gui",
@@ -81,14 +83,46 @@ def command() -> click.Command:
     return localized(gui)  # --help in the run's language, as the CLI's
 
 
+#: What :func:`command` gives for a command line with no option (every option's
+#: default), and the flags that may stand alone in a command line not worth parsing.
+#: tests/gui/test_app.py holds both to :func:`command`, the one definition.
+NO_OPTIONS: dict[str, Any] = {
+    "counter": False,
+    "lang": None,
+    "reader": None,
+    "trust_anchors": (),
+    "log": None,
+    "key_file": None,
+    "tag": None,
+    "simulate": None,
+    "hold": 3.0,
+    "debug_log": None,
+    "smoke_test": False,
+}
+LONE_FLAGS = {"--counter": "counter"}
+
+
+def without_options(argv: list[str]) -> dict[str, Any] | None:
+    """The options of a command line with nothing to parse, as :func:`command` would
+    give them: none (``mynacheck-gui``), or only ``--counter`` (a counter's shortcut).
+    None for anything else, which click parses and checks."""
+    if len(argv) > len(LONE_FLAGS) or any(arg not in LONE_FLAGS for arg in argv):
+        return None
+    return {**NO_OPTIONS, **{LONE_FLAGS[arg]: True for arg in argv}}
+
+
 def run(argv: list[str]) -> int:
-    try:
-        parsed = command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
-    except click.ClickException as problem:
-        say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
-        return EXIT_USAGE
-    if not isinstance(parsed, dict):  # --help: printed
-        return int(parsed or 0)
+    parsed = without_options(argv)  # the launchers': click is not even loaded
+    if parsed is None:
+        import click
+
+        try:
+            parsed = command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
+        except click.ClickException as problem:
+            say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
+            return EXIT_USAGE
+        if not isinstance(parsed, dict):  # --help: printed
+            return int(parsed or 0)
     lang: Lang = parsed["lang"] or detect_language()
     if parsed["simulate"] == "list":  # as `mynacheck check --simulate list`
         return _list_scenarios(lang)
@@ -98,6 +132,8 @@ def run(argv: list[str]) -> int:
     debug_log = None
     try:
         if parsed["debug_log"] is not None:  # first: the options' own checks are in it
+            from mynacheck.cli.context import start_debug_log
+
             debug_log = start_debug_log(parsed["debug_log"], "mynacheck-gui", _log_stopped)
         options = _options(parsed)
     except InputError as error:
