@@ -40,10 +40,10 @@ import json, sys, threading, time
 from datetime import datetime, timezone
 import mynacheck
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard import SimulatedConnection, make_card
 target, outbox, key, burst, paced, start = sys.argv[1:7]
 report = run_check(
-    SimulatedConnection.for_scenario("valid"), CheckOptions(at=datetime.now(timezone.utc))
+    SimulatedConnection(make_card("valid"), "valid"), CheckOptions(at=datetime.now(timezone.utc))
 )
 tally = mynacheck.open_tally(target, key_file=key, outbox=outbox, tag="bench")
 appended = []

@@ -21,6 +21,7 @@ slowest wall time, the tally's size on disk, and what the report said.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import shutil
@@ -43,6 +44,25 @@ SECTIONS = [
     f"{name}課"
     for name in ("総務", "人事", "経理", "企画", "広報", "法務", "情報", "営業", "購買", "品質")
 ]
+
+
+def _row(
+    moment: datetime,
+    status: str,
+    counter: int,
+    *,
+    expiry: date | None = None,
+    renewal_open: bool | None = None,
+    hashed: str | None = None,
+) -> TallyRow:
+    return TallyRow(
+        time=moment,
+        status=status,
+        expiry=expiry,
+        renewal_open=renewal_open,
+        reader=f"Counter {counter:02d}",
+        card_hash=hashed,
+    )
 
 
 def build(folder: Path, rows: int, counters: int, cards: int, split: bool) -> list[Path]:
@@ -72,36 +92,31 @@ def build(folder: Path, rows: int, counters: int, cards: int, split: bool) -> li
             counter = rng.randrange(counters)
             roll = rng.random()
             if roll < 0.08:
-                row = TallyRow(moment, "missing", None, None, f"Counter {counter:02d}", None)
+                row = _row(moment, "missing", counter)
             elif roll < 0.09:
-                row = TallyRow(moment, "card_error", None, None, f"Counter {counter:02d}", None)
+                row = _row(moment, "card_error", counter)
             elif roll < 0.095:
-                row = TallyRow(
-                    moment, "not_mynumber_card", None, None, f"Counter {counter:02d}", None
-                )
+                row = _row(moment, "not_mynumber_card", counter)
             else:
                 card = rng.randrange(cards)
                 expiry = expiries[card]
                 today = moment.astimezone(JST).date()
                 status = "valid" if today <= expiry else "expired"
                 opens = expiry - timedelta(days=92)
-                row = TallyRow(
+                row = _row(
                     moment,
                     status,
-                    expiry,
-                    opens <= today <= expiry,
-                    f"Counter {counter:02d}",
-                    hashes[card],
+                    counter,
+                    expiry=expiry,
+                    renewal_open=opens <= today <= expiry,
+                    hashed=hashes[card],
                 )
             batches[counter].append(row)
     for counter, batch in enumerate(batches):
         path = paths[counter] if split else paths[0]
         tag = SECTIONS[counter % len(SECTIONS)]
         with open_tally(path, key_file=key_file, tag=tag) as tally:
-            tally.append_rows(
-                TallyRow(r.time, r.status, r.expiry, r.renewal_open, r.reader, r.card_hash, tag)
-                for r in batch
-            )
+            tally.append_rows(dataclasses.replace(r, tag=tag) for r in batch)
     return paths
 
 

@@ -14,6 +14,7 @@ per section), then ``mynacheck report --chart`` draws the picture as of
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import subprocess
@@ -68,7 +69,12 @@ def row(
     moment: datetime, status: str, expiry: date | None, reader: str, hashed: str | None
 ) -> TallyRow:
     return TallyRow(
-        moment.astimezone(timezone.utc), status, expiry, False if expiry else None, reader, hashed
+        time=moment.astimezone(timezone.utc),
+        status=status,
+        expiry=expiry,
+        renewal_open=False if expiry else None,
+        reader=reader,
+        card_hash=hashed,
     )
 
 
@@ -83,12 +89,7 @@ def main() -> None:
         for section, staff in SECTIONS.items():
             with open_tally(db, tag=section) as tally:
                 rows = survey_rows(tally.key, section, staff, rng)
-                tally.append_rows(
-                    TallyRow(
-                        r.time, r.status, r.expiry, r.renewal_open, r.reader, r.card_hash, section
-                    )
-                    for r in rows
-                )
+                tally.append_rows(dataclasses.replace(r, tag=section) for r in rows)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,

@@ -12,6 +12,7 @@ Japanese font (IPA Gothic). The tests run it and compare with the README's pictu
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from make_report_chart import SECTIONS, survey_rows  # noqa: E402
 
-from mynacheck.tally import TallyRow, open_tally  # noqa: E402
+from mynacheck.tally import open_tally  # noqa: E402
 
 #: The window the page is drawn in: about an A4 page's width at 96 dpi, plus margins.
 WINDOW = (900, 2000)
@@ -108,10 +109,7 @@ def make_page(folder: Path, lang: str) -> Path:
     for section, staff in SECTIONS.items():
         with open_tally(db, tag=section) as tally:
             rows = survey_rows(tally.key, section, staff, rng)
-            tally.append_rows(
-                TallyRow(r.time, r.status, r.expiry, r.renewal_open, r.reader, r.card_hash, section)
-                for r in rows
-            )
+            tally.append_rows(dataclasses.replace(r, tag=section) for r in rows)
     page = folder / "survey.html"
     command = [sys.executable, "-m", "mynacheck.cli", "report", db.name, "--by", "tag"]
     command += ["--latest", "--at", "2026-10-01", "--lang", lang, "--html", page.name]

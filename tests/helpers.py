@@ -6,8 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, AnyStr
 
 from mynacheck.status import Status
 
@@ -163,3 +164,14 @@ def run_on_a_terminal(
     finally:
         os.close(fd)
     return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+
+
+def readline_within(stream: IO[AnyStr], seconds: float) -> AnyStr:
+    """``stream.readline()``, failing the test when no line (nor the end) comes within
+    ``seconds``: a child that hangs must not hang the test run."""
+    lines: list[AnyStr] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(seconds)
+    assert not reader.is_alive(), f"no line within {seconds} s"
+    return lines[0]

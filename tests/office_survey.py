@@ -28,13 +28,14 @@ def _moment(rng: random.Random, start: date, days: int) -> datetime:
 
 def _row(moment: datetime, status: str, expiry: date | None, hashed: str | None, tag: str):
     return TallyRow(
-        moment.astimezone(timezone.utc),
-        status,
-        expiry,
-        (expiry is not None and status == "valid" and expiry - AT < timedelta(days=90)) or None,
-        f"{tag} 窓口",
-        hashed,
-        tag,
+        time=moment.astimezone(timezone.utc),
+        status=status,
+        expiry=expiry,
+        renewal_open=(expiry is not None and status == "valid" and expiry - AT < timedelta(days=90))
+        or None,
+        reader=f"{tag} 窓口",
+        card_hash=hashed,
+        tag=tag,
     )
 
 

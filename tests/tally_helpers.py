@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mynacheck.check import CheckOptions, run_check
 from mynacheck.report import CheckReport
-from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard import SimulatedConnection, make_card
 from mynacheck.tally import open_tally
 
 from .conftest import NOW
@@ -24,7 +24,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 def simulated(scenario: str, at: datetime = NOW) -> CheckReport:
     """A real PIN-less check of the simulated card ``scenario``, evaluated as of ``at``."""
-    return run_check(SimulatedConnection.for_scenario(scenario), CheckOptions(at=at))
+    return run_check(SimulatedConnection(make_card(scenario), scenario), CheckOptions(at=at))
 
 
 def log(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import subprocess
@@ -12,15 +13,17 @@ import pytest
 
 import mynacheck
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "api.md"
 EXAMPLES = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
 
 
 @pytest.mark.parametrize("number", range(len(EXAMPLES)))
 def test_example_runs(number: int, tmp_path: Path) -> None:
-    """In a process of its own whose PC/SC client finds no service: an example may
-    list readers, never SELECT on whatever card sits in the developer's reader."""
-    env = {**os.environ, "PCSCLITE_CSOCK_NAME": str(tmp_path / "no-pcscd.comm")}
+    """In a process of its own with PC/SC switched off (``MYNACHECK_NO_PCSC``, the
+    documented switch, on every platform): an example may list readers, never SELECT
+    on whatever card sits in the developer's reader."""
+    env = {**os.environ, "MYNACHECK_NO_PCSC": "1"}
     done = subprocess.run(
         [sys.executable, "-c", EXAMPLES[number]],
         capture_output=True,
@@ -33,13 +36,61 @@ def test_example_runs(number: int, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # nothing left behind
 
 
+def test_the_examples_type_check(tmp_path: Path) -> None:
+    """``mypy --strict`` (the project's settings) over every example, as a program
+    written from the docs alone would be checked: the types it names are public."""
+    for number, example in enumerate(EXAMPLES, 1):
+        (tmp_path / f"api_example_{number:02d}.py").write_text(example, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
+         "--cache-dir", str(tmp_path / ".mypy_cache"), *sorted(map(str, tmp_path.glob("*.py")))],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_there_are_examples_for_every_function() -> None:
+    """Each public function, and each class a program builds, has an example."""
     joined = "\n".join(EXAMPLES)
-    for name in (
-        "open_card", "check_card", "read_pin_statuses", "list_readers", "inspect_certificate",
-        "render_text", "open_tally", "CounterLoop", "SimulatedReader", "render_json",
-    ):  # fmt: skip
+    functions = [n for n in mynacheck.__all__ if inspect.isfunction(getattr(mynacheck, n))]
+    assert "open_card" in functions and "push_tallies" in functions
+    for name in [*functions, "CounterLoop", "SimulatedReader"]:
         assert f"{name}(" in joined, name
+
+
+def test_pcsc_switched_off_loads_no_pyscard_and_touches_no_reader() -> None:
+    """``MYNACHECK_NO_PCSC``: every way to a reader says the service is not there, and
+    pyscard is never loaded; "0" or "" leaves PC/SC on."""
+    code = (
+        "import sys, mynacheck\n"
+        "def hold(*args, **options):\n"
+        "    with mynacheck.open_card(*args, **options):\n"
+        "        pass\n"
+        "for call in (mynacheck.list_readers, hold, lambda: hold('PaSoRi', wait=0.5)):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except mynacheck.PcscUnavailableError as error:\n"
+        "        assert error.info['pcsc_error'] == 'MYNACHECK_NO_PCSC is set', error.info\n"
+        "    else:\n"
+        "        raise SystemExit('reached PC/SC')\n"
+        "mynacheck.head_start(None, read_ahead=True)\n"
+        "mynacheck.release_head_start()\n"
+        "with mynacheck.open_card(simulate='valid') as card:\n"
+        "    assert mynacheck.check_card(card).status is mynacheck.Status.VALID\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] == 'smartcard'))\n"
+    )
+    env = {**os.environ, "MYNACHECK_NO_PCSC": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    from mynacheck.card.pcsc.early import pcsc_switched_off
+
+    for value, off in (("1", True), ("yes", True), ("0", False), ("", False)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MYNACHECK_NO_PCSC", value)
+            assert pcsc_switched_off() is off
 
 
 def test_every_public_name_resolves() -> None:

@@ -20,19 +20,21 @@ def run_with(
     """Run ``loop`` on a thread; ``step`` sees each event and returns True to stop."""
     events: list[mynacheck.CounterEvent] = []
     stop = threading.Event()
+    finished = threading.Event()  # the script's last step, not anything this helper does
 
     def on_event(event: mynacheck.CounterEvent) -> None:
         events.append(event)
         if step(event):
+            finished.set()
             stop.set()
 
     worker = threading.Thread(target=loop.run, args=(on_event, stop))
     worker.start()
-    worker.join(timeout)
+    finished.wait(timeout)
     stop.set()
     worker.join(2)
     assert not worker.is_alive(), "run() did not return within 2 s of stop"
-    assert stop.is_set(), f"the script did not finish: {[e.kind for e in events]}"
+    assert finished.is_set(), f"the script did not finish: {[e.kind for e in events]}"
     return events
 
 

@@ -25,6 +25,7 @@ import pytest
 
 import mynacheck
 
+from .helpers import readline_within
 from .pg_cluster import Tally, wait_until
 from .tally_helpers import simulated
 
@@ -37,10 +38,10 @@ import sys, time
 from datetime import datetime, timedelta, timezone
 import mynacheck
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard import SimulatedConnection, make_card
 target, outbox, key, n = sys.argv[1:5]
 at = datetime(2026, 4, 1, 10, tzinfo=timezone(timedelta(hours=9)))
-report = run_check(SimulatedConnection.for_scenario("valid"), CheckOptions(at=at))
+report = run_check(SimulatedConnection(make_card("valid"), "valid"), CheckOptions(at=at))
 tally = mynacheck.open_tally(target, key_file=key, outbox=outbox, tag="counter")
 for i in range(int(n)):
     tally.append(report, at=at + timedelta(minutes=i))
@@ -98,7 +99,7 @@ def start_counter(tally: Tally, outbox: Path, key: Path, n: int) -> subprocess.P
         cwd=ROOT,
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
+    line = readline_within(process.stdout, 60)
     assert line.strip() == "appended", process.stderr.read() if process.stderr else ""
     return process
 

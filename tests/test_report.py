@@ -557,10 +557,10 @@ def test_report_of_a_crashed_writers_wal_in_a_read_only_folder(world: Path) -> N
     code = (
         "import os, sys; from datetime import datetime, timezone;"
         " from mynacheck.check import CheckOptions, run_check;"
-        " from mynacheck.simcard.connection import SimulatedConnection;"
+        " from mynacheck.simcard import SimulatedConnection, make_card;"
         " from mynacheck.tally import open_tally;"
         " at = datetime(2026, 4, 1, tzinfo=timezone.utc);"
-        " r = run_check(SimulatedConnection.for_scenario('valid'), CheckOptions(at=at));"
+        " r = run_check(SimulatedConnection(make_card('valid'), 'valid'), CheckOptions(at=at));"
         " t = open_tally(sys.argv[1]); [t.append(r, at=at) for _ in range(3)];"
         " os.kill(os.getpid(), 9)"
     )

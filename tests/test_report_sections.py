@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mynacheck.cli import main
-from mynacheck.tally import Group, TallySummary, summarize_tallies
+from mynacheck.report import Group, TallySummary
+from mynacheck.tally import summarize_tallies
 from mynacheck.tally.summary import RenewalBounds, figures_by_month, renewal_figures
 
 from .office_survey import AT, SECTIONS, make_survey

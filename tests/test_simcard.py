@@ -34,8 +34,9 @@ from mynacheck.simcard import (
     make_card,
 )
 from mynacheck.simcard.card import SimulatedCard, pkcs1_v15_sign_raw
+from mynacheck.simcard.fixtures import JLIS_GENERATION_2, load_der, load_key
 from mynacheck.simcard.model import CONTACTLESS_ATR, DEFAULT_ATR, parse_command
-from mynacheck.simcard.scenarios import AUTH_FILE_SIZE, JLIS_GENERATION_2, load_der, load_key
+from mynacheck.simcard.scenario import AUTH_FILE_SIZE
 from mynacheck.status import Detail
 from mynacheck.trust import load_der_certificate
 
@@ -105,7 +106,7 @@ def sign(card: SimulatedCard, message: bytes) -> bytes:
 
 
 def session(name: str) -> tuple[JpkiSession, SimulatedConnection]:
-    connection = SimulatedConnection.for_scenario(name)
+    connection = SimulatedConnection(make_card(name), name)
     return JpkiSession(ApduProtocol(connection)), connection
 
 
@@ -806,7 +807,7 @@ def test_the_simulated_signature_is_the_raw_rsa_of_the_digest_info(digest_info: 
 
 
 def test_connection_maps_card_errors() -> None:
-    connection = SimulatedConnection.for_scenario("short_apdu_reset")
+    connection = SimulatedConnection(make_card("short_apdu_reset"), "short_apdu_reset")
     connection.send_and_receive(bytes([0x00, 0xA4, 0x04, 0x0C, 0x0A]) + JPKI_AID)
     with pytest.raises(CardError) as caught:
         connection.send_and_receive(bytes.fromhex("00B08A00000000"))
@@ -818,10 +819,28 @@ def test_connection_maps_card_errors() -> None:
     )
     connection.close()
     assert not connection.card.powered
-    removed = SimulatedConnection.for_scenario("valid")
+    removed = SimulatedConnection(make_card("valid"), "valid")
     removed.card.remove()
     with pytest.raises(CardError) as caught:
         removed.send_and_receive(bytes.fromhex("00A4040C00"))
     assert caught.value.details == (Detail.CARD_REMOVED,)
     with pytest.raises(CardError):
         removed.reset()
+
+
+def test_a_scenario_name_is_checked_one_way_everywhere() -> None:
+    """SimulatedReader.check_scenarios is the one check: open_card, insert, CounterLoop
+    and the CLI say the same usage error, with the nearest name."""
+    import mynacheck
+
+    assert mynacheck.SimulatedReader.check_scenarios(("valid", "expired")) == ["valid", "expired"]
+    for attempt in (
+        lambda: mynacheck.SimulatedReader.check_scenarios(["valid", "vaild"]),
+        lambda: mynacheck.open_card(simulate="vaild").__enter__(),
+        lambda: mynacheck.SimulatedReader().insert("vaild"),
+        lambda: mynacheck.CounterLoop(simulate=["valid", "vaild"]),
+    ):
+        with pytest.raises(mynacheck.InputError) as refused:
+            attempt()
+        assert refused.value.key == "unknown_scenario"
+        assert refused.value.info == {"name": "vaild", "close": "valid"}

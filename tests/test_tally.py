@@ -41,6 +41,7 @@ from mynacheck.tally.keys import read_key
 from mynacheck.tally.store import format_time
 
 from .conftest import NOW
+from .helpers import readline_within
 from .tally_helpers import (
     as_version_1,
     log,
@@ -370,11 +371,11 @@ _WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.simcard.connection import SimulatedConnection
+from mynacheck.simcard import SimulatedConnection, make_card
 from mynacheck.tally import open_tally
 db, count, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 start = datetime(2026, 4, 1, tzinfo=timezone.utc)
-report = run_check(SimulatedConnection.for_scenario("valid"), CheckOptions(at=start))
+report = run_check(SimulatedConnection(make_card("valid"), "valid"), CheckOptions(at=start))
 with open_tally(db, tag=name) as tally:
     for i in range(count):
         tally.append(report, at=start + timedelta(seconds=i))
@@ -414,7 +415,7 @@ def test_killed_writer_leaves_every_committed_row(tmp_path: Path, delay: float) 
     open_tally(db).close()
     writer = _writer(db, 1_000_000, "victim")
     assert writer.stdout is not None
-    acknowledged = int(writer.stdout.readline())  # it is writing
+    acknowledged = int(readline_within(writer.stdout, 60))  # it is writing
     time.sleep(delay)
     writer.send_signal(signal.SIGKILL)
     rest, _ = writer.communicate(timeout=30)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -20,12 +21,13 @@ from mynacheck.card.profile import (
 )
 from mynacheck.card.token_label import TokenKind, classify_token_label
 from mynacheck.check import CheckOptions, run_check
-from mynacheck.present.messages import DETAILS, HEADLINES, LANGS, NEXT_STEPS, WATCH, Lang, text
+from mynacheck.present.messages import DETAILS, HEADLINES, NEXT_STEPS, WATCH, Lang, text
 from mynacheck.present.text import render_text
 from mynacheck.present.watchview import render_verdict
 from mynacheck.report import CheckReport
 from mynacheck.simcard.connection import SimulatedConnection
-from mynacheck.simcard.scenarios import SCENARIOS, Scenario, make_card
+from mynacheck.simcard.scenario import Scenario
+from mynacheck.simcard.scenarios import SCENARIOS, make_card
 from mynacheck.status import Detail, Status
 from mynacheck.tally import open_tally, summarize_tallies
 from mynacheck.tally.store import row_from_report
@@ -238,7 +240,7 @@ def _report(scenario: str) -> CheckReport:
     return run(scenario, use_pin=False)[0]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", get_args(Lang))
 def test_text_json_and_exit_codes(lang: Lang) -> None:
     phone = _report("smartphone_android")
     assert phone.exit_code == 36 and Status.UNKNOWN_CARD.exit_code == 37

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mynacheck.card.apdu import PIN_INSTRUCTIONS
 from mynacheck.card.replay import parse_transcript, redact
 from mynacheck.cli import main
+from mynacheck.log import PIN_INSTRUCTIONS
 
 from .conftest import DATA
 

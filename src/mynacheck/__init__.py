@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "ReaderInfo": ".api",
     "open_card": ".api",
     "Card": ".api",
+    "Connection": ".card",
+    "ReplayConnection": ".card.replay",
     "check_card": ".api",
     "wait_for_removal": ".api",
     "read_pin_statuses": ".api",
@@ -40,6 +42,8 @@ _EXPORTS: dict[str, str] = {
     "load_trust_anchors": ".api",
     "SimulatedReader": ".api",
     "simulated_scenarios": ".api",
+    "AnchorLike": ".api",
+    "PathLike": ".api",
     # the tally
     "open_tally": ".api",
     "summarize_tallies": ".api",
@@ -47,6 +51,11 @@ _EXPORTS: dict[str, str] = {
     "server_setup_sql": ".api",
     "setup_server": ".api",
     "Tally": ".tally",
+    "ServerTally": ".tally.outbox",
+    "TallyLike": ".api",
+    "TallyRow": ".tally",
+    "DeliveryState": ".tally.outbox",
+    "PushResult": ".tally.push",
     "TallyError": ".tally",
     "KeyFileExposed": ".tally",
     # a command line's head start (connect, and read ahead, while the rest loads)
@@ -61,6 +70,8 @@ _EXPORTS: dict[str, str] = {
     "PinReport": ".report",
     "KeyProof": ".report",
     "TallySummary": ".report",
+    "Group": ".report",
+    "ForecastMonth": ".report",
     "CertificateInfo": ".evaluate",
     "Trust": ".trust",
     "Status": ".status",
@@ -87,10 +98,13 @@ __dir__ = lazy_dir(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
+    from .api import AnchorLike as AnchorLike
     from .api import Card as Card
+    from .api import PathLike as PathLike
     from .api import PinInfo as PinInfo
     from .api import ReaderInfo as ReaderInfo
     from .api import SimulatedReader as SimulatedReader
+    from .api import TallyLike as TallyLike
     from .api import check_card as check_card
     from .api import inspect_certificate as inspect_certificate
     from .api import list_readers as list_readers
@@ -107,9 +121,11 @@ if TYPE_CHECKING:
     from .api import summarize_tallies as summarize_tallies
     from .api import user_trust_anchors as user_trust_anchors
     from .api import wait_for_removal as wait_for_removal
+    from .card import Connection as Connection
     from .card.early import head_start as head_start
     from .card.early import release_head_start as release_head_start
     from .card.profile import PinReference as PinReference
+    from .card.replay import ReplayConnection as ReplayConnection
     from .counter import CounterEvent as CounterEvent
     from .counter import CounterLoop as CounterLoop
     from .counter import SessionCounts as SessionCounts
@@ -125,6 +141,8 @@ if TYPE_CHECKING:
     from .evaluate import CertificateInfo as CertificateInfo
     from .pin import PinSource as PinSource
     from .report import CheckReport as CheckReport
+    from .report import ForecastMonth as ForecastMonth
+    from .report import Group as Group
     from .report import KeyProof as KeyProof
     from .report import PinReport as PinReport
     from .report import TallySummary as TallySummary
@@ -133,4 +151,8 @@ if TYPE_CHECKING:
     from .tally import KeyFileExposed as KeyFileExposed
     from .tally import Tally as Tally
     from .tally import TallyError as TallyError
+    from .tally import TallyRow as TallyRow
+    from .tally.outbox import DeliveryState as DeliveryState
+    from .tally.outbox import ServerTally as ServerTally
+    from .tally.push import PushResult as PushResult
     from .trust import Trust as Trust

@@ -20,6 +20,11 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def now_utc() -> datetime:
+    """This moment, aware, in UTC (what a check or a row is stamped with)."""
+    return datetime.now(timezone.utc)
+
+
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with ``Z``; a four-digit year always, before 1000 too (strftime
     would print ``999``), so any date a certificate may carry prints the same way."""

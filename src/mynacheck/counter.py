@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .api import (
@@ -30,6 +30,8 @@ from .api import (
     load_trust_anchors,
     open_card,
 )
+from .card.pcsc.readers import matching_readers
+from .clock import now_utc
 from .errors import (
     Cancelled,
     InputError,
@@ -39,12 +41,12 @@ from .errors import (
     PcscUnavailableError,
 )
 from .log import Log
-from .report import CheckReport
+from .report import CheckReport, freeze_mappings
 from .status import Detail, Status
 
 if TYPE_CHECKING:
+    from .api import TallyLike
     from .pin import PinSource
-    from .tally.store import Tally
 
 EventKind = Literal[
     "waiting",
@@ -62,7 +64,7 @@ _LOG = Log("counter")
 READER_PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CounterEvent:
     """What the loop is doing.
 
@@ -72,8 +74,9 @@ class CounterEvent:
     - ``remove_card``: the result is out, the loop waits for the card to leave;
     - ``removed``: it left;
     - ``cancelled``: the PIN source gave up (``problem``: its ``info["reason"]``);
-    - ``readers``: the reader names changed (``info["readers"]``; only with
-      ``watch_readers``);
+    - ``readers``: the reader names changed (``info["readers"]``, and
+      ``info["chosen"]``: the one the loop's ``reader`` names, first if several,
+      None for any reader or none; only with ``watch_readers``);
     - ``reader_problem``: ``problem`` is a status or usage-error key
       (:data:`READER_PROBLEMS`), with ``info``;
     - ``tally_problem``: the row was not written (``problem``: why).
@@ -83,8 +86,12 @@ class CounterEvent:
     reader: str | None = None
     report: CheckReport | None = None
     problem: str | None = None
+    #: Facts for the event (read-only).
     info: Mapping[str, Any] = field(default_factory=dict)
     card: Card | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        freeze_mappings(self, "info")
 
 
 class SessionCounts(Mapping[str, int]):
@@ -135,7 +142,7 @@ class CounterLoop:
         reader: int | str | None = None,
         *,
         trust_anchors: Iterable[AnchorLike] = (),
-        tally: Tally | None = None,
+        tally: TallyLike | None = None,
         simulate: Sequence[str] | SimulatedReader = (),
         once: bool = False,
         poll_seconds: float = 0.5,
@@ -157,16 +164,13 @@ class CounterLoop:
         self.pin = pin
         self.at = at
         self.watch_readers = watch_readers
+        #: The checks of the current (or last) :meth:`run`, by status; kept after Ctrl-C.
+        self.counts = SessionCounts()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._again = False
         if simulate and not isinstance(simulate, SimulatedReader):
-            from .api import simulated_scenarios
-
-            known = simulated_scenarios()
-            for name in simulate:
-                if name not in known:
-                    raise InputError.unknown_choice("unknown_scenario", name, known, name=name)
+            SimulatedReader.check_scenarios(simulate)
 
     # -- control, from any thread ---------------------------------------------------------
 
@@ -188,8 +192,9 @@ class CounterLoop:
         scenarios are done, or the first result with ``once``. Raises
         ``InputError`` when ``reader`` matches none of the readers there at start
         (``no_such_reader``). Ctrl-C (``KeyboardInterrupt``) on the thread that
-        runs it ends it as promptly, and is raised again."""
-        counts = SessionCounts()
+        runs it ends it as promptly, and is raised again; :attr:`counts` still holds
+        what the run counted."""
+        counts = self.counts = SessionCounts()
         on_event = _logged(on_event)
         try:
             if isinstance(self.simulate, SimulatedReader) or not self.simulate:
@@ -209,7 +214,7 @@ class CounterLoop:
             if stop.is_set():
                 return
             with open_card(simulate=name) as card:
-                on_event(CounterEvent("reading", card.reader, card=card))
+                on_event(CounterEvent(kind="reading", reader=card.reader, card=card))
                 report, _ = self._check(card)
             if report is not None:
                 self._result(report, on_event, counts)
@@ -226,17 +231,17 @@ class CounterLoop:
         except Cancelled as error:
             return None, str(error.info.get("reason", "cancelled"))
         except Exception as error:  # a malformed PIN, a bug: a result, and go on
-            return CheckReport.from_error(error, reader=card.reader, at=_now()), None
+            return CheckReport.from_error(error, reader=card.reader, at=now_utc()), None
         return report, None
 
     def _result(self, report: CheckReport, on_event: OnEvent, counts: SessionCounts) -> None:
         if self.tally is not None:
             report = self.tally.record(report)
         counts.add(report.status)
-        on_event(CounterEvent("result", report.reader, report))
+        on_event(CounterEvent(kind="result", reader=report.reader, report=report))
         if Detail.TALLY_NOT_WRITTEN in report.details:
             why = str(report.info.get("tally_error"))
-            on_event(CounterEvent("tally_problem", report.reader, problem=why))
+            on_event(CounterEvent(kind="tally_problem", reader=report.reader, problem=why))
 
     def _fresh_wake(self, stop: threading.Event) -> tuple[threading.Event, bool]:
         """A new event for this round's waits (set by stop, check_again, choose_reader),
@@ -308,14 +313,14 @@ class _Rounds:
             return None
         if not self.waiting_said:
             self.waiting_said = True
-            self.on_event(CounterEvent("waiting", self._waiting_name(selector)))
+            self.on_event(CounterEvent(kind="waiting", reader=self._waiting_name(selector)))
         try:
             with open_card(
                 selector, simulate=self.simulated, wait=loop.poll_seconds, cancel=wake
             ) as card:
                 self.waiting_said, self.problem_said, self.error_said = False, None, ()
                 self.first = False
-                self.on_event(CounterEvent("reading", card.reader, card=card))
+                self.on_event(CounterEvent(kind="reading", reader=card.reader, card=card))
                 report, gave_up = loop._check(card)
         except NoCardError:
             self.error_said = ()  # the card that failed to connect is gone
@@ -347,14 +352,14 @@ class _Rounds:
             return "done"
         if gave_up is not None:
             if gave_up == "removed":
-                self.on_event(CounterEvent("removed", card.reader))
+                self.on_event(CounterEvent(kind="removed", reader=card.reader))
                 return None
-            self.on_event(CounterEvent("cancelled", card.reader, problem=gave_up))
+            self.on_event(CounterEvent(kind="cancelled", reader=card.reader, problem=gave_up))
         elif report is not None:
             self.loop._result(report, self.on_event, self.counts)
             if self.loop.once:
                 return "done"
-        self.on_event(CounterEvent("remove_card", card.reader))
+        self.on_event(CounterEvent(kind="remove_card", reader=card.reader))
         self._hold(card, wake)
         return None
 
@@ -368,18 +373,22 @@ class _Rounds:
             wake.wait(self.loop.poll_seconds)  # the service went away: the next round says so
             return
         self.waiting_said = False
-        self.on_event(CounterEvent("removed", card.reader))
+        self.on_event(CounterEvent(kind="removed", reader=card.reader))
 
     def _list_readers(self, wake: threading.Event) -> bool:
         """Emit ``readers`` when they change; False (after saying why) when none."""
         try:
-            names = [reader.name for reader in list_readers(probe=False)]
+            readers = list_readers(probe=False)
         except (PcscUnavailableError, NoReaderError) as error:
             self._problem(error.status.value, {}, wake)
             return False
+        names = [reader.name for reader in readers]
         if names != self.reader_names:
             self.reader_names = names
-            self.on_event(CounterEvent("readers", info={"readers": list(names)}))
+            selector = self.loop.reader
+            named = [] if selector is None else matching_readers(str(selector), readers)
+            chosen = named[0].name if named else None
+            self.on_event(CounterEvent(kind="readers", info={"readers": names, "chosen": chosen}))
         if not names:
             self._problem("no_reader", {}, wake)
             return False
@@ -389,23 +398,21 @@ class _Rounds:
         key = (error.status.value, *(d.value for d in error.details))
         if self.error_said != key:
             self.error_said = key
-            self.loop._result(CheckReport.from_error(error, at=_now()), self.on_event, self.counts)
+            self.loop._result(
+                CheckReport.from_error(error, at=now_utc()), self.on_event, self.counts
+            )
         wake.wait(self.loop.poll_seconds * 2)
 
     def _problem(self, key: str, info: dict[str, Any], wake: threading.Event) -> None:
         if self.problem_said != key:  # each problem once, until it changes
             self.problem_said = key
-            self.on_event(CounterEvent("reader_problem", problem=key, info=info))
+            self.on_event(CounterEvent(kind="reader_problem", problem=key, info=info))
         wake.wait(self.loop.poll_seconds)
 
     def _waiting_name(self, selector: int | str | None) -> str | None:
         if self.simulated is not None:
             return self.simulated.name
         return None if selector is None else str(selector)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _logged(on_event: OnEvent) -> OnEvent:

@@ -3,7 +3,7 @@
 Loggers (standard :mod:`logging`): ``mynacheck.card`` (every APDU at DEBUG, PIN
 bytes redacted; readers and the card held at INFO), ``mynacheck.check`` (the
 check's steps), ``mynacheck.counter`` (the card loop's events), ``mynacheck.tally``
-(rows written or not). The top logger ``mynacheck`` gets a ``NullHandler``, so a
+(a row not written, at WARNING). The top logger ``mynacheck`` gets a ``NullHandler``, so a
 program that configures nothing sees nothing; the CLI's ``--verbose`` and the
 window's "save a diagnostic log" attach a handler.
 
@@ -19,12 +19,21 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ROOT = "mynacheck"
-#: The INS bytes whose data is a PIN (as card.apdu.PIN_INSTRUCTIONS; this module is
-#: below the card layer).
-_PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
+#: INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
+#: Here, at the bottom, so that one rule serves the log, the APDU layer (never resent)
+#: and transcripts (written as ``**``).
+PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
+
+
+def carries_pin(apdu: Sequence[int | None]) -> bool:
+    """True for a command whose data is a PIN (never resent, never written down)."""
+    return len(apdu) > 5 and apdu[1] in PIN_INSTRUCTIONS
 
 
 class Log:
@@ -75,7 +84,7 @@ def apdu_text(apdu: bytes | bytearray) -> str:
     """A command APDU for the log: hex, with a PIN command's data as ``**`` per byte.
 
     Reads only the header of a PIN command (never its data, never a copy of it)."""
-    if len(apdu) > 5 and apdu[1] in _PIN_INSTRUCTIONS:
+    if carries_pin(apdu):
         return bytes(apdu[:5]).hex().upper() + " " + "**" * (len(apdu) - 5)
     return bytes(apdu).hex().upper()
 

@@ -12,12 +12,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .status import Detail, Status
 
 if TYPE_CHECKING:  # evaluate imports cryptography: keep it off the start-up path
     from .evaluate import CertificateInfo
+
+_V = TypeVar("_V")
+
+
+def read_only(mapping: Mapping[str, _V]) -> Mapping[str, _V]:
+    """A copy of ``mapping`` nobody can change (a result's mapping field)."""
+    if isinstance(mapping, MappingProxyType):
+        return mapping
+    return MappingProxyType(dict(mapping))
+
+
+def freeze_mappings(result: object, *names: str) -> None:
+    """In a frozen dataclass's ``__post_init__``: its fields ``names`` made read-only."""
+    for name in names:
+        object.__setattr__(result, name, read_only(getattr(result, name)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,8 +65,7 @@ class CheckReport:
     contactless: bool = False
 
     def __post_init__(self) -> None:
-        if not isinstance(self.info, MappingProxyType):  # a copy nobody else can change
-            object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        freeze_mappings(self, "info")
 
     @classmethod
     def from_error(
@@ -102,10 +116,14 @@ class Group:
     (its cards whose latest check in the group found the certificate valid)."""
 
     key: str | None
-    checks: dict[str, int]
-    cards: dict[str, int]
+    #: Checks and distinct cards by status value (read-only).
+    checks: Mapping[str, int]
+    cards: Mapping[str, int]
     cards_renewal_open: int = 0
     renewal_forecast: tuple[ForecastMonth, ...] = ()
+
+    def __post_init__(self) -> None:
+        freeze_mappings(self, "checks", "cards")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,9 +137,10 @@ class TallySummary:
     first: datetime | None
     last: datetime | None
     checks: int
-    checks_by_status: dict[str, int]
+    #: By status value (read-only).
+    checks_by_status: Mapping[str, int]
     cards: int
-    cards_by_status: dict[str, int]
+    cards_by_status: Mapping[str, int]
     cards_renewal_open: int
     checks_without_certificate: int
     key_fingerprints: tuple[str, ...] = ()
@@ -135,6 +154,9 @@ class TallySummary:
     valid_cards_cumulative: tuple[tuple[date, int], ...] = field(default=())
     #: ``--tag``: the tags the report was limited to (empty: every row).
     tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        freeze_mappings(self, "checks_by_status", "cards_by_status")
 
     @property
     def mixed_keys(self) -> bool:

@@ -93,7 +93,10 @@ def size_text(size: int) -> str:
     return f"{size} B"
 
 
-def _reason(error: OSError) -> str:
+def os_error_reason(error: OSError) -> str:
+    """Why an OS call failed, in the system's few words (``strerror``), or the error's
+    kind: what every ``reason=`` of a file error says (the words render it, with
+    ``errno`` where given, in the user's language)."""
     return error.strerror or type(error).__name__
 
 
@@ -139,7 +142,7 @@ def _with_checked_file(
         data = read(fd)
     except OSError as error:
         raise InputError(
-            "file_unreadable", path=shown, reason=_reason(error), errno=error.errno
+            "file_unreadable", path=shown, reason=os_error_reason(error), errno=error.errno
         ) from None
     finally:
         os.close(fd)
@@ -169,7 +172,7 @@ def _read_stream(stream: BinaryIO, limit: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except (OSError, ValueError) as error:  # ValueError: the stream is closed
-        reason = _reason(error) if isinstance(error, OSError) else "closed"
+        reason = os_error_reason(error) if isinstance(error, OSError) else "closed"
         raise InputError("file_unreadable", path=STDIN_PATH, reason=reason) from None
     if size > limit:
         raise InputError("file_too_large", path=STDIN_PATH, limit=size_text(limit))
@@ -197,7 +200,9 @@ def _open_error(path: str | os.PathLike[str], shown: str, error: OSError) -> Inp
         return InputError("not_a_regular_file", path=shown)
     if isinstance(error, PermissionError) and os.path.isdir(path):
         return InputError("not_a_regular_file", path=shown)
-    return InputError("file_unreadable", path=shown, reason=_reason(error), errno=error.errno)
+    return InputError(
+        "file_unreadable", path=shown, reason=os_error_reason(error), errno=error.errno
+    )
 
 
 # -- --record ---------------------------------------------------------------------
@@ -226,7 +231,7 @@ def check_record_target(path: str | os.PathLike[str]) -> None:
     try:
         fd, probe = tempfile.mkstemp(prefix=".mynacheck-", suffix=".tmp", dir=_folder(target))
     except OSError as error:
-        raise InputError("record_unwritable", path=shown, reason=_reason(error)) from None
+        raise InputError("record_unwritable", path=shown, reason=os_error_reason(error)) from None
     os.close(fd)
     try:
         os.unlink(probe)
@@ -242,7 +247,7 @@ def _existing_target(target: Path, shown: str) -> bool:
     except FileNotFoundError:
         return False
     except OSError as error:  # a parent that is a file, a loop, a name too long
-        raise InputError("record_unwritable", path=shown, reason=_reason(error)) from None
+        raise InputError("record_unwritable", path=shown, reason=os_error_reason(error)) from None
     if stat.S_ISLNK(info.st_mode):
         raise InputError("record_symlink", path=shown)
     if not stat.S_ISREG(info.st_mode):
@@ -250,7 +255,7 @@ def _existing_target(target: Path, shown: str) -> bool:
     try:
         head = _read_head(target)
     except OSError as error:
-        raise InputError("record_unwritable", path=shown, reason=_reason(error)) from None
+        raise InputError("record_unwritable", path=shown, reason=os_error_reason(error)) from None
     if not _holds_transcript(head):
         raise InputError("record_not_transcript", path=shown)
     return True

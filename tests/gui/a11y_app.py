@@ -7,10 +7,10 @@ from __future__ import annotations
 import sys
 
 from mynacheck.gui import main
-from mynacheck.simcard import scenarios
+from mynacheck.simcard import scenario
 
 if __name__ == "__main__":
     pin = sys.stdin.readline().strip()
     if pin:
-        scenarios.DEMO_PIN = pin
+        scenario.DEMO_PIN = pin  # the auth PIN the cards are built with
     sys.exit(main(sys.argv[1:]))

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..helpers import readline_within
+
 HERE = Path(__file__).parent
 SYSTEM_PYTHON = "/usr/bin/python3"
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
@@ -64,7 +66,7 @@ class Desktop:
         self._procs.append(xvfb)
         os.close(write)
         with os.fdopen(read) as pipe:
-            display = pipe.readline().strip()
+            display = readline_within(pipe, 30).strip()
         if not display:
             raise RuntimeError("Xvfb did not start")
         env = {
@@ -83,7 +85,7 @@ class Desktop:
         )
         self._procs.append(bus)
         assert bus.stdout is not None
-        env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+        env["DBUS_SESSION_BUS_ADDRESS"] = readline_within(bus.stdout, 30).decode().strip()
         launcher = subprocess.Popen(
             [BUS_LAUNCHER, "--launch-immediately"],
             stdout=subprocess.DEVNULL,

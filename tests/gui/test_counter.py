@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 import mynacheck
 from mynacheck.gui import CounterWindow
-from mynacheck.simcard.scenarios import load_der
+from mynacheck.simcard.fixtures import load_der
 
 from .conftest import Cards, activate, find, status, until
 

@@ -303,3 +303,19 @@ def test_the_reader_picker_is_there_but_hidden_with_one_reader(window: Make) -> 
     assert not picker.isVisible()
     # A simulated reader is said as such, in the window's words (not "simulated: valid").
     assert GUI["reader.simulated"][0] in find(w, "readerLabel").text()
+
+
+def test_the_reader_picker_shows_the_loops_choice(qtbot: Any) -> None:
+    """--reader "reader a" with "Reader A 2" and "Reader A" plugged in: the picker shows
+    the reader the check waits on (the exact name), as the loop chose it."""
+    from mynacheck.card import pcsc
+    from tests.test_reader_choice import NAMES, EmptyReaders
+
+    with pcsc.use_scard_layer(EmptyReaders(NAMES)):
+        w = SelfCheckWindow(reader="reader a", lang="en")
+        qtbot.addWidget(w)
+        w.show()
+        picker = find(w, "readerPicker")
+        until(qtbot, lambda: picker.count() == len(NAMES) + 1)
+        assert picker.currentText() == "Reader A" and picker.isVisible()
+        w.close()  # the worker has stopped when close() returns

@@ -14,7 +14,7 @@ from mynacheck.card.pcsc import PcscConnection, list_readers
 from mynacheck.simcard import DEMO_PIN
 from mynacheck.status import Status
 
-from ..helpers import ANCHOR, EXPECTED, MYNACHECK, mynacheck
+from ..helpers import ANCHOR, EXPECTED, MYNACHECK, mynacheck, readline_within
 from .conftest import InsertCard
 
 
@@ -154,13 +154,17 @@ def test_wait_times_out_as_no_card(pcscd: None) -> None:
 
 def test_ctrl_c_while_waiting_exits_1_without_traceback(pcscd: None) -> None:
     process = subprocess.Popen(
-        [*MYNACHECK, "check", "--no-pin", "--wait", "30", "--lang", "en"],
+        [*MYNACHECK, "check", "--no-pin", "--wait", "30", "--lang", "en", "--verbose"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    assert process.stderr is not None
+    said = ""
+    while "waiting up to 30" not in said:  # the diagnostic log: it waits for the card now
+        said = readline_within(process.stderr, 20)
+        assert said, "the check ended before it waited"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=10)
     assert process.returncode == 1

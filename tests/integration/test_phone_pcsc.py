@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mynacheck.simcard.scenarios import DEMO_PIN
+from mynacheck.simcard import DEMO_PIN
 
 from ..helpers import ANCHOR, MYNACHECK, mynacheck
 from .conftest import InsertCard, reader_name, remove_and_wait

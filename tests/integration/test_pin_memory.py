@@ -37,9 +37,9 @@ ANCHOR = str(DATA / "simulator-root.pem")
 
 @pytest.fixture
 def card_pin(monkeypatch: pytest.MonkeyPatch) -> bytes:
-    from mynacheck.simcard import scenarios
+    from mynacheck.simcard import scenario
 
-    monkeypatch.setattr(scenarios, "DEMO_PIN", PIN.decode())
+    monkeypatch.setattr(scenario, "DEMO_PIN", PIN.decode())
     return PIN
 
 

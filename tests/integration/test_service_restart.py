@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import mynacheck
-from mynacheck.simcard.scenarios import data_file, make_card
+from mynacheck.simcard import data_file, make_card
 from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
 
 from .conftest import PCSCD_PIDFILE, insert_and_wait, remove_and_wait, wait_for_vpcd

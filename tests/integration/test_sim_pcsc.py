@@ -10,6 +10,7 @@ import sys
 from mynacheck.card.pcsc import wait_for_removal
 from mynacheck.simcard.vpcd import DEFAULT_PORT
 
+from ..helpers import readline_within
 from .conftest import InsertCard, reader_name
 
 SIM = [sys.executable, "-m", "mynacheck.simcard.sim_command"]
@@ -24,7 +25,7 @@ def test_sim_is_ready_once_vpcd_took_the_card(pcscd: None) -> None:
     )
     try:
         assert sim.stdout is not None
-        assert sim.stdout.readline() == "ready\n"
+        assert readline_within(sim.stdout, 30) == "ready\n"
     finally:
         sim.send_signal(signal.SIGTERM)
         _, err = sim.communicate(timeout=10)

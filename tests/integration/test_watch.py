@@ -24,7 +24,7 @@ from typing import IO
 import pytest
 
 from mynacheck.errors import NoCardError
-from mynacheck.simcard.scenarios import data_file, make_card
+from mynacheck.simcard import data_file, make_card
 from mynacheck.simcard.vpcd import DEFAULT_PORT, VirtualCard
 
 from .conftest import insert_and_wait, reader_name, remove_and_wait

@@ -22,6 +22,7 @@ _EXPORTS = {
     "PinInfo": ".checks",
     "ReaderInfo": ".cards",
     "SimulatedReader": ".cards",
+    "TallyLike": "._types",
     "check_card": ".checks",
     "inspect_certificate": ".checks",
     "list_readers": ".cards",
@@ -49,6 +50,7 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 if TYPE_CHECKING:
     from ._types import AnchorLike as AnchorLike
     from ._types import PathLike as PathLike
+    from ._types import TallyLike as TallyLike
     from .cards import Card as Card
     from .cards import ReaderInfo as ReaderInfo
     from .cards import SimulatedReader as SimulatedReader

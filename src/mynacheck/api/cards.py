@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,12 +114,25 @@ class SimulatedReader:
         self._scenario: str | None = None
         self._problem: str | None = None
 
+    @staticmethod
+    def check_scenarios(names: Iterable[str]) -> list[str]:
+        """``names``, each a scenario :func:`simulated_scenarios` knows; else
+        ``InputError("unknown_scenario")`` for the first that is not (``info["close"]``:
+        the nearest name, when one is near). The one check of a scenario name, for the
+        API and every face."""
+        from ..simcard.scenarios import SCENARIOS
+
+        checked = list(names)
+        for name in checked:
+            if name not in SCENARIOS:
+                raise InputError.unknown_choice("unknown_scenario", name, SCENARIOS, name=name)
+        return checked
+
     def insert(self, scenario: str) -> None:
         """Put a fresh card of ``scenario`` in (replacing any card there)."""
-        from ..simcard.scenarios import SCENARIOS, make_card
+        from ..simcard.scenarios import make_card
 
-        if scenario not in SCENARIOS:
-            raise InputError.unknown_choice("unknown_scenario", scenario, SCENARIOS, name=scenario)
+        self.check_scenarios([scenario])
         card = make_card(scenario)
         with self._changed:
             if self._card is not None:
@@ -355,10 +368,9 @@ def _connect(
         )
     if simulate is not None:
         from ..simcard.connection import SimulatedConnection
-        from ..simcard.scenarios import SCENARIOS, make_card
+        from ..simcard.scenarios import make_card
 
-        if simulate not in SCENARIOS:
-            raise InputError.unknown_choice("unknown_scenario", simulate, SCENARIOS, name=simulate)
+        SimulatedReader.check_scenarios([simulate])
         return _Source(SimulatedConnection(make_card(simulate), simulate))
     if replay is not None:
         from ..card.replay import ReplayConnection

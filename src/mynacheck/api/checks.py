@@ -188,7 +188,8 @@ def simulated_scenarios(lang: Lang = "en") -> dict[str, str]:
     told). A scenario whose root must be given as a trust anchor names the file where
     it really is."""
     from ..present.messages import LABELS, SCENARIOS_JA, checked_lang, text
-    from ..simcard.scenarios import SCENARIOS, data_file
+    from ..simcard.fixtures import data_file
+    from ..simcard.scenarios import SCENARIOS
 
     lang = checked_lang(lang)
     described = {}

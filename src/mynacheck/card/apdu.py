@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from ..errors import MalformedResponseError
-from ..log import Log, apdu_text
+from ..log import Log, apdu_text, carries_pin
 from . import Connection
 
 _LOG = Log("card")
@@ -166,15 +166,6 @@ class ApduProtocol:
         if _LOG.debugging:
             _LOG.debug("< %04X (%d bytes)", sw, len(data))
         return data, sw
-
-
-#: INS bytes whose data is a PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER.
-PIN_INSTRUCTIONS = frozenset({0x20, 0x24, 0x2C})
-
-
-def carries_pin(apdu: bytes | bytearray) -> bool:
-    """True for a command whose data is a PIN (never resent, never written down)."""
-    return len(apdu) > 5 and apdu[1] in PIN_INSTRUCTIONS
 
 
 def _has_short_le(apdu: bytes | bytearray) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PinReference:
     """A PIN on the card: where it lives, and what a well-formed value looks like."""
 
@@ -70,14 +70,70 @@ KENMEN_AID = bytes.fromhex("D3921000310001010402")
 _DIGITS = "0123456789"
 _SIGN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-JPKI_AUTH_PIN = PinReference("jpki_auth", JPKI_AID, 0x0018, 4, 4, _DIGITS, 3)
-JPKI_SIGN_PIN = PinReference("jpki_sign", JPKI_AID, 0x001B, 6, 16, _SIGN_ALPHABET, 5)
+JPKI_AUTH_PIN = PinReference(
+    key="jpki_auth",
+    aid=JPKI_AID,
+    fid=0x0018,
+    min_length=4,
+    max_length=4,
+    alphabet=_DIGITS,
+    max_tries=3,
+)
+JPKI_SIGN_PIN = PinReference(
+    key="jpki_sign",
+    aid=JPKI_AID,
+    fid=0x001B,
+    min_length=6,
+    max_length=16,
+    alphabet=_SIGN_ALPHABET,
+    max_tries=5,
+)
 # 券面事項入力補助AP and 券面AP PINs (jpki/myna src/cli.rs run_pin_status).
-HOJO_PIN = PinReference("kenkaku_hojo_pin", KENKAKU_HOJO_AID, 0x0011, 4, 4, _DIGITS, 3)
-HOJO_PIN_A = PinReference("kenkaku_hojo_pin_a", KENKAKU_HOJO_AID, 0x0014, 12, 12, _DIGITS, None)
-HOJO_PIN_B = PinReference("kenkaku_hojo_pin_b", KENKAKU_HOJO_AID, 0x0015, 6, 6, _DIGITS, None)
-KENMEN_PIN_A = PinReference("kenmen_pin_a", KENMEN_AID, 0x0013, 12, 12, _DIGITS, None)
-KENMEN_PIN_B = PinReference("kenmen_pin_b", KENMEN_AID, 0x0012, 6, 6, _DIGITS, None)
+HOJO_PIN = PinReference(
+    key="kenkaku_hojo_pin",
+    aid=KENKAKU_HOJO_AID,
+    fid=0x0011,
+    min_length=4,
+    max_length=4,
+    alphabet=_DIGITS,
+    max_tries=3,
+)
+HOJO_PIN_A = PinReference(
+    key="kenkaku_hojo_pin_a",
+    aid=KENKAKU_HOJO_AID,
+    fid=0x0014,
+    min_length=12,
+    max_length=12,
+    alphabet=_DIGITS,
+    max_tries=None,
+)
+HOJO_PIN_B = PinReference(
+    key="kenkaku_hojo_pin_b",
+    aid=KENKAKU_HOJO_AID,
+    fid=0x0015,
+    min_length=6,
+    max_length=6,
+    alphabet=_DIGITS,
+    max_tries=None,
+)
+KENMEN_PIN_A = PinReference(
+    key="kenmen_pin_a",
+    aid=KENMEN_AID,
+    fid=0x0013,
+    min_length=12,
+    max_length=12,
+    alphabet=_DIGITS,
+    max_tries=None,
+)
+KENMEN_PIN_B = PinReference(
+    key="kenmen_pin_b",
+    aid=KENMEN_AID,
+    fid=0x0012,
+    min_length=6,
+    max_length=6,
+    alphabet=_DIGITS,
+    max_tries=None,
+)
 
 #: RSA PKCS#1 v1.5 over a SHA-256 DigestInfo (RFC 8017 section 9.2, note 1), by
 #: COMPUTE DIGITAL SIGNATURE ``80 2A 00 80`` after SELECT EF of the key.

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CardError, CardRemovedError, CardUnresponsiveError, MynacheckError
+from ..log import carries_pin
 from ..status import Detail, Status
 from ..userfiles import (
     TRANSCRIPT_HEADER,
@@ -38,7 +39,6 @@ from ..userfiles import (
     write_transcript_atomically,
 )
 from . import Connection, is_contactless
-from .apdu import PIN_INSTRUCTIONS, carries_pin
 
 _FORMAT_MARK = "# mynacheck transcript "
 NOTICE = (
@@ -156,7 +156,7 @@ def _parse_command(body: str, number: int) -> tuple[int | None, ...]:
     # A PIN is written down only as **: a file with one in clear did not come
     # from mynacheck, and replaying it would put the PIN where it does not belong.
     in_clear = any(value is not None for value in command[5:])
-    if len(command) > 5 and command[1] in PIN_INSTRUCTIONS and in_clear:
+    if carries_pin(command) and in_clear:
         raise ValueError(f"line {number}: PIN bytes in clear (a transcript holds them as **)")
     return command
 

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import sys
 
-TYPE_CHECKING = False  # typing is not loaded before the card (see run)
-if TYPE_CHECKING:
-    from typing import Any
+from ..lazy import lazy_getattr
 
-    from .commands import main as main
+TYPE_CHECKING = False  # typing is not loaded before the card (see run)
 
 #: The click group (``mynacheck.cli.main``) lives in :mod:`.commands`: loading it
 #: is what a check's head start overlaps with the card (see :func:`run`).
-_LAZY = {"main": "commands"}
+_EXPORTS = {"main": ".commands"}
 
+__all__ = ["main", "run"]
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'mynacheck.cli' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 def run() -> None:
@@ -58,13 +52,13 @@ def run() -> None:
             import mynacheck
 
             mynacheck.release_head_start()  # a refused command: the card untouched
-    from .context import OUTPUT_LOST, output_lost
+    from .context import OUTPUT_LOST, note_output_lost, output_lost
 
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
     except (OSError, ValueError) as error:  # a full stdout, found at the last flush
-        OUTPUT_LOST.append(_reason(error))
+        note_output_lost(error)
     if OUTPUT_LOST:  # the verdict's exit code stands; one line says what was lost
         _say(f"mynacheck: {output_lost()}")
     try:
@@ -90,16 +84,15 @@ def _start_early(args: list[str]) -> None:
             pass
 
 
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or type(error).__name__
-
-
 def _say(message: str) -> None:
     try:
         print(message, file=sys.stderr, flush=True)
     except (OSError, ValueError, AttributeError):
         pass
 
+
+if TYPE_CHECKING:
+    from .commands import main as main
 
 if __name__ == "__main__":
     run()

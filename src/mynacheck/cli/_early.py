@@ -18,7 +18,7 @@ the card (:func:`mynacheck.head_start`):
   this module does not understand).
 
 The full command parses and checks everything again as always; this module only
-decides how early the card may be reached. tests/test_cli_early.py holds it to
+decides how early the card may be reached. tests/test_early.py holds it to
 the command's own options.
 """
 
@@ -84,12 +84,14 @@ def plan(args: list[str]) -> tuple[str | None, Plan] | None:
         return reader, "connect"
     if not all(os.path.isfile(path) for path in given.get("--trust-anchor", [])):
         return reader, "connect"
-    if "--no-pin" not in given and not _stdin_is_terminal():
+    if "--no-pin" not in given and not stdin_is_terminal():
         return reader, "connect"  # the command will ask for a PIN source
     return reader, "read_ahead"
 
 
-def _stdin_is_terminal() -> bool:
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer on stdin (a prompt may ask there); False when it is
+    a file, a pipe, closed or missing. Here, light, for every command of the CLI."""
     try:
         return sys.stdin is not None and sys.stdin.isatty()
     except (ValueError, OSError):

@@ -9,6 +9,7 @@ import click
 
 import mynacheck
 
+from ._early import stdin_is_terminal
 from .context import (
     at_option,
     card_source_options,
@@ -59,13 +60,11 @@ def check(
             print_scenarios(output)
             return
         # A mistyped scenario is the first thing wrong, whatever the PIN source.
-        if simulate is not None and simulate not in (known := mynacheck.simulated_scenarios()):
-            raise mynacheck.InputError.unknown_choice(
-                "unknown_scenario", simulate, known, name=simulate
-            )
+        if simulate is not None:
+            mynacheck.SimulatedReader.check_scenarios([simulate])
         if pin_stdin and no_pin:
             raise mynacheck.InputError("pin_options_conflict")
-        if not pin_stdin and not no_pin and not _stdin_is_terminal():
+        if not pin_stdin and not no_pin and not stdin_is_terminal():
             raise mynacheck.InputError("pin_source_needed")
         at = parse_moment(at_text) if at_text is not None else None
         anchors = trust_anchor_inputs(trust_anchors)
@@ -102,10 +101,3 @@ def check(
 
                 close_log(output, tally)
         sys.exit(code)
-
-
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):  # closed
-        return False

@@ -50,6 +50,6 @@ class _LazyGroup(click.Group):
     cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(mynacheck.__version__, prog_name="mynacheck")
+@click.version_option(mynacheck.__version__, prog_name="mynacheck", message="%(prog)s %(version)s")
 def main() -> None:
     """Does the 利用者証明用電子証明書 on this My Number Card work?"""

@@ -47,6 +47,11 @@ OUTPUT_LOST: list[str] = []
 _SPOKEN: list[Lang] = []
 
 
+def note_output_lost(error: BaseException) -> None:
+    """Remember why stdout failed (its first failure only counts)."""
+    OUTPUT_LOST.append(getattr(error, "strerror", None) or type(error).__name__)
+
+
 def output_lost() -> str:
     """Why the output was lost, in the run's language (see ``run``)."""
     lang = _SPOKEN[-1] if _SPOKEN else detect_language()
@@ -63,7 +68,7 @@ def out(value: str, *, nl: bool = True) -> None:
     try:
         click.echo(value, nl=nl)
     except (OSError, ValueError) as error:  # ENOSPC, EPIPE, I/O on a closed file
-        OUTPUT_LOST.append(getattr(error, "strerror", None) or type(error).__name__)
+        note_output_lost(error)
 
 
 def say(value: str) -> None:

@@ -51,14 +51,15 @@ def lang_in_command_line(ctx: click.Context | None, args: list[str] | None = Non
     from mynacheck.present.messages import detect_language
 
     chosen = ctx.params.get("lang") if ctx is not None else None
-    rest = list(sys.argv[1:] if args is None else args)
-    for index, token in enumerate(rest):
-        if token.startswith("--lang="):
-            chosen = chosen or token.partition("=")[2]
-        elif token == "--lang" and index + 1 < len(rest):
-            chosen = chosen or rest[index + 1]
     if chosen == "ja" or chosen == "en":
         return "ja" if chosen == "ja" else "en"
+    rest = list(sys.argv[1:] if args is None else args)
+    for index, token in enumerate(rest):
+        value = token.partition("=")[2] if token.startswith("--lang=") else None
+        if token == "--lang" and index + 1 < len(rest):
+            value = rest[index + 1]
+        if value == "ja" or value == "en":
+            return "ja" if value == "ja" else "en"
     return detect_language()
 
 

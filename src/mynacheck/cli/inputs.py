@@ -7,12 +7,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import mynacheck
 
 
-def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
+def trust_anchor_inputs(files: tuple[Path, ...]) -> Iterator[mynacheck.AnchorLike]:
     """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
     after the card is read)."""
     for path in files:  # a missing file is a usage error before the card
@@ -21,7 +20,7 @@ def trust_anchor_inputs(files: tuple[Path, ...]) -> Any:
     return itertools.chain(files, _user_trust_anchors())
 
 
-def _user_trust_anchors() -> Iterator[Any]:
+def _user_trust_anchors() -> Iterator[Path]:
     """The anchors folder's files, the API asked only when they are read (the window
     is painted before the API loads)."""
     yield from mynacheck.user_trust_anchors()
@@ -33,8 +32,5 @@ def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
     if reader is not None:
         raise mynacheck.InputError("source_conflict")
     names = tuple(name.strip() for name in simulate.split(",") if name.strip())
-    known = mynacheck.simulated_scenarios()
-    for name in names or (simulate,):
-        if name not in known:
-            raise mynacheck.InputError.unknown_choice("unknown_scenario", name, known, name=name)
+    mynacheck.SimulatedReader.check_scenarios(names or (simulate,))
     return names

@@ -5,7 +5,7 @@ the library checks the shape again before anything reaches the card."""
 from __future__ import annotations
 
 import sys
-from typing import Any, Protocol, TextIO
+from typing import Protocol, TextIO
 
 import click
 
@@ -53,7 +53,7 @@ class PromptPinSource:
         self._terminal = terminal
         self._lang = lang
 
-    def read_pin(self, reference: Any, tries_left: int | None) -> bytearray:
+    def read_pin(self, reference: mynacheck.PinReference, tries_left: int | None) -> bytearray:
         while True:
             line = self._terminal.hidden_input(text(LABELS, "pin.prompt", self._lang))
             if line is None:
@@ -82,7 +82,7 @@ class StdinPinSource:
             self._pin[:] = bytes(len(self._pin))
             raise mynacheck.InputError(problem, min=4, max=4)
 
-    def read_pin(self, reference: Any, tries_left: int | None) -> bytearray:
+    def read_pin(self, reference: mynacheck.PinReference, tries_left: int | None) -> bytearray:
         """The PIN, once (the check zeroes it after VERIFY)."""
         pin, self._pin = self._pin, bytearray()
         return pin

@@ -4,17 +4,20 @@ command uses for a server: never a password on the command line."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 import mynacheck
 from mynacheck.present.messages import DELIVERY, Lang, text
 
+from ._early import stdin_is_terminal
 from .context import Group, Output, common_options, guard, make_output
+
+if TYPE_CHECKING:
+    from mynacheck import DeliveryState, ServerTally, Tally
 
 _T = TypeVar("_T")
 
@@ -26,7 +29,7 @@ def with_server_password(output: Output, call: Callable[[str | None], _T]) -> _T
     try:
         return call(None)
     except mynacheck.InputError as error:
-        if error.key != "server_password_needed" or not _stdin_is_terminal():
+        if error.key != "server_password_needed" or not stdin_is_terminal():
             raise
         target = error.info.get("target", "")
         prompt = "パスワード" if output.lang == "ja" else "Password"
@@ -36,7 +39,9 @@ def with_server_password(output: Output, call: Callable[[str | None], _T]) -> _T
         return call(password or None)
 
 
-def open_log(output: Output, log: str, key_file: Path | None, tag: str | None) -> Any:
+def open_log(
+    output: Output, log: str, key_file: Path | None, tag: str | None
+) -> Tally | ServerTally:
     """``--log``: a SQLite tally, or a server tally (asking for its password if need be)."""
     return with_server_password(
         output,
@@ -46,16 +51,18 @@ def open_log(output: Output, log: str, key_file: Path | None, tag: str | None) -
     )
 
 
-def close_log(output: Output, tally: Any) -> None:
+def close_log(output: Output, tally: Tally | ServerTally) -> None:
     """Close a ``--log`` tally; for a server tally, say how many rows still wait in the
     outbox (they go on the next run, or with ``tally push``)."""
-    state = tally.close()
-    waiting = getattr(state, "waiting", 0)
+    if isinstance(tally, mynacheck.Tally):
+        tally.close()
+        return
+    waiting = tally.close().waiting
     if waiting:
         output.warn(text(DELIVERY, "left", output.lang, n=waiting, path=tally.outbox.path))
 
 
-def describe_delivery(state: Any, lang: Lang) -> str:
+def describe_delivery(state: DeliveryState, lang: Lang) -> str:
     """One line for a delivery state (``watch``)."""
     from mynacheck.present.messages.server import delivery_text
 
@@ -69,9 +76,9 @@ class DeliveryLines:
 
     def __init__(self, output: Output) -> None:
         self.output = output
-        self.last: Any = None
+        self.last: DeliveryState | None = None
 
-    def __call__(self, state: Any) -> None:
+    def __call__(self, state: DeliveryState) -> None:
         last, self.last = self.last, state
         if last is not None and state.state == last.state and state.state == "waiting":
             return
@@ -80,13 +87,6 @@ class DeliveryLines:
         if last is not None and (state.state, state.waiting) == (last.state, last.waiting):
             return
         self.output.echo(describe_delivery(state, self.output.lang), err=True)
-
-
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 @click.group(cls=Group, short_help="The shared server tally: init-server, push.")

@@ -86,7 +86,7 @@ def watch(
 
             tally = open_log(output, log, key_file, tag)
             output.echo(text(WATCH, "logging", output.lang, path=tally.path), err=True)
-            if hasattr(tally, "on_state"):  # a server tally: its delivery, as it changes
+            if isinstance(tally, mynacheck.ServerTally):  # its delivery, as it changes
                 tally.on_state = DeliveryLines(output)
         loop.tally = tally
         screen = _Screen(output, color=_stdout_wants_color(), clear=_stdout_is_terminal())
@@ -97,7 +97,7 @@ def watch(
             counts = loop.run(screen.show, stop)
         except KeyboardInterrupt:
             stop.set()
-            counts = screen.counts
+            counts = loop.counts
             output.echo("", err=True)
         finally:
             if tally is not None:
@@ -117,13 +117,13 @@ class _Screen:
         self.output = output
         self.color = color
         self.clear = clear
-        self.counts: dict[str, int] = {}
+        self.shown_a_verdict = False
         self.last_exit_code = 0
 
     def show(self, event: mynacheck.CounterEvent) -> None:
         lang: Lang = self.output.lang
         if event.kind == "waiting":
-            if self.clear and self.counts and not self.output.json:
+            if self.clear and self.shown_a_verdict and not self.output.json:
                 # The card left: the last verdict must not be read as the next person's.
                 out(CLEAR_SCREEN, nl=False)
             self.output.echo(text(WATCH, "waiting", lang), err=True)
@@ -144,8 +144,7 @@ class _Screen:
             self._result(event.report)
 
     def _result(self, report: mynacheck.CheckReport) -> None:
-        status = report.status.value
-        self.counts[status] = self.counts.get(status, 0) + 1
+        self.shown_a_verdict = True
         self.last_exit_code = report.exit_code
         if self.output.json:
             from mynacheck.present.json import watch_check_json
@@ -155,7 +154,7 @@ class _Screen:
         else:
             out(render_verdict(report, self.output.lang, color=self.color))
 
-    def summary(self, counts: Any) -> None:
+    def summary(self, counts: Mapping[str, int]) -> None:
         ordered = dict(counts)
         if self.output.json:
             from mynacheck.present.json import watch_summary_json

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-__all__ = ["CounterWindow", "SelfCheckWindow", "main"]
+from ..lazy import lazy_getattr
 
-_EXPORTS = {"SelfCheckWindow": "self_check", "CounterWindow": "counter"}
+_EXPORTS = {"SelfCheckWindow": ".self_check", "CounterWindow": ".counter"}
+__all__ = ["main", *sorted(_EXPORTS)]
 #: Exit code when PySide6 is missing or an option is wrong (as the CLI's usage_error).
 EXIT_USAGE = 2
 
@@ -45,16 +46,11 @@ def _pyside_available() -> bool:
     return True
 
 
-def _lang_in(args: list[str]) -> Any:
-    from mynacheck.present.messages import detect_language
+def _lang_in(args: list[str]) -> Lang:
+    """The language ``args`` ask for (``--lang``), else the system's: as the CLI's."""
+    from mynacheck.cli.helptext import lang_in_command_line
 
-    for i, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
-        if arg == "--lang" and i + 1 < len(args):
-            value = args[i + 1]
-        if value in ("ja", "en"):
-            return value
-    return detect_language()
+    return lang_in_command_line(None, args)
 
 
 def say(message: str) -> None:
@@ -72,21 +68,20 @@ def say(message: str) -> None:
         ctypes.windll.user32.MessageBoxW(None, message, "mynacheck", 0x10)  # type: ignore[attr-defined]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mynacheck.gui' has no attribute {name!r}")
+def _require_pyside(name: str) -> None:
     if not _pyside_available():
         raise ImportError(
             f'mynacheck.gui.{name} needs PySide6: pip install "mynacheck[gui]" '
             "(the mynacheck command works without it)",
             name="PySide6",
         )
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+
+
+__getattr__ = lazy_getattr(__name__, _EXPORTS, before_import=_require_pyside)
 
 
 if TYPE_CHECKING:
-    from .counter import CounterWindow
-    from .self_check import SelfCheckWindow
+    from mynacheck.present.messages import Lang
+
+    from .counter import CounterWindow as CounterWindow
+    from .self_check import SelfCheckWindow as SelfCheckWindow

@@ -182,7 +182,9 @@ def _options(parsed: dict[str, Any]) -> dict[str, Any]:
     return {"anchors": anchors, "simulate": simulate, "tally": tally}
 
 
-def _show(args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: Any) -> int:
+def _show(
+    args: dict[str, Any], lang: Lang, options: dict[str, Any], tally: mynacheck.TallyLike | None
+) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

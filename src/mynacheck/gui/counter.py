@@ -74,8 +74,8 @@ class CounterWindow(QWidget):
         self,
         reader: int | str | None = None,
         lang: str | None = None,
-        trust_anchors: Iterable[Any] = (),
-        tally: Any = None,
+        trust_anchors: Iterable[mynacheck.AnchorLike] = (),
+        tally: mynacheck.TallyLike | None = None,
         simulate: Sequence[str] | SimulatedReader = (),
         hold_s: float = 3.0,
     ) -> None:
@@ -86,16 +86,12 @@ class CounterWindow(QWidget):
         self._scenarios: list[str] = []
         self._simulated: SimulatedReader | None = None
         if simulate:  # the API only when asked for: the real reader's loop loads it later
-            from mynacheck import InputError, SimulatedReader
+            from mynacheck import SimulatedReader
 
             if isinstance(simulate, SimulatedReader):
                 self._simulated = simulate
             else:
-                known = mynacheck.simulated_scenarios()
-                for name in simulate:
-                    if name not in known:
-                        raise InputError.unknown_choice("unknown_scenario", name, known, name=name)
-                self._scenarios = list(simulate)
+                self._scenarios = SimulatedReader.check_scenarios(simulate)
                 self._simulated = SimulatedReader()
         self._hold_s = hold_s
         self._reader = reader

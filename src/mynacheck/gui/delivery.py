@@ -4,12 +4,16 @@ its own and never holds up a check; this label only shows where it stands."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+import mynacheck
 from mynacheck.present.messages.server import delivery_text
+
+if TYPE_CHECKING:
+    from mynacheck import DeliveryState, ServerTally, TallyLike
 
 
 class _Relay(QObject):
@@ -19,7 +23,7 @@ class _Relay(QObject):
 class DeliveryLabel(QLabel):
     """Shows ``tally``'s delivery state as it changes (``tally.on_state``)."""
 
-    def __init__(self, tally: Any, lang: str, parent: QWidget | None = None) -> None:
+    def __init__(self, tally: ServerTally, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deliveryState")
         self._lang = lang
@@ -33,17 +37,17 @@ class DeliveryLabel(QLabel):
         self._lang = lang
         self._show(self._state)
 
-    def _show(self, state: Any) -> None:
+    def _show(self, state: DeliveryState) -> None:
         self._state = state
         words = delivery_text(state, self._lang)
         self.setText(words)
         self.setAccessibleName(words)
-        problem = getattr(state, "state", "") in ("unreachable", "refused")
+        problem = state.state in ("unreachable", "refused")
         self.setStyleSheet("color: #8a4b00;" if problem else "color: #555;")
 
 
-def delivery_label(tally: Any, lang: str, parent: QWidget) -> DeliveryLabel | None:
+def delivery_label(tally: TallyLike | None, lang: str, parent: QWidget) -> DeliveryLabel | None:
     """A :class:`DeliveryLabel` for a server tally; None for a file (nothing to deliver)."""
-    if tally is None or not hasattr(tally, "on_state") or not hasattr(tally, "state"):
+    if tally is None or not isinstance(tally, mynacheck.ServerTally):
         return None
     return DeliveryLabel(tally, lang, parent)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from mynacheck import Status
+from mynacheck.clock import iso_utc
 from mynacheck.present.gui_messages import DETAILS_GUI, GUI, NEXT_STEPS_GUI
-from mynacheck.present.json import iso_utc
 from mynacheck.present.messages import DETAILS, LABELS, NEXT_STEPS, WATCH, Lang, text
 from mynacheck.present.text import headline, info_notes, key_line, next_step_key, pin_line
 from mynacheck.present.watchview import verdict_lines, verdict_word

@@ -6,7 +6,8 @@ certificate is valid and the tries are known. The source hands the question to
 the UI thread (a callback that emits a Qt signal), then blocks the worker until
 the person answers, gives up, leaves the field untouched for ``timeout_s``, or
 pulls the card out; every way but an answer raises :class:`mynacheck.Cancelled`
-with ``info["reason"]`` one of :data:`REASONS`, so nothing is sent to the card.
+with ``info["reason"]`` one of :data:`CANCELLED`, :data:`TIMEOUT`, :data:`REMOVED`
+and :data:`CLOSED`, so nothing is sent to the card.
 
 No Qt here: the UI calls :meth:`submit`, :meth:`answer`, :meth:`touch` and
 :meth:`give_up`. Each question has an id; an answer to an old question is
@@ -27,7 +28,6 @@ CANCELLED = "cancelled"
 TIMEOUT = "timeout"
 REMOVED = "removed"
 CLOSED = "closed"
-REASONS = (CANCELLED, TIMEOUT, REMOVED, CLOSED)
 
 #: How often the worker looks whether the card is still in while it waits (s).
 PRESENCE_POLL_S = 0.3

@@ -21,7 +21,7 @@ from mynacheck.present.messages import LABELS, Lang, checked_lang, detect_langua
 
 from .describe import describe, next_step, tries_text
 from .pin_source import TIMEOUT
-from .self_check_view import SelfCheckView, picker_index
+from .self_check_view import SelfCheckView
 from .widgets import (
     Politeness,
     after_first_paint,
@@ -35,7 +35,7 @@ from .worker import SelfCheckSignals, SelfCheckWorker
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
-    from mynacheck import CheckReport, SimulatedReader
+    from mynacheck import AnchorLike, CheckReport, SimulatedReader, TallyLike
 
 # Scenes that are not a report: (verdict word key, instruction key, tone, badge symbol).
 _SCENES: dict[str, tuple[str, str, str, str]] = {
@@ -83,11 +83,11 @@ class SelfCheckWindow(SelfCheckView):
         self,
         reader: int | str | None = None,
         lang: str | None = None,
-        trust_anchors: Iterable[Any] = (),
+        trust_anchors: Iterable[AnchorLike] = (),
         simulate: str | SimulatedReader | None = None,
         at: datetime | date | None = None,
         pin_timeout_s: float = 60.0,
-        tally: Any = None,
+        tally: TallyLike | None = None,
     ) -> None:
         super().__init__(checked_lang(lang) if lang else detect_language())
         if isinstance(simulate, str):
@@ -174,7 +174,7 @@ class SelfCheckWindow(SelfCheckView):
 
     # -- what the worker says ---------------------------------------------------------------
 
-    def _on_readers(self, names: list[str]) -> None:
+    def _on_readers(self, names: list[str], chosen: str | None) -> None:
         self._reader_names = list(names)
         picker = self.readerPicker
         picker.blockSignals(True)
@@ -182,7 +182,8 @@ class SelfCheckWindow(SelfCheckView):
         picker.addItem(text(GUI, "reader.any", self._lang), None)
         for name in names:
             picker.addItem(name, name)
-        picker.setCurrentIndex(picker_index(self._selector, names))
+        # The loop's choice (card/pcsc/readers.py:matching_readers): 0 is "any reader".
+        picker.setCurrentIndex(names.index(chosen) + 1 if chosen in names else 0)
         picker.blockSignals(False)
         picker.setVisible(len(names) >= 2)
         self._draw_reader()

@@ -227,14 +227,3 @@ class SelfCheckView(QWidget):
         self.readerLabel.setAccessibleDescription(text(GUI, "reader.description", lang))
         self.langLabel.setAccessibleDescription(text(GUI, "lang.description", lang))
         self.heading.setAccessibleDescription(text(GUI, "heading.description", lang))
-
-
-def picker_index(selector: int | str | None, names: list[str]) -> int:
-    """The picker's entry for ``selector`` (an index or part of a name); 0 = any."""
-    if selector is None:
-        return 0
-    if isinstance(selector, int) or selector.strip().isdigit():
-        index = int(selector)
-        return index + 1 if 0 <= index < len(names) else 0
-    match = [i for i, name in enumerate(names) if selector.strip().lower() in name.lower()]
-    return match[0] + 1 if match else 0

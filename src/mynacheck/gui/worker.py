@@ -16,27 +16,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from mynacheck.clock import now_utc
+
 from .pin_source import CANCELLED, CLOSED, WindowPinSource
 
 if TYPE_CHECKING:
-    from mynacheck import CounterEvent, CounterLoop, SimulatedReader, Tally
+    from mynacheck import AnchorLike, CounterEvent, CounterLoop, SimulatedReader, TallyLike
 
 #: Seconds one wait for a card lasts before the readers are listed again.
 POLL_S = 0.5
-#: Problems met before a card is held: the window says them and keeps looking.
-PROBLEMS = ("no_reader", "pcsc_unavailable", "several_cards", "no_such_reader")
 
 
 class SelfCheckSignals(QObject):
     """What the worker tells the window (queued to the UI thread)."""
 
-    readers = Signal(object)  # list[str]: the reader names, when they change
-    problem = Signal(str, object)  # one of PROBLEMS, info dict
+    #: The reader names, when they change, and the one the selector names (or None).
+    readers = Signal(object, object)
+    problem = Signal(str, object)  # a reader_problem event's key, info dict
     waiting = Signal(str)  # waiting for a card in this reader ("" = any)
     reading = Signal(str)  # a card is held: the reader's name
     pinWanted = Signal(int, object)  # request id, tries left (int or None)
@@ -55,10 +56,10 @@ class SelfCheckWorker:
         *,
         reader: int | str | None = None,
         simulate: SimulatedReader | None = None,
-        trust_anchors: Iterable[Any] = (),
+        trust_anchors: Iterable[AnchorLike] = (),
         at: datetime | date | None = None,
         pin_timeout_s: float = 60.0,
-        tally: Tally | None = None,
+        tally: TallyLike | None = None,
     ) -> None:
         self._signals = signals
         self._stop = threading.Event()
@@ -134,14 +135,14 @@ class SelfCheckWorker:
             try:
                 loop.run(self._on_event, self._stop)
             except InputError as error:  # a reader name matching none of those there
-                if error.key not in PROBLEMS:
+                if error.key != "no_such_reader":  # the one run() raises at start (docs/api.md)
                     raise
                 if self._problem_said != error.key:
                     self._problem_said = error.key
                     self._emit(self._signals.problem, error.key, dict(error.info))
                 self._poke.wait(POLL_S * 2)
             except Exception as error:  # a bug: show it, keep the window alive
-                self._emit(self._signals.result, CheckReport.from_error(error, at=_now()))
+                self._emit(self._signals.result, CheckReport.from_error(error, at=now_utc()))
                 self._poke.wait()
 
     def _on_event(self, event: CounterEvent) -> None:
@@ -157,7 +158,7 @@ class SelfCheckWorker:
             reader = self._loop.reader if self._loop is not None else None
             self._emit(s.waiting, "" if reader is None else str(reader))
         elif event.kind == "readers":
-            self._emit(s.readers, list(event.info.get("readers", [])))
+            self._emit(s.readers, list(event.info["readers"]), event.info["chosen"])
         elif event.kind == "reader_problem" and event.problem is not None:
             self._emit(s.problem, event.problem, dict(event.info))
         elif event.kind == "cancelled" and event.problem != CLOSED:
@@ -172,7 +173,3 @@ class SelfCheckWorker:
             signal.emit(*args)
         except RuntimeError:  # the window's objects are already gone
             self._stop.set()
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

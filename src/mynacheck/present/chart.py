@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..clock import JST
 from . import outfiles
 from .messages import TALLY, Lang, text
+from .svgchart import MAX_STACKED_GROUPS, PALETTE
 
 if TYPE_CHECKING:
     from ..report import TallySummary
@@ -180,10 +181,6 @@ def _day_axis(axes: Any, first: date, last: date) -> None:
     axes.xaxis.set_major_formatter(dates.DateFormatter("%Y-%m-%d"))
 
 
-#: Colours a reader can tell apart (Okabe-Ito), one per group.
-_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-
-
 def _forecast(axes: Any, summary: TallySummary, lang: Lang) -> None:
     """The forecast's bars; with a few groups, one colour each: stacked with ``--latest``
     (the groups add up to the whole), else side by side (a card counts in each group
@@ -196,7 +193,7 @@ def _forecast(axes: Any, summary: TallySummary, lang: Lang) -> None:
     counts = [month.cards for month in summary.renewal_forecast]
     groups = list(summary.groups or ()) if summary.by is not None else []
     highest = max([*counts, 1])
-    if 0 < len(groups) <= len(_PALETTE):
+    if 0 < len(groups) <= MAX_STACKED_GROUPS:
         if not summary.latest:  # side by side: the highest group's bar, not the whole
             highest = 1
         positions = list(range(len(months)))
@@ -207,11 +204,11 @@ def _forecast(axes: Any, summary: TallySummary, lang: Lang) -> None:
             values = [own.get(month, 0) for month in months]
             label = group.key if group.key is not None else text(TALLY, "group.none", lang)
             if summary.latest:
-                axes.bar(positions, values, 0.8, bottom=bottom, color=_PALETTE[index], label=label)
+                axes.bar(positions, values, 0.8, bottom=bottom, color=PALETTE[index], label=label)
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
             else:
                 offset = [p - 0.4 + width * (index + 0.5) for p in positions]
-                axes.bar(offset, values, width, color=_PALETTE[index], label=label)
+                axes.bar(offset, values, width, color=PALETTE[index], label=label)
                 highest = max(highest, *values)
         if summary.latest:
             for position, total in zip(positions, counts, strict=True):

@@ -14,7 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..status import Status
-from .messages import TALLY, Lang, text
+from .messages import OFFICE, TALLY, Lang, text
 from .svgchart import FONT, render_chart_svg
 from .tally_text import (
     forecast_of,
@@ -23,8 +23,9 @@ from .tally_text import (
     period_text,
     status_label,
     verdict_rows,
+    within_renewal_window,
 )
-from .xlsx import WORDS, notes, verdict_headers
+from .xlsx import notes, verdict_headers
 
 if TYPE_CHECKING:
     from ..report import TallySummary
@@ -56,11 +57,6 @@ figure svg { width: 100%%; height: auto; max-width: 180mm; }
 footer { margin-top: 6mm; color: #57606a; font-size: 8.5pt; }
 @media print { body { padding: 0; max-width: none; } h2 { break-after: avoid; } }
 """
-
-
-def _w(key: str, lang: Lang) -> str:
-    pair = WORDS[key]
-    return pair[0] if lang == "ja" else pair[1]
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, wide: bool = False) -> str:
@@ -99,7 +95,8 @@ def render_page(summary: TallySummary, lang: Lang) -> str:
         "<body>",
         f"<h1>{escape(title)}</h1>",
         f"<p class='meta'>{escape(text(TALLY, 'period', lang))}:"
-        f" {escape(period_text(summary, lang))} / {escape(_w('at', lang))}: {escape(at)}</p>",
+        f" {escape(period_text(summary, lang))} /"
+        f" {escape(text(OFFICE, 'at', lang))}: {escape(at)}</p>",
     ]
     if summary.tags:
         tags = ", ".join(summary.tags)
@@ -110,7 +107,7 @@ def render_page(summary: TallySummary, lang: Lang) -> str:
         parts += _figures(summary, lang)
         parts += _tables(summary, lang)
         parts.append("<figure>" + render_chart_svg(summary, lang) + "</figure>")
-    parts.append(f"<h2>{escape(_w('notes', lang))}</h2>")
+    parts.append(f"<h2>{escape(text(OFFICE, 'notes', lang))}</h2>")
     parts.append(
         "<ul class='notes'>"
         + "".join(f"<li>{escape(note)}</li>" for note in notes(summary, lang))
@@ -128,7 +125,12 @@ def _figures(summary: TallySummary, lang: Lang) -> list[str]:
     headline = text(TALLY, "headline", lang, valid=valid, cards=summary.cards).split(":")[0]
     figures = [
         ("main", headline, valid, ""),
-        ("", text(TALLY, "renewal_open.short", lang), summary.cards_renewal_open, _within(lang)),
+        (
+            "",
+            text(TALLY, "renewal_open.short", lang),
+            summary.cards_renewal_open,
+            within_renewal_window(lang),
+        ),
         ("", text(TALLY, "cards", lang), summary.cards, ""),
         ("", text(TALLY, "checks", lang), summary.checks, ""),
     ]
@@ -139,10 +141,6 @@ def _figures(summary: TallySummary, lang: Lang) -> list[str]:
         for kind, label, n, what in figures
     ]
     return ["<ul class='figures'>", *items, "</ul>"]
-
-
-def _within(lang: Lang) -> str:
-    return "有効期限まで 3 か月以内" if lang == "ja" else "expiring within 3 months"
 
 
 def _tables(summary: TallySummary, lang: Lang) -> list[str]:
@@ -201,7 +199,7 @@ def _renewal_table(summary: TallySummary, lang: Lang) -> list[str]:
         for m in months
     )
     rows: list[list[object]] = [
-        [_w("all", lang), summary.cards_renewal_open, *(m.cards for m in months)]
+        [text(OFFICE, "all", lang), summary.cards_renewal_open, *(m.cards for m in months)]
     ]
     for group in summary.groups or ():
         rows.append(

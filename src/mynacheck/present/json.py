@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..clock import iso_utc as iso_utc  # re-exported: report.py, the API
+from ..clock import iso_utc
 from .messages import Lang
 
 if TYPE_CHECKING:
@@ -226,8 +226,8 @@ def tally_summary_json(summary: TallySummary) -> dict[str, Any]:
         else [
             {
                 "key": group.key,
-                "checks": group.checks,
-                "cards": group.cards,
+                "checks": dict(group.checks),
+                "cards": dict(group.cards),
                 "cards_renewal_open": group.cards_renewal_open,
                 "renewal_forecast": _forecast_json(group.renewal_forecast),
             }
@@ -243,9 +243,9 @@ def tally_summary_json(summary: TallySummary) -> dict[str, Any]:
         "first_check": _iso_or_none(summary.first),
         "last_check": _iso_or_none(summary.last),
         "checks": summary.checks,
-        "checks_by_status": summary.checks_by_status,
+        "checks_by_status": dict(summary.checks_by_status),
         "cards": summary.cards,
-        "cards_by_status": summary.cards_by_status,
+        "cards_by_status": dict(summary.cards_by_status),
         "cards_renewal_open": summary.cards_renewal_open,
         "checks_without_certificate": summary.checks_without_certificate,
         "mixed_keys": summary.mixed_keys,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..clock import JST
+from ..clock import JST, RENEWAL_WINDOW_MONTHS
 from ..status import CARD_HASH_STATUSES, Status
 from .messages import TALLY, WATCH, Lang, text
 from .watchview import display_width
@@ -49,7 +49,7 @@ def status_label(status: str, lang: Lang) -> str:
     if status == "total":
         return text(TALLY, "total", lang)
     if status == "renewal_open":
-        return text(TALLY, "renewal_open.short", lang) + " (" + _within(lang) + ")"
+        return text(TALLY, "renewal_open.short", lang) + " (" + within_renewal_window(lang) + ")"
     if status.startswith("expires_"):
         return text(TALLY, "forecast.in", lang, month=status.removeprefix("expires_"))
     if f"status.{status}" in TALLY:  # a phone: "a phone was shown", not a verdict word
@@ -58,8 +58,9 @@ def status_label(status: str, lang: Lang) -> str:
     return text(WATCH, key, lang) if key in WATCH else status
 
 
-def _within(lang: Lang) -> str:
-    return "有効期限まで 3 か月以内" if lang == "ja" else "expiring within 3 months"
+def within_renewal_window(lang: Lang) -> str:
+    """ "expiring within 3 months": the renewal window, in months (clock.RENEWAL_WINDOW_MONTHS)."""
+    return text(TALLY, "renewal_open.within", lang, months=RENEWAL_WINDOW_MONTHS)
 
 
 def month_label(month: str, lang: Lang) -> str:
@@ -182,7 +183,7 @@ def _columns(lang: Lang) -> tuple[str, str, str]:
 
 
 def verdict_rows(
-    checks: dict[str, int], cards: dict[str, int]
+    checks: Mapping[str, int], cards: Mapping[str, int]
 ) -> list[tuple[str, int, int | None]]:
     """``(status, checks, cards)``: every verdict with checks or cards, cards None for a
     verdict without a certificate (such checks cannot be told apart)."""
@@ -197,7 +198,7 @@ def verdict_rows(
     ]
 
 
-def _rows(checks: dict[str, int], cards: dict[str, int]) -> list[tuple[str, str, str]]:
+def _rows(checks: Mapping[str, int], cards: Mapping[str, int]) -> list[tuple[str, str, str]]:
     """:func:`verdict_rows` as text, cards ``-`` for a verdict without a certificate."""
     return [
         (status, str(n), "-" if k is None else str(k))

@@ -20,35 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import JST
 from ..status import Status
-from .messages import TALLY, Lang, text
+from .messages import OFFICE, TALLY, Lang, text
 from .tally_text import forecast_of, group_label, period_text, status_label, verdict_rows
 from .watchview import display_width
 
 if TYPE_CHECKING:
     from ..report import TallySummary
-
-#: Sheet and column titles: (ja, en).
-WORDS: dict[str, tuple[str, str]] = {
-    "sheet.summary": ("概要", "Summary"),
-    "sheet.forecast": ("更新の見通し", "Renewal forecast"),
-    "sheet.files": ("集計ファイル", "Tallies"),
-    "code": ("判定コード", "Status code"),
-    "month": ("月", "Month"),
-    "all": ("全体", "All"),
-    "file": ("集計ファイル", "Tally file"),
-    "number": ("番号", "No."),
-    "item": ("項目", "Item"),
-    "value": ("値", "Value"),
-    "at": ("基準日", "As of"),
-    "first": ("最初の確認", "First check"),
-    "last": ("最後の確認", "Last check"),
-    "notes": ("注記", "Notes"),
-}
-
-
-def _w(key: str, lang: Lang) -> str:
-    pair = WORDS[key]
-    return pair[0] if lang == "ja" else pair[1]
 
 
 class _Sheet:
@@ -114,16 +91,16 @@ def write_workbook(summary: TallySummary, path: Path, lang: Lang) -> None:
 
 
 def _summary_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang: Lang) -> None:
-    sheet = _Sheet(book, _w("sheet.summary", lang), formats)
+    sheet = _Sheet(book, text(OFFICE, "sheet.summary", lang), formats)
     title = text(TALLY, f"title.{summary.by}" if summary.by else "title", lang)
     sheet.sheet.write_string(0, 0, title, formats["title"])
-    sheet.header(1, [_w("item", lang), _w("value", lang)])
+    sheet.header(1, [text(OFFICE, "item", lang), text(OFFICE, "value", lang)])
     valid = summary.cards_by_status.get(Status.VALID.value, 0)
     facts: list[tuple[str, object]] = [
         (text(TALLY, "period", lang), period_text(summary, lang)),
-        (_w("at", lang), summary.at),
-        (_w("first", lang), _jst(summary.first)),
-        (_w("last", lang), _jst(summary.last)),
+        (text(OFFICE, "at", lang), summary.at),
+        (text(OFFICE, "first", lang), _jst(summary.first)),
+        (text(OFFICE, "last", lang), _jst(summary.last)),
         (text(TALLY, "databases", lang), len(summary.sources)),
     ]
     if summary.tags:
@@ -145,7 +122,7 @@ def _summary_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, la
     total = ("total", summary.checks, summary.cards, "bold")
     row = _verdicts(sheet, row, [], [*((*r, None) for r in rows), total], lang)
     row += 2
-    sheet.put(row, 0, _w("notes", lang), "bold")
+    sheet.put(row, 0, text(OFFICE, "notes", lang), "bold")
     for note in notes(summary, lang):
         row += 1
         sheet.put(row, 0, note, "note")
@@ -156,7 +133,7 @@ def verdict_headers(lang: Lang) -> list[str]:
     """The columns of a table of verdicts: the words, the code, checks, cards."""
     return [
         text(TALLY, "header", lang),
-        _w("code", lang),
+        text(OFFICE, "code", lang),
         text(TALLY, "checks", lang),
         text(TALLY, "cards", lang),
     ]
@@ -234,9 +211,9 @@ def _header_month(book: Any, formats: dict[str, Any]) -> Any:
 
 
 def _forecast_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang: Lang) -> None:
-    sheet = _Sheet(book, _w("sheet.forecast", lang), formats)
+    sheet = _Sheet(book, text(OFFICE, "sheet.forecast", lang), formats)
     groups = list(summary.groups or ()) if summary.by is not None else []
-    titles = [_w("month", lang), _w("all", lang)] + [
+    titles = [text(OFFICE, "month", lang), text(OFFICE, "all", lang)] + [
         group_label(summary, g.key, lang) for g in groups
     ]
     sheet.header(0, titles)
@@ -277,8 +254,8 @@ def _forecast_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, l
 
 
 def _files_sheet(book: Any, formats: dict[str, Any], summary: TallySummary, lang: Lang) -> None:
-    sheet = _Sheet(book, _w("sheet.files", lang), formats)
-    sheet.header(0, [_w("number", lang), _w("file", lang)])
+    sheet = _Sheet(book, text(OFFICE, "sheet.files", lang), formats)
+    sheet.header(0, [text(OFFICE, "number", lang), text(OFFICE, "file", lang)])
     for index, path in enumerate(summary.sources):
         sheet.put(index + 1, 0, index + 1)
         sheet.put(index + 1, 1, str(path))

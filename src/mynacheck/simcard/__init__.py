@@ -1,8 +1,11 @@
 """A simulated My Number Card for tests, demos and the vpcd bridge.
 
 - :mod:`.card`: :class:`SimulatedCard`, the APDU-level emulation.
-- :mod:`.scenarios`: the named cards (``SCENARIOS``, ``make_card``, ``DEMO_PIN``).
+- :mod:`.scenario`: :class:`Scenario`, how one card is built; :mod:`.scenarios`: the
+  named cards (``SCENARIOS``, ``make_card``); :mod:`.fixtures`: the synthetic files.
 - :mod:`.connection`: :class:`SimulatedConnection`, a drop-in ``Connection``.
+- :mod:`.vpcd`: a card served to pcscd through vsmartcard-vpcd (``mynacheck-sim``),
+  :mod:`.vpcd_wire` its messages; :mod:`.readers_lock`: the lock on vpcd's readers.
 
 All certificates and keys are synthetic (``data/README.md``).
 
@@ -24,10 +27,10 @@ _EXPORTS = {
     "CardReset": ".model",
     "CardUnresponsive": ".model",
     "Quirks": ".model",
-    "Scenario": ".scenarios",
+    "Scenario": ".scenario",
     "SimulatedCard": ".card",
     "SimulatedConnection": ".connection",
-    "data_file": ".scenarios",
+    "data_file": ".fixtures",
     "make_card": ".scenarios",
 }
 
@@ -41,11 +44,11 @@ if TYPE_CHECKING:
     from ..pin import DEMO_PIN as DEMO_PIN
     from .card import SimulatedCard as SimulatedCard
     from .connection import SimulatedConnection as SimulatedConnection
+    from .fixtures import data_file as data_file
     from .model import CardRemoved as CardRemoved
     from .model import CardReset as CardReset
     from .model import CardUnresponsive as CardUnresponsive
     from .model import Quirks as Quirks
+    from .scenario import Scenario as Scenario
     from .scenarios import SCENARIOS as SCENARIOS
-    from .scenarios import Scenario as Scenario
-    from .scenarios import data_file as data_file
     from .scenarios import make_card as make_card

@@ -6,7 +6,6 @@ from ..card import is_contactless, split_response
 from ..errors import CardRemovedError, CardUnresponsiveError
 from .card import SimulatedCard
 from .model import CardRemoved, CardUnresponsive
-from .scenarios import make_card
 
 
 class SimulatedConnection:
@@ -31,11 +30,6 @@ class SimulatedConnection:
     @property
     def contactless(self) -> bool:
         return is_contactless(self.reader, self.atr)
-
-    @classmethod
-    def for_scenario(cls, name: str) -> SimulatedConnection:
-        """A connection to a fresh card of scenario ``name`` (see ``SCENARIOS``)."""
-        return cls(make_card(name), name)
 
     def send_and_receive(self, apdu: bytes | bytearray) -> tuple[bytes, int]:
         """Send one command APDU to the card; return (data, status word)."""

@@ -3,10 +3,7 @@
 vpcd is a pcscd reader driver (Debian: ``vsmartcard-vpcd``) showing the readers
 ``Virtual PCD 00 00`` and ``Virtual PCD 00 01``; each listens on TCP
 127.0.0.1:35963 and :35964 for a card program. We are that program: a TCP
-client. Every message both ways is a 2-byte big-endian length and that many
-bytes. From vpcd, a 1-byte message is a control code (``00`` power off, ``01``
-power on, ``02`` reset, ``04`` "send your ATR"); longer ones are command APDUs,
-answered with the response APDU (extended lengths pass through).
+client, speaking vpcd's messages (:mod:`.vpcd_wire`).
 
 - Inserting the card = connecting; removing it = closing the socket. pcscd
   polls vpcd for the card about every 400 ms, so it sees an insertion or a
@@ -55,12 +52,11 @@ import time
 from types import TracebackType
 from typing import Protocol
 
+from .vpcd_wire import GET_ATR, POWER_OFF, POWER_ON, RESET, receive, send
+
 DEFAULT_HOST = "127.0.0.1"
 #: vpcd's first reader; reader ``Virtual PCD 00 0n`` listens on DEFAULT_PORT + n.
 DEFAULT_PORT = 35963
-
-#: Linux: ACK at once instead of delaying (the flag resets itself, so set it per read).
-_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 #: pcscd asks vpcd whether a card is there about every 400 ms. A card put back
 #: sooner after the last one left is never seen gone, and the new one never seen
@@ -68,11 +64,6 @@ _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 _PCSCD_POLL_PERIOD = 0.5
 _last_out: dict[tuple[str, int], float] = {}
 _last_out_lock = threading.Lock()
-
-_POWER_OFF = 0x00
-_POWER_ON = 0x01
-_RESET = 0x02
-_GET_ATR = 0x04
 
 
 class Card(Protocol):
@@ -182,10 +173,6 @@ class VirtualCard:
         """Command APDUs the host sent to this card (round trips paid)."""
         return len(self.apdus)
 
-    @property
-    def inserted(self) -> bool:
-        return self._thread is not None and not self.finished.is_set()
-
     def __enter__(self) -> VirtualCard:
         return self.insert()
 
@@ -254,7 +241,7 @@ class VirtualCard:
                 sock = self._sock
                 if sock is None:
                     break
-                message = _receive(sock)
+                message = receive(sock)
                 if message is None:
                     if not self._stopping.is_set():
                         self.end_reason = "host_closed"
@@ -285,7 +272,7 @@ class VirtualCard:
                         continue
 
                 if answer is not None:
-                    _send(sock, answer)
+                    send(sock, answer)
         except OSError as error:
             if not self._stopping.is_set():
                 self.end_reason = f"error: {error}"
@@ -296,16 +283,16 @@ class VirtualCard:
     def _handle(self, message: bytes) -> bytes | None:
         if len(message) == 1:
             code = message[0]
-            if code == _POWER_OFF:
+            if code == POWER_OFF:
                 self.events.append("power_off")
                 self.card.power_off()
-            elif code == _POWER_ON:
+            elif code == POWER_ON:
                 self.events.append("power_on")
                 self.card.power_on()
-            elif code == _RESET:
+            elif code == RESET:
                 self.events.append("reset")
                 self.card.reset()
-            elif code == _GET_ATR:
+            elif code == GET_ATR:
                 self.events.append("atr")
                 return bytes(self.card.atr)
             return None
@@ -370,36 +357,3 @@ def _why_not_connected(host: str, port: int, error: OSError) -> str:
             "use the other vpcd reader"
         )
     return f"could not connect to vpcd at {host}:{port}: {error}"
-
-
-def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
-    buffer = bytearray()
-    while len(buffer) < size:
-        try:
-            if _QUICKACK is not None:
-                # vpcd writes the length and the APDU in two sends; with our ACK
-                # of the first delayed (40 ms), Nagle holds back the second.
-                sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
-            chunk = sock.recv(size - len(buffer))
-        except OSError:
-            return None
-        if not chunk:
-            return None
-        buffer += chunk
-    return bytes(buffer)
-
-
-def _receive(sock: socket.socket) -> bytes | None:
-    header = _receive_exactly(sock, 2)
-    if header is None:
-        return None
-    size = int.from_bytes(header, "big")
-    if size == 0:
-        return b""
-    return _receive_exactly(sock, size)
-
-
-def _send(sock: socket.socket, payload: bytes) -> None:
-    if len(payload) > 0xFFFF:
-        raise ValueError("vpcd messages are at most 65535 bytes")
-    sock.sendall(len(payload).to_bytes(2, "big") + payload)

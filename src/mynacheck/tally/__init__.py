@@ -21,13 +21,10 @@ from typing import TYPE_CHECKING
 from ..lazy import lazy_getattr
 
 _EXPORTS = {
-    "ForecastMonth": "..report",
-    "Group": "..report",
     "KeyFileExposed": ".keys",
     "Tally": ".store",
     "TallyError": ".keys",
     "TallyRow": ".store",
-    "TallySummary": "..report",
     "card_hash": ".keys",
     "day_range": ".summary",
     "default_db_path": ".store",
@@ -46,9 +43,6 @@ __getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
-    from ..report import ForecastMonth as ForecastMonth
-    from ..report import Group as Group
-    from ..report import TallySummary as TallySummary
     from .keys import KeyFileExposed as KeyFileExposed
     from .keys import TallyError as TallyError
     from .keys import card_hash as card_hash

@@ -27,7 +27,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import InputError
-from ..userfiles import read_user_file
+from ..userfiles import os_error_reason, read_user_file
 
 KEY_SIZE = 32
 _FINGERPRINT_LABEL = b"mynacheck tally key fingerprint v1\x00"
@@ -139,12 +139,10 @@ def create_key_file(path: Path, key: bytes) -> bytes:
             with contextlib.suppress(OSError):
                 temporary.unlink()
     except OSError as error:
-        raise TallyError("tally_key_unreadable", path=str(path), reason=_reason(error)) from None
+        raise TallyError(
+            "tally_key_unreadable", path=str(path), reason=os_error_reason(error)
+        ) from None
     written = read_key(path)
     if written is None:
         raise TallyError("tally_key_unreadable", path=str(path), reason="it vanished")
     return written
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__

@@ -27,10 +27,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..clock import now_utc
+from ..userfiles import os_error_reason
 from . import schema
 from .keys import TallyError, key_fingerprint
 from .server import (
@@ -69,7 +71,7 @@ _SELECT_ROWS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeliveryState:
     """Where the counter's rows stand: ``delivered`` (nothing waiting), ``waiting`` (rows
     on their way), ``unreachable`` (since ``since``), ``refused`` (``reason``)."""
@@ -78,7 +80,6 @@ class DeliveryState:
     waiting: int
     since: datetime | None = None
     reason: str | None = None
-    delivered: int = 0
 
 
 def outbox_path(target: ServerTarget) -> Path:
@@ -111,7 +112,7 @@ class ServerTally:
         self._meta: ServerMeta | None = None
         self._reader = schema.connect_writer(outbox.path)
         self._local_id = _outbox_id(self._reader, fingerprint)
-        self._state = DeliveryState("waiting", self._count_waiting(None))
+        self._state = DeliveryState(state="waiting", waiting=self._count_waiting(None))
         self._appended = 0  # rows appended by this process
         self._seen = 0  # of those, how many the delivery thread had seen at its last look
         self._thread = threading.Thread(target=self._run, name="mynacheck-delivery", daemon=True)
@@ -211,8 +212,12 @@ class ServerTally:
         reason = str(error.info.get("reason") or error.key)
         with self._lock:
             previous = self._state
-            since = previous.since if previous.state == kind and previous.since else _now()
-        self._set(DeliveryState(kind, self._count_waiting(self._meta), since, reason))
+            since = previous.since if previous.state == kind and previous.since else now_utc()
+        self._set(
+            DeliveryState(
+                state=kind, waiting=self._count_waiting(self._meta), since=since, reason=reason
+            )
+        )
 
     def _set(self, state: DeliveryState) -> None:
         with self._lock:
@@ -273,7 +278,7 @@ class ServerTally:
         if waiting == 0:
             self._delivered(appended)
         else:
-            self._set(DeliveryState("waiting", waiting))
+            self._set(DeliveryState(state="waiting", waiting=waiting))
         return waiting > 0
 
     def _delivered(self, appended: int) -> None:
@@ -281,7 +286,7 @@ class ServerTally:
             self._seen = max(self._seen, appended)
             fresh = self._appended > appended  # appended meanwhile: still on their way
         if not fresh:
-            self._set(DeliveryState("delivered", 0))
+            self._set(DeliveryState(state="delivered", waiting=0))
 
     def _count_waiting(self, meta: ServerMeta | None) -> int:
         done = _delivered_upto(self._reader, meta.tally_id) if meta is not None else None
@@ -291,10 +296,6 @@ class ServerTally:
             "SELECT count(*) FROM checks WHERE id > ?", (done,)
         ).fetchone()
         return int(count)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _outbox_id(connection: sqlite3.Connection, fingerprint: str) -> str:
@@ -358,7 +359,7 @@ def open_server_tally(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            reason = error.strerror or type(error).__name__
+            reason = os_error_reason(error)
             raise TallyError("tally_write_failed", path=str(path.parent), reason=reason) from None
     local = open_tally(path, key_file=key_file, tag=tag)
     try:

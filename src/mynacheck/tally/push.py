@@ -25,8 +25,11 @@ _T = TypeVar("_T")
 PUSH_BATCH = 5000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PushResult:
+    """One tally file pushed: ``sent`` rows went to the server, ``new`` of them were
+    not there yet (the rest had been pushed before)."""
+
     path: Path
     sent: int
     new: int
@@ -58,7 +61,7 @@ def push_tallies(
                     sent += len(batch)
             except psycopg.Error as error:
                 raise server_error(error, target) from None
-            results.append(PushResult(tally.path, sent, new))
+            results.append(PushResult(path=tally.path, sent=sent, new=new))
     return results
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from ..userfiles import os_error_reason
 from .keys import TallyError
 
 SCHEMA_VERSION = 2
@@ -70,21 +71,34 @@ CREATE INDEX IF NOT EXISTS cards_status ON cards (status, time);
 CREATE INDEX IF NOT EXISTS cards_expiry ON cards (status, expiry);
 CREATE INDEX IF NOT EXISTS cards_tag ON cards (tag, status);
 """
+
+
+def later_check_wins(current: str, columns: tuple[str, ...], indent: str) -> str:
+    """The ``SET`` of a ``cards`` upsert, in SQLite and PostgreSQL alike (here and in
+    the server's trigger, :mod:`.server_setup`): the later check's ``columns`` win (a
+    tie: the one written later), the earliest valid check stays, one more check.
+    ``current`` names the row already there; lines after the first start ``indent``."""
+    wins = [
+        f"{column} = CASE WHEN excluded.time >= {current}.time"
+        f" THEN excluded.{column} ELSE {current}.{column} END"
+        for column in columns
+    ]
+    first_valid = (
+        f"first_valid = CASE\n{indent}    WHEN excluded.first_valid IS NOT NULL\n"
+        f"{indent}         AND ({current}.first_valid IS NULL"
+        f" OR excluded.first_valid < {current}.first_valid)\n"
+        f"{indent}    THEN excluded.first_valid ELSE {current}.first_valid END"
+    )
+    return f",\n{indent}".join([*wins, first_valid, f"checks = {current}.checks + 1"])
+
+
 #: One row into ``cards``: the later check (a tie: the later written) wins.
-UPSERT_CARD = """
+UPSERT_CARD = f"""
 INSERT INTO cards (card_hash, time, status, expiry, tag, first_valid, checks)
 VALUES (:card_hash, :time, :status, :expiry, :tag,
         CASE WHEN :status = 'valid' THEN :time END, 1)
 ON CONFLICT (card_hash) DO UPDATE SET
-    time = CASE WHEN excluded.time >= cards.time THEN excluded.time ELSE cards.time END,
-    status = CASE WHEN excluded.time >= cards.time THEN excluded.status ELSE cards.status END,
-    expiry = CASE WHEN excluded.time >= cards.time THEN excluded.expiry ELSE cards.expiry END,
-    tag = CASE WHEN excluded.time >= cards.time THEN excluded.tag ELSE cards.tag END,
-    first_valid = CASE
-        WHEN excluded.first_valid IS NOT NULL
-             AND (cards.first_valid IS NULL OR excluded.first_valid < cards.first_valid)
-        THEN excluded.first_valid ELSE cards.first_valid END,
-    checks = cards.checks + 1
+    {later_check_wins("cards", ("time", "status", "expiry", "tag"), "    ")}
 """
 #: ``cards`` made from the rows of an older tally (migration).
 _FILL_CARDS = """
@@ -132,7 +146,9 @@ def check_regular_file(path: Path) -> bool:
     except FileNotFoundError:
         return False
     except OSError as error:
-        raise TallyError("tally_unreadable", path=str(path), reason=_reason(error)) from None
+        raise TallyError(
+            "tally_unreadable", path=str(path), reason=os_error_reason(error)
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise TallyError("not_a_regular_file", path=str(path))
     return True
@@ -149,7 +165,9 @@ def inspect(path: Path) -> TallyMeta:
         with open(path, "rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
     except OSError as error:
-        raise TallyError("tally_unreadable", path=str(path), reason=_reason(error)) from None
+        raise TallyError(
+            "tally_unreadable", path=str(path), reason=os_error_reason(error)
+        ) from None
     if header != _SQLITE_HEADER:
         raise TallyError("tally_not_a_tally", path=str(path))
     connection = connect_memory()
@@ -407,13 +425,9 @@ def create(path: Path, fingerprint: Callable[[], str]) -> bool:
             os.replace(temporary, path)
         return True
     except (OSError, sqlite3.Error) as error:
-        reason = _reason(error) if isinstance(error, OSError) else str(error)
+        reason = os_error_reason(error) if isinstance(error, OSError) else str(error)
         raise TallyError("tally_write_failed", path=str(path), reason=reason) from None
     finally:
         for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__

@@ -51,8 +51,11 @@ class ServerTarget:
     def display(self) -> str:
         return self.conninfo
 
-    def with_password(self, password: str | None) -> ServerTarget:
-        return ServerTarget(self.conninfo, password)
+
+def jst_sql(column: str) -> str:
+    """PostgreSQL: the UTC ``timestamptz`` ``column`` as JST wall-clock time (a day, a
+    week, a month are JST's, as in the SQLite tally and the README)."""
+    return f"(({column}) AT TIME ZONE 'UTC' + interval '9 hours')"
 
 
 class ServerUnreachable(TallyError):

@@ -13,6 +13,7 @@ no verdict, whose expiry is no date, whose card hash is not 64 hex digits.
 from __future__ import annotations
 
 from .keys import TallyError
+from .schema import later_check_wins
 from .server import (
     COUNTER_ROLE,
     REPORT_ROLE,
@@ -20,12 +21,14 @@ from .server import (
     ServerTarget,
     connect,
     import_psycopg,
+    jst_sql,
     server_error,
 )
 from .server_rows import ROW_ID_SQL
 from .store import ROW_STATUSES, TAG_MAX_LENGTH
 
-_JST = "(({t}) AT TIME ZONE 'UTC' + interval '9 hours')"
+#: A server's ``cards`` row: what the later check brings (with when it was received).
+_CARD_WINS = ("time", "received", "status", "expiry", "tag")
 
 
 def _tables_sql() -> str:
@@ -108,7 +111,7 @@ CREATE OR REPLACE FUNCTION mynacheck.keep_summaries() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO mynacheck.daily (day, tag, status, checks, without)
-    VALUES ({_JST.format(t="NEW.time")}::date, coalesce(NEW.tag, ''), NEW.status, 1,
+    VALUES ({jst_sql("NEW.time")}::date, coalesce(NEW.tag, ''), NEW.status, 1,
             CASE WHEN NEW.card_hash IS NULL THEN 1 ELSE 0 END)
     ON CONFLICT (day, tag, status) DO UPDATE
         SET checks = mynacheck.daily.checks + 1,
@@ -121,16 +124,7 @@ BEGIN
         VALUES (NEW.card_hash, NEW.time, NEW.received, NEW.status, NEW.expiry, NEW.tag,
                 CASE WHEN NEW.status = 'valid' THEN NEW.time END, 1)
         ON CONFLICT (card_hash) DO UPDATE SET
-            time = CASE WHEN excluded.time >= c.time THEN excluded.time ELSE c.time END,
-            received = CASE WHEN excluded.time >= c.time THEN excluded.received ELSE c.received END,
-            status = CASE WHEN excluded.time >= c.time THEN excluded.status ELSE c.status END,
-            expiry = CASE WHEN excluded.time >= c.time THEN excluded.expiry ELSE c.expiry END,
-            tag = CASE WHEN excluded.time >= c.time THEN excluded.tag ELSE c.tag END,
-            first_valid = CASE
-                WHEN excluded.first_valid IS NOT NULL
-                     AND (c.first_valid IS NULL OR excluded.first_valid < c.first_valid)
-                THEN excluded.first_valid ELSE c.first_valid END,
-            checks = c.checks + 1;
+            {later_check_wins("c", _CARD_WINS, "            ")};
     END IF;
     RETURN NULL;
 END $$;

@@ -16,16 +16,15 @@ from typing import Any
 
 from ..clock import JST
 from ..report import Group, TallySummary
-from .server import ServerTarget, connect, import_psycopg, read_meta, server_error
+from .server import ServerTarget, connect, import_psycopg, jst_sql, read_meta, server_error
 from .summary import build_groups, check_tags, ordered, renewal_figures
 
-_JST = "((%s) AT TIME ZONE 'UTC' + interval '9 hours')"
 #: A row's group, as a date (the JST day, the week's Monday, the month's first day) or
 #: the tag: grouped on as it is, made into SQLite's keys (groups.group_sql) in Python.
 _GROUP_OF_TIME = {
-    "day": "(" + _JST % "{t}" + ")::date",
-    "week": "date_trunc('week', " + _JST % "{t}" + ")::date",
-    "month": "date_trunc('month', " + _JST % "{t}" + ")::date",
+    "day": "(" + jst_sql("{t}") + ")::date",
+    "week": "date_trunc('week', " + jst_sql("{t}") + ")::date",
+    "month": "date_trunc('month', " + jst_sql("{t}") + ")::date",
     "tag": "{tag}",
 }
 #: The same from a line of ``daily`` (a JST day, '' for no tag).
@@ -227,7 +226,7 @@ def _valid_cards_cumulative(period: _Period) -> tuple[tuple[date, int], ...]:
     total = 0
     points = []
     for day, n in period.rows(
-        f"SELECT ({_JST % 'time'})::date AS day, count(*) FROM ({firsts}) AS f"
+        f"SELECT ({jst_sql('time')})::date AS day, count(*) FROM ({firsts}) AS f"
         " GROUP BY 1 ORDER BY 1"
     ):
         total += int(n)

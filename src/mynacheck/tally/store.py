@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..errors import MynacheckError
 from ..log import Log
 from ..status import TALLIED_STATUSES, Detail
+from ..userfiles import os_error_reason
 from . import schema
 from .keys import (
     TallyError,
@@ -91,7 +92,7 @@ def check_tag(tag: str | None) -> str | None:
 # -- rows ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TallyRow:
     """One check as the tally keeps it."""
 
@@ -328,7 +329,7 @@ def _make_default_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
+        reason = os_error_reason(error)
         raise TallyError("tally_write_failed", path=str(folder), reason=reason) from None
 
 

@@ -23,8 +23,7 @@ PNP_NOTIFICATION = "\\\\?PnP?\\Notification"
 #: so this bounds how long an interrupt can take to be noticed.
 _WAIT_SLICE_MS = 500
 
-#: Reader-name fragments of contactless readers (Sony's PaSoRi is RC-S3xx).
-
+#: On Windows the Smart Card service stops with the last reader (see _service_error).
 _ON_WINDOWS = sys.platform == "win32"
 
 
@@ -33,9 +32,15 @@ _stand_in: ModuleType | None = None
 
 
 def _scard() -> ModuleType:
-    """pyscard's ``smartcard.scard``, loaded on first use (see :func:`.early.load_scard`)."""
+    """pyscard's ``smartcard.scard``, loaded on first use (see :func:`.early.load_scard`).
+    Every PC/SC call of this package comes through here: with ``MYNACHECK_NO_PCSC`` set
+    there is none (:class:`PcscUnavailableError`) and pyscard is not loaded."""
     if _stand_in is not None:
         return _stand_in
+    from .early import NO_PCSC, pcsc_switched_off
+
+    if pcsc_switched_off():
+        raise PcscUnavailableError(info={"pcsc_error": f"{NO_PCSC} is set"})
     module = sys.modules.get("smartcard.scard")
     if module is None:
         from .early import load_scard

@@ -12,6 +12,7 @@ checks the choice again before the check uses the card.
 
 from __future__ import annotations
 
+import os
 import sys
 
 TYPE_CHECKING = False  # no typing at run time: see load_scard
@@ -20,14 +21,28 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: Set to anything but "" or "0": mynacheck keeps off PC/SC altogether, as if the smart
+#: card service were not running (docs/api.md "Keeping off PC/SC"); a simulated card
+#: and a replayed transcript still work.
+NO_PCSC = "MYNACHECK_NO_PCSC"
+
+
+def pcsc_switched_off() -> bool:
+    """True when :data:`NO_PCSC` is set: no PC/SC call is made, no reader touched."""
+    return os.environ.get(NO_PCSC, "") not in ("", "0")
+
+
 def load_scard() -> ModuleType:
     """pyscard's ``smartcard.scard``, without running ``smartcard/__init__.py`` first.
 
     That file imports pyscard's high-level API (sessions, readers, observers), which
     mynacheck never uses. The package is made from its own spec, its ``__init__`` run
     only when something asks it for a name it does not have yet; on any surprise
-    (an unusual installer), the plain import.
+    (an unusual installer), the plain import. ``ImportError`` when PC/SC is switched
+    off (:data:`NO_PCSC`): nothing of pyscard is loaded.
     """
+    if pcsc_switched_off():
+        raise ImportError(f"{NO_PCSC} is set", name="smartcard")
     module = sys.modules.get("smartcard.scard")
     if module is not None:
         return module

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from ...errors import (
     Cancelled,
@@ -13,6 +14,7 @@ from ...errors import (
     NoReaderError,
     PcscUnavailableError,
 )
+from ...log import Log
 from .. import is_contactless
 from . import _base
 from ._base import (
@@ -25,6 +27,8 @@ from ._base import (
     _raise_context_error,
     _service_error,
 )
+
+_LOG = Log("card")
 
 # -- readers --------------------------------------------------------------------
 
@@ -93,9 +97,22 @@ def choose_reader(selector: str | None, readers: list[ReaderInfo]) -> ReaderInfo
     raise NoCardError(info={"reader": chosen.name if chosen else None, "readers": names})
 
 
-def matching_readers(selector: str | None, readers: list[ReaderInfo]) -> list[ReaderInfo]:
+class _Named(Protocol):
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Named)
+
+
+def matching_readers(selector: str | None, readers: list[_R]) -> list[_R]:
     """The readers ``selector`` names: all for None, the one at a 0-based index for
-    digits, else those whose name holds it (case-insensitive; an exact name wins)."""
+    digits, else those whose name holds it (case-insensitive; an exact name wins).
+    The one rule for ``--reader``, ``open_card(reader)`` and the window's picker
+    (through the counter loop's ``readers`` event)."""
     if selector is None:
         return list(readers)
     if selector.strip().isdigit():
@@ -122,6 +139,7 @@ def wait_for_card(
     one slice with :class:`Cancelled`.
     """
     deadline = time.monotonic() + max(0.0, timeout)
+    _LOG.info("waiting up to %s s for a card in %s", timeout, selector or "any reader")
     with _CardWaiter() as waiter:
         while True:
             Cancelled.raise_if_set(cancel)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...lazy import lazy_getattr
-from ._base import LANGS as LANGS
 from ._base import Lang as Lang
 from ._base import checked_lang as checked_lang
 from ._base import detect_language as detect_language
@@ -21,7 +20,7 @@ from ._base import reason_text as reason_text
 from ._base import text as text
 from ._base import usage_text as usage_text
 
-_TABLES = {
+_EXPORTS = {
     "DELIVERY": ".server",
     "DETAILS": ".verdicts",
     "HEADLINES": ".verdicts",
@@ -36,7 +35,7 @@ _TABLES = {
 }
 
 
-__getattr__ = lazy_getattr(__name__, _TABLES)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ import sys
 from typing import Any, Literal
 
 Lang = Literal["ja", "en"]
-LANGS: tuple[Lang, ...] = ("ja", "en")
 
 
 def checked_lang(value: str) -> Lang:

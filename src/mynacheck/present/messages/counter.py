@@ -256,6 +256,10 @@ TALLY.update(
             "Cards in the renewal window (expiring within 3 months) on {at}",
         ),
         "renewal_open.short": ("更新受付期間中", "In renewal window"),
+        "renewal_open.within": (
+            "有効期限まで {months} か月以内",
+            "expiring within {months} months",
+        ),
         "renewal_open.means": (
             "更新受付期間中のカード: 有効な証明書のうち、有効期限まで 3 か月以内のもの (今なら市区町村の窓口で更新できます)。",
             "Cards in the renewal window: valid certificates expiring within 3 months (they "

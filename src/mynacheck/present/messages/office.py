@@ -8,6 +8,21 @@ from .usage import USAGE
 #: What ``report`` says on stderr after writing a file.
 OFFICE: dict[str, tuple[str, str]] = {
     "written": ("{path} に書き出しました。", "Written to {path}."),
+    # the sheets' and the tables' titles (xlsx, html)
+    "sheet.summary": ("概要", "Summary"),
+    "sheet.forecast": ("更新の見通し", "Renewal forecast"),
+    "sheet.files": ("集計ファイル", "Tallies"),
+    "code": ("判定コード", "Status code"),
+    "month": ("月", "Month"),
+    "all": ("全体", "All"),
+    "file": ("集計ファイル", "Tally file"),
+    "number": ("番号", "No."),
+    "item": ("項目", "Item"),
+    "value": ("値", "Value"),
+    "at": ("基準日", "As of"),
+    "first": ("最初の確認", "First check"),
+    "last": ("最後の確認", "Last check"),
+    "notes": ("注記", "Notes"),
 }
 
 USAGE.update(
