@@ -26,8 +26,6 @@ from mynacheck.present.messages import LABELS, Lang, detect_language, os_reason,
 
 from ._early import DEBUG_LOG
 from .helptext import HelpContext, key_path, lang_in_command_line, localized
-from .inputs import scenario_names as scenario_names  # the commands' (click-free)
-from .inputs import trust_anchor_inputs as trust_anchor_inputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 _LOG = Log("cli")
