@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, AnyStr
 
@@ -175,3 +177,26 @@ def readline_within(stream: IO[AnyStr], seconds: float) -> AnyStr:
     reader.join(seconds)
     assert not reader.is_alive(), f"no line within {seconds} s"
     return lines[0]
+
+
+@contextlib.contextmanager
+def scard_layers(make: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
+    """``install(*args, **kw)``: a scripted stand-in for pyscard's ``scard`` made by
+    ``make(*args, **kw)``, in place (``pcsc.use_scard_layer``) until the block ends."""
+    from mynacheck.card import pcsc
+
+    with contextlib.ExitStack() as layers:
+
+        def install(*args: Any, **script: Any) -> Any:
+            layer = make(*args, **script)
+            layers.enter_context(pcsc.use_scard_layer(layer))
+            return layer
+
+        yield install
+
+
+def open_scripted(reader: str) -> Any:
+    """``PcscConnection.open`` (exclusive) on ``reader`` as a scripted layer shows it."""
+    from mynacheck.card import pcsc
+
+    return pcsc.PcscConnection.open(pcsc.ReaderInfo(0, reader, True, b"\x3b"), exclusive=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -180,3 +181,77 @@ def test_a_head_start_without_pyscard_is_no_head_start(monkeypatch: pytest.Monke
     early.head_start("0", read_ahead=True)
     assert early.take("0") is None
     early.release_head_start()
+
+
+# -- the process ---------------------------------------------------------------------------
+
+
+class _Exited(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("args", "collector_off"),
+    [
+        (["check", "--simulate", "list"], True),
+        (["--version"], False),
+        (["readers", "--help"], False),
+    ],
+)
+def test_only_a_check_runs_without_the_cyclic_collector(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], collector_off: bool
+) -> None:
+    """A check is one short process ended by ``os._exit``: no cyclic GC passes over the
+    modules it loads. Every other command (``watch`` runs for hours) keeps it."""
+    import gc
+    import os
+
+    from mynacheck.cli import run
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(sys, "argv", ["mynacheck", *args])
+
+    def exit_(code: int) -> None:
+        raise _Exited(code)
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    with pytest.raises(_Exited):
+        run()
+    assert calls == (["disable"] if collector_off else [])
+
+
+#: ``mynacheck ARGS`` in a child that names every module it loaded, at its os._exit.
+_NAMING_THE_MODULES = """
+import os, sys
+exit_ = os._exit
+def exit_naming_the_modules(code):
+    sys.stderr.write("MODULES " + " ".join(sorted(sys.modules)) + "\\n")
+    sys.stderr.flush()
+    exit_(code)
+os._exit = exit_naming_the_modules
+sys.argv = ["mynacheck", *sys.argv[1:]]
+from mynacheck.cli import run
+run()
+"""
+
+
+def test_a_check_creates_no_tally_classes_and_loads_no_key_serialization() -> None:
+    """What a check loads on its way to the verdict (a replayed check): cryptography's
+    x509, but neither the tally's summary classes (mynacheck.summary) nor cryptography's
+    key-serialization package (SSH keys, ciphers)."""
+    transcript = DATA.parents[3] / "fixtures" / "transcripts" / "expired.txt"
+    args = ["check", "--replay", str(transcript), "--no-pin", "--json"]
+    result = subprocess.run(
+        [sys.executable, "-c", _NAMING_THE_MODULES, *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 11, result.stderr[-500:]  # expired
+    assert json.loads(result.stdout)["status"] == "expired"
+    named = [line for line in result.stderr.splitlines() if line.startswith("MODULES ")]
+    loaded = set(named[-1].split()[1:])
+    assert "cryptography.x509" in loaded and "mynacheck.evaluate" in loaded
+    assert "mynacheck.summary" not in loaded
+    assert "cryptography.hazmat.primitives.serialization" not in loaded

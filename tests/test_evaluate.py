@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -332,3 +333,35 @@ def test_negative_serial_keeps_its_sign() -> None:
     result = simulated(der("ee-negative-serial"), at=NOW)
     assert result.status is Status.VALID
     assert result.certificate is not None and result.certificate.serial == "-1a2b3ce"
+
+
+# -- what the check loads ------------------------------------------------------------------
+
+
+def test_the_private_encoding_is_cryptography_s_public_one() -> None:
+    """trust.py takes ``Encoding`` from cryptography's private ``_serialization`` (the
+    public package would load the SSH key code on the check's way): it must be the very
+    class the public API names, or this fails loudly on a cryptography upgrade."""
+    from cryptography.hazmat.primitives import _serialization, serialization
+
+    from mynacheck import trust
+
+    assert _serialization.Encoding is serialization.Encoding
+    assert trust.Encoding is serialization.Encoding
+    cert = x509.load_der_x509_certificate(der("ee-valid"))
+    assert trust.der_of(cert) == cert.public_bytes(serialization.Encoding.DER) == der("ee-valid")
+
+
+def test_the_warm_up_changes_no_verdict_and_is_silent_without_package_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """evaluate.warm_up (a check's preload thread runs it while the card answers) keeps
+    nothing: the same verdicts after it; and with no J-LIS copies to read it says nothing."""
+    from mynacheck import evaluate as evaluation
+    from mynacheck import trust
+
+    before = simulated(der("ee-valid"), at=NOW)
+    evaluation.warm_up()
+    assert simulated(der("ee-valid"), at=NOW) == before
+    monkeypatch.setattr(trust, "JLIS_DATA_DIR", tmp_path / "nowhere")
+    evaluation.warm_up()  # no exception

@@ -10,7 +10,6 @@ and vpcd.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
@@ -22,6 +21,8 @@ from smartcard import scard as real_scard
 from mynacheck.card import pcsc
 from mynacheck.errors import CardBusyError, CardError, NoCardError
 from mynacheck.status import Detail
+
+from .helpers import open_scripted, scard_layers
 
 READER = "Fake Reader 00 00"
 S = real_scard
@@ -81,18 +82,8 @@ class FakeScard(SimpleNamespace):
 
 @pytest.fixture
 def fake() -> Iterator[Callable[..., FakeScard]]:
-    with contextlib.ExitStack() as layers:
-
-        def install(**script: Any) -> FakeScard:
-            layer = FakeScard(**script)
-            layers.enter_context(pcsc.use_scard_layer(layer))
-            return layer
-
+    with scard_layers(FakeScard) as install:
         yield install
-
-
-def _open() -> pcsc.PcscConnection:
-    return pcsc.PcscConnection.open(pcsc.ReaderInfo(0, READER, True, b"\x3b"), exclusive=True)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +99,7 @@ def test_a_card_pulled_before_the_next_poll_is_no_card(fake: Any, code: int) -> 
     layer = fake(connect_code=code, pulled_after=0.3)  # pcscd polls every 400 ms
     started = time.monotonic()
     with pytest.raises(NoCardError) as caught:
-        _open()
+        open_scripted(READER)
     assert 0.25 < time.monotonic() - started < 0.55
     assert caught.value.info == {"pcsc_error": pcsc.error_name(code), "reader": READER}
     assert layer.waits[0] == 0  # a look at the current state, then one wait
@@ -119,7 +110,7 @@ def test_a_card_already_seen_gone_is_no_card_at_once(fake: Any) -> None:
     fake(connect_code=S.SCARD_W_UNPOWERED_CARD, pulled_after=0.0)
     started = time.monotonic()
     with pytest.raises(NoCardError):
-        _open()
+        open_scripted(READER)
     assert time.monotonic() - started < 0.1
 
 
@@ -127,7 +118,7 @@ def test_a_card_that_stays_is_a_card_error_after_one_poll(fake: Any) -> None:
     fake(connect_code=S.SCARD_W_UNPOWERED_CARD, pulled_after=None)
     started = time.monotonic()
     with pytest.raises(CardError) as caught:
-        _open()
+        open_scripted(READER)
     assert 0.55 < time.monotonic() - started < 1.0
     assert caught.value.details == (Detail.CARD_UNRESPONSIVE,)
     assert caught.value.info["pcsc_error"] == "SCARD_W_UNPOWERED_CARD"
@@ -136,13 +127,13 @@ def test_a_card_that_stays_is_a_card_error_after_one_poll(fake: Any) -> None:
 def test_a_reader_that_went_away_is_no_card(fake: Any) -> None:
     fake(connect_code=S.SCARD_W_UNRESPONSIVE_CARD, status_code=S.SCARD_E_UNKNOWN_READER)
     with pytest.raises(NoCardError):
-        _open()
+        open_scripted(READER)
 
 
 def test_a_status_query_that_fails_keeps_the_card_error(fake: Any) -> None:
     fake(connect_code=S.SCARD_W_UNRESPONSIVE_CARD, status_code=S.SCARD_E_INVALID_HANDLE)
     with pytest.raises(CardError):
-        _open()
+        open_scripted(READER)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +148,7 @@ def test_other_connect_failures_need_no_second_look(fake: Any, code: int, error:
     layer = fake(connect_code=code, pulled_after=None)
     started = time.monotonic()
     with pytest.raises(error):
-        _open()
+        open_scripted(READER)
     assert layer.waits == [] and time.monotonic() - started < 0.1
 
 

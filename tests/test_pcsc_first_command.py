@@ -8,7 +8,6 @@ Here on a scripted stand-in for pyscard's ``scard`` (``pcsc.use_scard_layer``)."
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
@@ -17,8 +16,9 @@ from typing import Any
 import pytest
 from smartcard import scard as real_scard
 
-from mynacheck.card import pcsc
 from mynacheck.errors import CardRemovedError, CardUnresponsiveError
+
+from .helpers import open_scripted, scard_layers
 
 S = real_scard
 READER = "Fake Reader 00 00"
@@ -32,9 +32,7 @@ class FakeScard(SimpleNamespace):
     """Connects (``connects``: the codes, in turn), transmits (``answers``: (code, bytes)
     in turn); records every command sent and every reconnect's disposition."""
 
-    def __init__(
-        self, answers: list[tuple[int, list[int]]], connects: list[int] | None = None
-    ) -> None:
+    def __init__(self, *answers: tuple[int, list[int]], connects: list[int] | None = None) -> None:
         constants = {n: getattr(S, n) for n in dir(S) if n.isupper() or n == "error"}
         super().__init__(**constants)
         self.answers = list(answers)
@@ -76,18 +74,8 @@ class FakeScard(SimpleNamespace):
 
 @pytest.fixture
 def fake() -> Iterator[Callable[..., FakeScard]]:
-    with contextlib.ExitStack() as layers:
-
-        def install(*answers: tuple[int, list[int]], **script: Any) -> FakeScard:
-            layer = FakeScard(list(answers), **script)
-            layers.enter_context(pcsc.use_scard_layer(layer))
-            return layer
-
+    with scard_layers(FakeScard) as install:
         yield install
-
-
-def _open() -> pcsc.PcscConnection:
-    return pcsc.PcscConnection.open(pcsc.ReaderInfo(0, READER, True, b"\x3b"), exclusive=True)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +86,10 @@ def test_a_first_read_unanswered_is_sent_again_after_a_cold_reset(
     fake: Any, caplog: pytest.LogCaptureFixture, code: int, command: bytes
 ) -> None:
     layer = fake((code, []), (S.SCARD_S_SUCCESS, OK), (S.SCARD_S_SUCCESS, OK))
-    with caplog.at_level(logging.INFO, logger="mynacheck.card"), _open() as connection:
+    with (
+        caplog.at_level(logging.INFO, logger="mynacheck.card"),
+        open_scripted(READER) as connection,
+    ):
         assert connection.send_and_receive(command) == (b"", 0x9000)
         assert connection.send_and_receive(READ) == (b"", 0x9000)
         assert connection.apdu_count == 3
@@ -109,20 +100,20 @@ def test_a_first_read_unanswered_is_sent_again_after_a_cold_reset(
 
 def test_a_verify_is_never_sent_twice(fake: Any) -> None:
     layer = fake((S.SCARD_E_NOT_TRANSACTED, []))
-    with _open() as connection, pytest.raises(CardUnresponsiveError):
+    with open_scripted(READER) as connection, pytest.raises(CardUnresponsiveError):
         connection.send_and_receive(VERIFY)
     assert layer.sent == [VERIFY] and layer.reconnects == []
 
 
 def test_only_the_first_command_and_only_once(fake: Any) -> None:
     layer = fake((S.SCARD_S_SUCCESS, OK), (S.SCARD_E_NOT_TRANSACTED, []))
-    with _open() as connection:
+    with open_scripted(READER) as connection:
         connection.send_and_receive(SELECT)
         with pytest.raises(CardUnresponsiveError):
             connection.send_and_receive(READ)
     assert layer.sent == [SELECT, READ] and layer.reconnects == []
     layer = fake((S.SCARD_E_NOT_TRANSACTED, []), (S.SCARD_E_NOT_TRANSACTED, []))
-    with _open() as connection, pytest.raises(CardUnresponsiveError):
+    with open_scripted(READER) as connection, pytest.raises(CardUnresponsiveError):
         connection.send_and_receive(SELECT)
     assert layer.sent == [SELECT, SELECT] and layer.reconnects == [S.SCARD_UNPOWER_CARD]
 
@@ -130,7 +121,7 @@ def test_only_the_first_command_and_only_once(fake: Any) -> None:
 def test_a_card_pulled_out_is_not_reset(fake: Any) -> None:
     layer = fake((S.SCARD_E_NOT_TRANSACTED, []))
     layer.present = False
-    with _open() as connection, pytest.raises(CardRemovedError):
+    with open_scripted(READER) as connection, pytest.raises(CardRemovedError):
         connection.send_and_receive(SELECT)
     assert layer.sent == [SELECT] and layer.reconnects == []
 
@@ -138,7 +129,7 @@ def test_a_card_pulled_out_is_not_reset(fake: Any) -> None:
 def test_the_head_starts_unanswered_first_command_is_sent_again(fake: Any) -> None:
     """The head start sent the SELECT (card/early.py) and hands its answer over."""
     layer = fake((S.SCARD_S_SUCCESS, OK))
-    with _open() as connection:
+    with open_scripted(READER) as connection:
         assert connection.answer(S.SCARD_E_NOT_TRANSACTED, b"", SELECT) == (b"", 0x9000)
     assert layer.sent == [SELECT] and layer.reconnects == [S.SCARD_UNPOWER_CARD]
 
@@ -147,7 +138,7 @@ def test_a_connect_that_meets_the_unpowering_is_made_again(
     fake: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     layer = fake(connects=[S.SCARD_E_PROTO_MISMATCH, S.SCARD_S_SUCCESS])
-    with caplog.at_level(logging.INFO, logger="mynacheck.card"), _open():
+    with caplog.at_level(logging.INFO, logger="mynacheck.card"), open_scripted(READER):
         pass
     assert layer.connect_calls == 2
     assert any("once more" in r.getMessage() for r in caplog.records)

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mynacheck.cli import main
-from mynacheck.report import Group, TallySummary
+from mynacheck.summary import Group, TallySummary
 from mynacheck.tally import summarize_tallies
 from mynacheck.tally.summary import RenewalBounds, figures_by_month, renewal_figures
 

@@ -69,9 +69,9 @@ _EXPORTS: dict[str, str] = {
     "CheckReport": ".report",
     "PinReport": ".report",
     "KeyProof": ".report",
-    "TallySummary": ".report",
-    "Group": ".report",
-    "ForecastMonth": ".report",
+    "TallySummary": ".summary",
+    "Group": ".summary",
+    "ForecastMonth": ".summary",
     "CertificateInfo": ".evaluate",
     "Trust": ".trust",
     "Status": ".status",
@@ -141,13 +141,13 @@ if TYPE_CHECKING:
     from .evaluate import CertificateInfo as CertificateInfo
     from .pin import PinSource as PinSource
     from .report import CheckReport as CheckReport
-    from .report import ForecastMonth as ForecastMonth
-    from .report import Group as Group
     from .report import KeyProof as KeyProof
     from .report import PinReport as PinReport
-    from .report import TallySummary as TallySummary
     from .status import Detail as Detail
     from .status import Status as Status
+    from .summary import ForecastMonth as ForecastMonth
+    from .summary import Group as Group
+    from .summary import TallySummary as TallySummary
     from .tally import KeyFileExposed as KeyFileExposed
     from .tally import Tally as Tally
     from .tally import TallyError as TallyError

@@ -40,8 +40,9 @@ from .errors import (
     NoReaderError,
     PcscUnavailableError,
 )
+from .frozen import freeze_mappings
 from .log import Log
-from .report import CheckReport, freeze_mappings
+from .report import CheckReport
 from .status import Detail, Status
 
 if TYPE_CHECKING:

@@ -23,13 +23,22 @@ from datetime import date
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
 from .errors import InputError
 from .status import Detail
 from .userfiles import read_user_file
+
+try:
+    # ``Encoding`` where cryptography defines it, a module x509 has loaded already.
+    # The public ``serialization`` package re-exports it but also loads the SSH key
+    # code (ciphers, bcrypt): about 50 M instructions, a fifth of the check's
+    # cryptography, for one enum member. tests/test_evaluate.py fails loudly should
+    # the two ever differ; a cryptography without the module takes the public one.
+    from cryptography.hazmat.primitives._serialization import Encoding
+except ImportError:  # pragma: no cover - another cryptography layout
+    from cryptography.hazmat.primitives.serialization import Encoding
 
 _DER = Encoding.DER
 
@@ -170,6 +179,11 @@ class TrustDecision:
     generation: int | None
     #: Why an untrusted root is not trusted (a reason code); None when trusted.
     reason: Detail | None = None
+
+
+def der_of(cert: x509.Certificate) -> bytes:
+    """The DER encoding of ``cert``."""
+    return cert.public_bytes(_DER)
 
 
 def fingerprint(der: bytes) -> str:

@@ -48,7 +48,9 @@ def check_card(
     source: PinSource | None
     source = FixedPin(pin) if isinstance(pin, str) else pin
     anchors = _AnchorInputs(trust_anchors)
-    _preload_in_background("mynacheck.evaluate", "platformdirs", "mynacheck.present.text")
+    _preload_in_background(
+        "mynacheck.evaluate", "platformdirs", "mynacheck.present.text", "mynacheck.present.json"
+    )
     options = CheckOptions(
         at=_moment(at),
         use_pin=source is not None,
@@ -297,7 +299,9 @@ def _preload_in_background(*modules: str) -> None:
 
     The certificate code needs ``cryptography`` (50-100 ms of imports), the user's
     anchors folder platformdirs, the verdict its words; card I/O mostly waits on the
-    reader, so the two overlap instead of adding up.
+    reader, so the two overlap instead of adding up. Having loaded the certificate
+    code, the thread also runs its first-time costs (:func:`evaluate.warm_up`), which
+    would otherwise come after the card's last answer.
     """
     import importlib
     import sys
@@ -312,5 +316,9 @@ def _preload_in_background(*modules: str) -> None:
                 importlib.import_module(module)
             except Exception:  # the main thread's own import will report it
                 pass
+        if "mynacheck.evaluate" in missing:
+            from ..evaluate import warm_up
+
+            warm_up()
 
     threading.Thread(target=load, name="preload", daemon=True).start()

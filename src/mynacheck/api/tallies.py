@@ -12,7 +12,7 @@ from ._types import PathLike
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ..report import TallySummary
+    from ..summary import TallySummary
     from ..tally.outbox import ServerTally
     from ..tally.push import PushResult
     from ..tally.store import Tally

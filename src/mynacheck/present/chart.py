@@ -26,7 +26,7 @@ from .messages import TALLY, Lang, text
 from .svgchart import MAX_STACKED_GROUPS, PALETTE
 
 if TYPE_CHECKING:
-    from ..report import TallySummary
+    from ..summary import TallySummary
 
 SUFFIXES = (".png", ".svg")
 #: Fonts that can write Japanese, best first (family names as matplotlib knows them).

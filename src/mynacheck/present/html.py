@@ -28,7 +28,7 @@ from .tally_text import (
 from .xlsx import notes, verdict_headers
 
 if TYPE_CHECKING:
-    from ..report import TallySummary
+    from ..summary import TallySummary
 
 _STYLE = """
 @page { size: A4; margin: 14mm 12mm; }

@@ -16,7 +16,8 @@ from .messages import Lang
 
 if TYPE_CHECKING:
     from ..evaluate import CertificateInfo
-    from ..report import CheckReport, ForecastMonth, TallySummary
+    from ..report import CheckReport
+    from ..summary import ForecastMonth, TallySummary
 
 JSON_SCHEMA_VERSION = 1
 

@@ -17,7 +17,7 @@ from .messages import TALLY, Lang, text
 from .tally_text import forecast_of, group_label
 
 if TYPE_CHECKING:
-    from ..report import TallySummary
+    from ..summary import TallySummary
 
 WIDTH, HEIGHT = 720, 520
 _LEFT, _RIGHT = 56, 16

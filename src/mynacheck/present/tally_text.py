@@ -18,7 +18,7 @@ from .messages import TALLY, WATCH, Lang, text
 from .watchview import display_width
 
 if TYPE_CHECKING:
-    from ..report import Group, TallySummary
+    from ..summary import Group, TallySummary
 
 #: Verdicts that come with a certificate, hence a card hash (others show no card count).
 _CARD_STATUSES = frozenset(s.value for s in CARD_HASH_STATUSES)

@@ -25,7 +25,7 @@ from .tally_text import forecast_of, group_label, period_text, status_label, ver
 from .watchview import display_width
 
 if TYPE_CHECKING:
-    from ..report import TallySummary
+    from ..summary import TallySummary
 
 
 class _Sheet:

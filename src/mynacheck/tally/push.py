@@ -77,17 +77,7 @@ class TallyFile:
         self.tally_id = self._read(lambda c: [schema.tally_id(c, self.fingerprint, "src")])[0]
 
     def _read(self, read: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
-        connection = schema.connect_memory()
-        try:
-            schema.attach(connection, self.path, immutable=not Path(f"{self.path}-wal").exists())
-            try:
-                return read(connection)
-            except sqlite3.Error as error:
-                raise TallyError(
-                    "tally_unreadable", path=str(self.path), reason=str(error)
-                ) from None
-        finally:
-            connection.close()
+        return schema.read_attached(self.path, read)
 
     def batches(self) -> Iterator[list[NumberedRow]]:
         tag = "tag" if self.meta.version >= 2 else "NULL"

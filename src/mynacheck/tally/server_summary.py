@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from ..clock import JST
-from ..report import Group, TallySummary
+from ..summary import Group, TallySummary
 from .server import ServerTarget, connect, import_psycopg, jst_sql, read_meta, server_error
 from .summary import build_groups, check_tags, ordered, renewal_figures
 

@@ -31,8 +31,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from ..clock import JST, RENEWAL_WINDOW_MONTHS, months_before
-from ..report import ForecastMonth, Group, TallySummary
 from ..status import CERTIFICATE_STATUSES, Status
+from ..summary import ForecastMonth, Group, TallySummary
 from . import history
 from .gather import FileFacts, Request, gather, open_gathering
 from .groups import count_on_index, group_spans, group_sql, statuses_on_index
