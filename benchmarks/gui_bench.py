@@ -1,15 +1,19 @@
 """How fast the window is: start-up to a painted window, and card present to verdict.
 
-    .venv/bin/python benchmarks/gui_bench.py [--runs 9] [--latency-ms 0,44] [--no-pcsc]
+    .venv/bin/python benchmarks/gui_bench.py [--runs 9] [--latency-ms 0,44]
+        [--parts shown,sim,pcsc,callgrind]
 
 A benchmark, not a test: it prints medians. Qt runs on the offscreen platform
 (real widgets, real painting into the backing store).
 
 1. Launch to "insert a card": a fresh interpreter runs ``mynacheck-gui`` (and
-   ``--counter``) as a user starts it — options, imports, the window, the card loop on
-   pcscd with empty readers — until the verdict line is painted saying "insert a
-   card"; measured from the parent's spawn (the interpreter's start is in) and inside
-   the child. Target: under 0.3 s.
+   ``--counter``) as a user starts it — options, imports, the window, with pcscd and
+   empty readers there — until the verdict line is painted saying "insert a card"
+   (benchmarks/_gui_shown.py); measured from the parent's spawn (the interpreter's
+   start is in), with the CPU time used and the modules loaded by then. Beside it, in
+   the same turns, PySide6 alone: a window with one label saying the same (the floor
+   any Qt for Python window has here). Target: under 0.3 s. ``--parts callgrind``
+   counts the instructions to that paint instead (valgrind): steady under load.
 2. Card present -> verdict painted, in-process with the simulated card (no card
    latency): the window against the API alone on the same card (``open_card`` +
    ``check_card``). The difference is what the window adds; the target is <= 100 ms.
@@ -23,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -36,67 +42,68 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 AT = datetime(2026, 11, 27, 12, 0, tzinfo=timezone(timedelta(hours=9)))
-CHILD = "--child-shown"
 #: What the verdict line says while the window waits for a card (present/gui_messages.py).
 INSERT_A_CARD = ("カードを置いてください", "Insert your card", "Insert a card")
 
 
-def child_shown(counter: bool) -> None:
-    """Runs in a fresh interpreter: the real start (``mynacheck-gui [--counter]``,
-    :func:`mynacheck.gui.main`: options, imports, window) until the verdict line is
-    painted saying "insert a card"; print the seconds since this interpreter began
-    running Python, and the wall clock then."""
-    started = time.perf_counter()
-    from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    app = QApplication(["mynacheck-gui"])  # the window's run() takes this one
-
-    class Painted(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if (
-                event.type() == QEvent.Type.Paint
-                and isinstance(watched, QLabel)
-                and watched.objectName() == "verdict"
-                and watched.text() in INSERT_A_CARD
-            ):
-                shown = time.perf_counter() - started
-                loaded = [m for m in ("cryptography", "click", "smartcard") if m in sys.modules]
-                print(
-                    f"{shown:.6f} {time.time():.6f} {time.process_time():.6f}"
-                    f" {len(sys.modules)} {','.join(loaded) or '-'}",
-                    flush=True,
-                )
-                os._exit(0)  # measured; the window's own shutdown is not
-            return False
-
-    spy = Painted()
-    app.installEventFilter(spy)
-    from mynacheck.gui import main
-
-    main(["--counter"] if counter else [])
-    raise SystemExit("the window closed before it showed 'insert a card'")
+SHOWN = Path(__file__).with_name("_gui_shown.py")
+#: The launches timed, in turns: name, the child's arguments.
+LAUNCHES = (("self-check", []), ("counter", ["--counter"]), ("PySide6 alone", ["--floor"]))
 
 
-def window_shown(runs: int, counter: bool) -> tuple[float, float, float, str]:
-    """Medians (seconds from the spawn, from the child's first line of Python, CPU
-    seconds used), and the modules loaded by then (how many; which of the heavy ones)."""
-    wall, inside, cpu = [], [], []
-    modules = ""
+def window_shown(runs: int) -> dict[str, tuple[float, float, str]]:
+    """Per launch: medians of seconds from the spawn to the painted "insert a card" and
+    of the CPU seconds used by then; the modules loaded by then (how many; which of the
+    heavy ones). The launches take turns, so load from elsewhere falls on each alike."""
+    wall: dict[str, list[float]] = {name: [] for name, _ in LAUNCHES}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in LAUNCHES}
+    modules: dict[str, str] = {}
     for _ in range(runs):
-        spawned = time.time()
-        out = subprocess.run(
-            [sys.executable, __file__, CHILD, *(["--counter"] if counter else [])],
-            capture_output=True,
-            text=True,
-            check=True,
-            stdin=subprocess.DEVNULL,
-        ).stdout.split()
-        inside.append(float(out[0]))
-        wall.append(float(out[1]) - spawned)
-        cpu.append(float(out[2]))
-        modules = f"{out[3]} modules, of them {out[4]}"
-    return statistics.median(wall), statistics.median(inside), statistics.median(cpu), modules
+        for name, args in LAUNCHES:
+            spawned = time.time()
+            out = subprocess.run(
+                [sys.executable, str(SHOWN), *args],
+                capture_output=True,
+                text=True,
+                check=True,
+                stdin=subprocess.DEVNULL,
+            ).stdout.split()
+            wall[name].append(float(out[1]) - spawned)
+            cpu[name].append(float(out[2]))
+            heavy = out[4] if out[4] != "-" else "none of click, pyscard, cryptography, the API"
+            modules[name] = f"{out[3]} modules loaded; {heavy}"
+    return {
+        name: (statistics.median(wall[name]), statistics.median(cpu[name]), modules[name])
+        for name, _ in LAUNCHES
+    }
+
+
+def instructions_shown() -> dict[str, int]:
+    """Per launch: the instructions executed (all threads) from the interpreter's start
+    to the painted "insert a card", counted by callgrind. Load on the machine does not
+    change them: the steady measure for comparing two versions of the start."""
+    counts = {}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dict layouts every run
+    for name, args in LAUNCHES:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "callgrind.out"
+            subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    f"--callgrind-out-file={out}",
+                    sys.executable,
+                    str(SHOWN),
+                    *args,
+                ],
+                capture_output=True,
+                check=True,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+            totals = [line for line in out.read_text().splitlines() if line.startswith("summary:")]
+            counts[name] = int(totals[0].split()[1])
+    return counts
 
 
 def _painted_after(window: Any, widget: Any, condition: Callable[[], bool]) -> Callable[[], float]:
@@ -248,13 +255,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--latency-ms", default="0,44")
-    parser.add_argument("--parts", default="shown,sim,pcsc", help="which parts to run")
-    parser.add_argument(CHILD, action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--counter", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--parts", default="shown,sim,pcsc", help="which parts to run (and: callgrind)"
+    )
     args = parser.parse_args()
-    if args.child_shown:
-        child_shown(args.counter)
-        return 0
     sys.path.insert(0, str(ROOT / "src"))
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     from PySide6.QtWidgets import QApplication
@@ -263,6 +267,8 @@ def main() -> int:
     parts = args.parts.split(",")
     if "shown" in parts:
         shown(args.runs)
+    if "callgrind" in parts:
+        callgrind()
     if "sim" in parts:
         print(f"\n== card present -> painted, simulated card (median of {args.runs})")
         for scenario in ("expired", "missing_not_found", "valid"):
@@ -283,16 +289,30 @@ def shown(runs: int) -> None:
     from _stack import virtual_readers
 
     print(f"== launch to 'insert a card' painted (median of {runs}, fresh interpreter each)")
+    print(f"   load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with virtual_readers():
-        window_shown(2, False)  # warm the file cache
-        for counter in (False, True):
-            wall, inside, cpu, modules = window_shown(runs, counter)
-            kind = "counter   " if counter else "self-check"
-            print(
-                f"  {kind}: {wall * 1000:6.0f} ms from spawn;"
-                f" {inside * 1000:6.0f} ms options+imports+window+paint;"
-                f" {cpu * 1000:6.0f} ms CPU; {modules}"
-            )
+        window_shown(1)  # warm the file cache
+        results = window_shown(runs)
+    floor = results["PySide6 alone"][0]
+    for name, (wall, cpu, modules) in results.items():
+        ratio = "" if name == "PySide6 alone" else f" ({wall / floor:.2f}x PySide6 alone)"
+        print(f"  {name:13}: {wall * 1000:4.0f} ms from spawn{ratio}; {cpu * 1000:4.0f} ms CPU;")
+        print(f"  {'':13}  {modules}")
+
+
+def callgrind() -> None:
+    if shutil.which("valgrind") is None:
+        print("\n== instructions to 'insert a card': valgrind is not installed")
+        return
+    from _stack import virtual_readers
+
+    print("\n== instructions to 'insert a card' painted (callgrind, all threads)")
+    with virtual_readers():
+        counts = instructions_shown()
+    floor = counts["PySide6 alone"]
+    for name, count in counts.items():
+        ratio = "" if name == "PySide6 alone" else f" ({count / floor:.2f}x PySide6 alone)"
+        print(f"  {name:13}: {count / 1e6:6.1f} M instructions{ratio}")
 
 
 def pcsc_part(runs: int, latencies: str) -> int:

@@ -16,6 +16,19 @@ SCRIPT = Path(sys.executable).with_name("mynacheck-gui.exe" if WINDOWS else "myn
 #: The installed launcher; on Windows a gui-scripts launcher may not wait for the window,
 #: so the tests start the same entry point with the interpreter there.
 LAUNCH = [sys.executable, "-m", "mynacheck.gui"] if WINDOWS else [str(SCRIPT)]
+#: ``mynacheck-gui OPTIONS`` stopped at its first paint of "insert a card".
+FIRST_PAINT = Path(__file__).with_name("first_paint_app.py")
+#: What the window does not need to show "insert a card": loaded after that paint,
+#: when the card loop starts (or never).
+AFTER_THE_PAINT = (
+    "smartcard",
+    "cryptography",
+    "mynacheck.card.pcsc",
+    "mynacheck.api.cards",
+    "mynacheck.api.checks",
+    "mynacheck.counter",
+    "mynacheck.report",
+)
 #: Makes ``import PySide6`` fail as on a machine without the [gui] extra.
 NO_PYSIDE = "import sys; sys.modules['PySide6'] = None; "
 
@@ -146,3 +159,48 @@ def test_the_cli_never_imports_qt() -> None:
     )
     done = run([sys.executable, "-c", code])
     assert done.returncode == 0, done.stderr
+
+
+def _loaded_at_the_first_paint(args: list[str]) -> set[str]:
+    done = run([sys.executable, str(FIRST_PAINT), *args])
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize("args", [[], ["--counter"]])
+def test_the_launchers_window_paints_before_click_the_api_or_the_card_layer_load(
+    args: list[str],
+) -> None:
+    loaded = _loaded_at_the_first_paint(args)
+    window = "mynacheck.gui.counter" if args else "mynacheck.gui.self_check"
+    assert window in loaded  # the probe saw the window's own paint
+    early = {m for m in loaded if m.startswith(AFTER_THE_PAINT) or m.startswith("click")}
+    assert early == set()
+    # Only the Qt modules the window uses: nothing else of PySide6 sneaks in.
+    assert {m for m in loaded if m.startswith("PySide6.Qt")} == {
+        "PySide6.QtCore",
+        "PySide6.QtGui",
+        "PySide6.QtWidgets",
+    }
+
+
+def test_with_options_click_checks_them_and_the_card_layer_still_waits_for_the_paint() -> None:
+    loaded = _loaded_at_the_first_paint(["--counter", "--lang", "en", "--reader", "0"])
+    assert "click" in loaded and "mynacheck.gui.counter" in loaded
+    assert {m for m in loaded if m.startswith(AFTER_THE_PAINT)} == set()
+
+
+@pytest.mark.parametrize("args", [[], ["--counter"]])
+def test_a_command_line_with_nothing_to_parse_means_what_click_would_say(args: list[str]) -> None:
+    from mynacheck.gui import app
+
+    assert app.without_options(args) == app.command().main(args, standalone_mode=False)
+
+
+@pytest.mark.parametrize(
+    "args", [["--counter", "--counter"], ["--count"], ["--counter=1"], ["--help"], ["-h"], ["x"]]
+)
+def test_anything_else_is_left_to_click(args: list[str]) -> None:
+    from mynacheck.gui import app
+
+    assert app.without_options(args) is None

@@ -6,7 +6,6 @@ out; what reached the card is read from the simulated card's own log.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -284,14 +283,15 @@ def test_closing_at_the_pin_prompt_unpowers_the_card(
     assert verifies_with_pin(cards.last) == []
 
 
-def test_closing_mid_read_unpowers_the_card(window: Make, reader: Any, cards: Cards) -> None:
+def test_closing_mid_read_unpowers_the_card(
+    qtbot: Any, window: Make, reader: Any, cards: Cards
+) -> None:
     w = window()
     reader.insert("big_certificate")  # six reads
     card = cards.last
-    deadline = time.monotonic() + 10
-    while not card.log and time.monotonic() < deadline:  # the worker has begun talking to it
-        time.sleep(0.001)
-    assert card.log
+    # The worker has begun talking to it (the card loop starts once the window is
+    # painted, on the event loop's next turn: events are processed while waiting).
+    until(qtbot, lambda: card.log)
     w.close()  # wherever the worker was, it has let go of the card when close() returns
     assert not card.powered
     assert verifies_with_pin(cards.last) == []

@@ -20,9 +20,9 @@ from .context import (
     note_transcript,
     parse_moment,
     print_scenarios,
-    trust_anchor_inputs,
     trust_anchor_option,
 )
+from .inputs import trust_anchor_inputs
 from .prompt import ClickTerminal, PromptPinSource, StdinPinSource
 
 

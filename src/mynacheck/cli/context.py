@@ -374,16 +374,6 @@ def scenarios_option(func: F) -> F:
     )(func)
 
 
-def scenario_names(simulate: str, reader: str | None) -> tuple[str, ...]:
-    """``--simulate a,b``: the scenario names, each known (a usage error otherwise,
-    and with ``--reader`` too)."""
-    if reader is not None:
-        raise mynacheck.InputError("source_conflict")
-    names = tuple(name.strip() for name in simulate.split(",") if name.strip())
-    mynacheck.SimulatedReader.check_scenarios(names or (simulate,))
-    return names
-
-
 _DEBUG_LOG_KEY = "mynacheck.debug_log"
 
 
@@ -512,17 +502,6 @@ def parse_moment(value: str) -> datetime:
     if not 1950 <= moment.year <= 9000:  # keeps JST/UTC arithmetic inside datetime's range
         raise mynacheck.InputError("bad_date", value=value)
     return moment
-
-
-def trust_anchor_inputs(files: tuple[Path, ...]) -> Iterator[mynacheck.AnchorLike]:
-    """``--trust-anchor`` files first, then the user's anchors folder (listed lazily,
-    after the card is read)."""
-    import itertools
-
-    for path in files:  # a missing file is a usage error before the card
-        if not path.exists():
-            raise mynacheck.InputError("file_unreadable", path=str(path), reason="not found")
-    return itertools.chain(files, mynacheck.user_trust_anchors())
 
 
 def print_scenarios(output: Output) -> None:

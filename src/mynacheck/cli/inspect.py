@@ -15,9 +15,9 @@ from .context import (
     guard,
     make_output,
     parse_moment,
-    trust_anchor_inputs,
     trust_anchor_option,
 )
+from .inputs import trust_anchor_inputs
 
 
 @click.command(short_help="Evaluate a certificate file.")

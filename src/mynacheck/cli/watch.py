@@ -26,11 +26,10 @@ from .context import (
     out,
     print_scenarios,
     reader_option,
-    scenario_names,
     scenarios_option,
-    trust_anchor_inputs,
     trust_anchor_option,
 )
+from .inputs import scenario_names, trust_anchor_inputs
 
 
 @click.command(short_help="Counter mode: card after card, no PIN.")

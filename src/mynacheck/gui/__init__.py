@@ -31,19 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     Returns the exit code: 0 after the window is closed (or the smoke test), 2 for a
     bad option or a missing PySide6 (said in the user's language), 1 without a display.
     """
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not _pyside_available():
-        from mynacheck.present.gui_messages import GUI
-        from mynacheck.present.messages import text
+    from .app import run  # the options first: Qt loads only for a window to show
 
-        say(text(GUI, "app.no_pyside", _lang_in(args)))
-        return EXIT_USAGE
-    from .app import run
-
-    return run(args)
+    return run(list(sys.argv[1:] if argv is None else argv))
 
 
 def _pyside_available() -> bool:
+    """Whether PySide6 can be imported (importing its widgets module: the window's first
+    Qt import)."""
     try:
         importlib.import_module("PySide6.QtWidgets")
     except ImportError:

@@ -1,33 +1,36 @@
 """``mynacheck-gui``: the CLI's options (one definition, in cli/context.py), checked
-by the CLI's code before any window opens."""
+by the CLI's code before any window opens; then the window, painted before what it
+does not need for that.
+
+The order is for the first sight of the window (README, "watch, the counter window
+and the window's start"): the options are parsed and checked before Qt is imported
+(a bad one is refused before Qt loads, and the modules they need are imported before
+PySide6, which reads the source of each module imported after it for its
+``__feature__`` switch); a command line with nothing to parse (the launchers') does
+not load click at all; the window is built without its card loop and shown; the
+loop, with the API and the card layer, and the diagnostic log's menu action come
+once it is painted.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import sys
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 import mynacheck
 from mynacheck import InputError
-from mynacheck.cli.context import (
-    debug_log_option,
-    lang_option,
-    log_options,
-    reader_option,
-    scenario_names,
-    scenarios_option,
-    start_debug_log,
-    trust_anchor_inputs,
-    trust_anchor_option,
-)
-from mynacheck.cli.helptext import localized
+from mynacheck.cli.inputs import scenario_names, trust_anchor_inputs
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
-from . import EXIT_USAGE, _lang_in, say
+from . import EXIT_USAGE, _lang_in, _pyside_available, say
+from .diagnostics import add_save_action, start_memory_log
+
+if TYPE_CHECKING:
+    import click
 
 #: How long ``--smoke-test`` shows the window (ms).
 SMOKE_TEST_MS = 1500
@@ -37,6 +40,17 @@ def command() -> click.Command:
     """``mynacheck-gui``'s options as a click command: the CLI's own definitions
     (cli/context.py), checked by the same code, plus --counter and --smoke-test. Public
     for tests and for a launcher that wants the window's command line."""
+    import click
+
+    from mynacheck.cli.context import (
+        debug_log_option,
+        lang_option,
+        log_options,
+        reader_option,
+        scenarios_option,
+        trust_anchor_option,
+    )
+    from mynacheck.cli.helptext import localized
 
     @click.command(
         name="mynacheck-gui",
@@ -69,20 +83,57 @@ def command() -> click.Command:
     return localized(gui)  # --help in the run's language, as the CLI's
 
 
+#: What :func:`command` gives for a command line with no option (every option's
+#: default), and the flags that may stand alone in a command line not worth parsing.
+#: tests/gui/test_app.py holds both to :func:`command`, the one definition.
+NO_OPTIONS: dict[str, Any] = {
+    "counter": False,
+    "lang": None,
+    "reader": None,
+    "trust_anchors": (),
+    "log": None,
+    "key_file": None,
+    "tag": None,
+    "simulate": None,
+    "hold": 3.0,
+    "debug_log": None,
+    "smoke_test": False,
+}
+LONE_FLAGS = {"--counter": "counter"}
+
+
+def without_options(argv: list[str]) -> dict[str, Any] | None:
+    """The options of a command line with nothing to parse, as :func:`command` would
+    give them: none (``mynacheck-gui``), or only ``--counter`` (a counter's shortcut).
+    None for anything else, which click parses and checks."""
+    if len(argv) > len(LONE_FLAGS) or any(arg not in LONE_FLAGS for arg in argv):
+        return None
+    return {**NO_OPTIONS, **{LONE_FLAGS[arg]: True for arg in argv}}
+
+
 def run(argv: list[str]) -> int:
-    try:
-        parsed = command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
-    except click.ClickException as problem:
-        say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
-        return EXIT_USAGE
-    if not isinstance(parsed, dict):  # --help: printed
-        return int(parsed or 0)
+    parsed = without_options(argv)  # the launchers': click is not even loaded
+    if parsed is None:
+        import click
+
+        try:
+            parsed = command().main(argv, prog_name="mynacheck-gui", standalone_mode=False)
+        except click.ClickException as problem:
+            say(text(GUI, "app.bad_option", _lang_in(argv), problem=problem.format_message()))
+            return EXIT_USAGE
+        if not isinstance(parsed, dict):  # --help: printed
+            return int(parsed or 0)
     lang: Lang = parsed["lang"] or detect_language()
     if parsed["simulate"] == "list":  # as `mynacheck check --simulate list`
         return _list_scenarios(lang)
+    if importlib.util.find_spec("PySide6") is None:  # before any file is opened
+        say(text(GUI, "app.no_pyside", lang))
+        return EXIT_USAGE
     debug_log = None
     try:
         if parsed["debug_log"] is not None:  # first: the options' own checks are in it
+            from mynacheck.cli.context import start_debug_log
+
             debug_log = start_debug_log(parsed["debug_log"], "mynacheck-gui", _log_stopped)
         options = _options(parsed)
     except InputError as error:
@@ -95,6 +146,9 @@ def run(argv: list[str]) -> int:
         if _no_display():
             say(text(GUI, "app.no_display", lang))
             return 1
+        if not _pyside_available():  # there, yet it does not load
+            say(text(GUI, "app.no_pyside", lang))
+            return EXIT_USAGE
         return _show(parsed, lang, options, tally)
     finally:
         if tally is not None:
@@ -134,9 +188,9 @@ def _show(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .diagnostics import add_save_action, start_memory_log
+    from .widgets import after_first_paint
 
-    log = start_memory_log()  # before the window: its first card is in the log too
+    log = start_memory_log()  # before the card loop starts: its first card is in the log too
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["mynacheck-gui"])
     app.setApplicationName("mynacheck")
@@ -160,10 +214,10 @@ def _show(
         window = SelfCheckWindow(
             reader, lang, options["anchors"], simulate=options["simulate"], tally=tally
         )
-    add_save_action(window, log, lang)
-    window.show()
+    window.show()  # the card loop starts once it is painted (the windows' own doing)
     if not window.isVisible():  # pragma: no cover - a platform that cannot show it
         return 1
+    after_first_paint(window, lambda: add_save_action(window, log, lang))
     if args["smoke_test"]:
         QTimer.singleShot(SMOKE_TEST_MS, window.close)
     app.setQuitOnLastWindowClosed(True)

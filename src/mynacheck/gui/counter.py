@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 import mynacheck
-from mynacheck import CounterEvent, InputError, MynacheckError, SessionCounts, SimulatedReader
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import LABELS, WATCH, Lang, checked_lang, detect_language, text
 from mynacheck.present.watchview import verdict_lines, verdict_word
@@ -36,6 +35,7 @@ from .describe import tone
 from .widgets import (
     Politeness,
     VerdictPanel,
+    after_first_paint,
     describe_widget,
     fit_to_screen,
     make_lang_picker,
@@ -45,6 +45,9 @@ from .widgets import (
     use_qt_language,
     use_ui_font,
 )
+
+if TYPE_CHECKING:
+    from mynacheck import CounterEvent, CounterLoop, SessionCounts, SimulatedReader
 
 _PROBLEM_WORDS = {
     "no_reader": ("state.no_reader", "do.no_reader"),
@@ -62,7 +65,8 @@ class _LoopSignals(QObject):
 class CounterWindow(QWidget):
     """Counter mode. ``simulate``: scenario names checked in turn, or a
     :class:`mynacheck.SimulatedReader`; ``tally``: as from ``mynacheck.open_tally``
-    (appended to, not closed here). Starts checking when first shown."""
+    (appended to, not closed here). Starts checking when first shown: the card loop
+    runs once the window is painted."""
 
     statusChanged = Signal(str)
 
@@ -80,16 +84,23 @@ class CounterWindow(QWidget):
         # Scenario names are cards a trainer puts on a simulated reader one by one:
         # each stays ``hold_s`` seconds, so every verdict is seen (and painted).
         self._scenarios: list[str] = []
-        if simulate and not isinstance(simulate, SimulatedReader):
-            self._scenarios = SimulatedReader.check_scenarios(simulate)
-            simulate = SimulatedReader()
+        self._simulated: SimulatedReader | None = None
+        if simulate:  # the API only when asked for: the real reader's loop loads it later
+            from mynacheck import SimulatedReader
+
+            if isinstance(simulate, SimulatedReader):
+                self._simulated = simulate
+            else:
+                self._scenarios = SimulatedReader.check_scenarios(simulate)
+                self._simulated = SimulatedReader()
         self._hold_s = hold_s
-        self._loop = mynacheck.CounterLoop(
-            reader, trust_anchors=trust_anchors, tally=tally, simulate=simulate
-        )
-        self._simulated = simulate if isinstance(simulate, SimulatedReader) else None
+        self._reader = reader
+        self._trust_anchors = trust_anchors
+        self._tally = tally
+        self._loop: CounterLoop | None = None  # made when the first session starts
         self._status = ""
-        self._counts = SessionCounts()
+        #: This session's counts; None until its loop runs (none counted: zero).
+        self._counts: SessionCounts | None = None
         self._scene: tuple[str, Any] = ("stopped", None)
         self._note = ""
         self._stop: threading.Event | None = None
@@ -242,14 +253,33 @@ class CounterWindow(QWidget):
             self.start()
 
     def start(self) -> None:
+        """A new session: "insert a card" at once; the card loop on the event loop's
+        next turn (the first time, once the window is painted)."""
         if self.running:
             return
-        self._counts = SessionCounts()
+        self._counts = None
         self._note = ""
         stop = threading.Event()
         self._stop = stop
+        after_first_paint(self, lambda: self._run_session(stop))
+        self._name_controls()
+        self._set_scene("waiting")
+
+    def _run_session(self, stop: threading.Event) -> None:
+        if stop.is_set():
+            return  # stopped (or closed) before it ran
+        from mynacheck import CounterLoop, SessionCounts
+
+        if self._loop is None:
+            self._loop = CounterLoop(
+                self._reader,
+                trust_anchors=self._trust_anchors,
+                tally=self._tally,
+                simulate=self._simulated if self._simulated is not None else (),
+            )
+        self._counts = SessionCounts()
         thread = threading.Thread(
-            target=self._run, args=(stop,), name="mynacheck-counter", daemon=True
+            target=self._run, args=(self._loop, stop), name="mynacheck-counter", daemon=True
         )
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
@@ -262,8 +292,6 @@ class CounterWindow(QWidget):
             )
             self._threads.append(feeder)
             feeder.start()
-        self._name_controls()
-        self._set_scene("waiting")
 
     def stop(self) -> None:
         """End the session (the loop lets go of the card within a second) and sum it up."""
@@ -280,10 +308,12 @@ class CounterWindow(QWidget):
         else:
             self.showFullScreen()
 
-    def _run(self, stop: threading.Event) -> None:
+    def _run(self, loop: CounterLoop, stop: threading.Event) -> None:
+        from mynacheck import InputError, MynacheckError  # loaded with the loop
+
         outcome: object
         try:
-            outcome = self._loop.run(lambda event: self._emit(stop, event), stop)
+            outcome = loop.run(lambda event: self._emit(stop, event), stop)
         except InputError as error:
             outcome = error
         except MynacheckError as error:  # pragma: no cover - the loop turns these into events
@@ -319,7 +349,8 @@ class CounterWindow(QWidget):
         if self._stop is None:
             return  # queued before the stop
         if event.kind == "result" and event.report is not None:
-            self._counts.add(event.report.status)
+            if self._counts is not None:
+                self._counts.add(event.report.status)
             self._set_scene("result", event.report)
         elif event.kind == "remove_card":
             self._note = text(WATCH, "remove", self._lang)
@@ -337,6 +368,8 @@ class CounterWindow(QWidget):
         if stop is not self._stop:
             return  # a session stopped earlier: already summed up
         self._stop = None
+        from mynacheck import InputError
+
         if isinstance(outcome, InputError):
             self._set_scene("problem", (outcome.key, dict(outcome.info)))
         else:
@@ -407,10 +440,15 @@ class CounterWindow(QWidget):
         )
         self._draw_counts()
 
+    def _counted(self) -> tuple[int, list[tuple[str, int]]]:
+        """This session's checks: how many, and how many per status name."""
+        counts = list(self._counts.items()) if self._counts is not None else []
+        return sum(n for _, n in counts), counts
+
     def _draw_counts(self) -> None:
         lang = self._lang
-        total = self._counts.total
-        parts = [f"{verdict_word(status, lang)} {n}" for status, n in self._counts.items()]
+        total, counts = self._counted()
+        parts = [f"{verdict_word(status, lang)} {n}" for status, n in counts]
         words = text(GUI, "counter.count", lang, n=total)
         if parts:
             words += " (" + ("、" if lang == "ja" else ", ").join(parts) + ")"
@@ -419,23 +457,25 @@ class CounterWindow(QWidget):
 
     def _summary_html(self) -> str:
         lang = self._lang
-        total = text(WATCH, "summary", lang, n=self._counts.total)
-        if not self._counts.total:
-            total = text(WATCH, "summary.none", lang)
+        total, counts = self._counted()
+        heading = text(WATCH, "summary", lang, n=total)
+        if not total:
+            heading = text(WATCH, "summary.none", lang)
         rows = "".join(
             f"<tr><td style='padding-right:32px'>{html.escape(verdict_word(status, lang))}</td>"
             f"<td align='right'>{n}</td></tr>"
-            for status, n in self._counts.items()
+            for status, n in counts
         )
-        return f"<p><b>{html.escape(total)}</b></p><table>{rows}</table>"
+        return f"<p><b>{html.escape(heading)}</b></p><table>{rows}</table>"
 
     def _summary_plain(self) -> str:
         lang = self._lang
-        if not self._counts.total:
+        total, counts = self._counted()
+        if not total:
             return text(WATCH, "summary.none", lang)
-        parts = [f"{verdict_word(status, lang)} {n}" for status, n in self._counts.items()]
+        parts = [f"{verdict_word(status, lang)} {n}" for status, n in counts]
         sep = "、" if lang == "ja" else ", "
-        return f"{text(WATCH, 'summary', lang, n=self._counts.total)} {sep.join(parts)}"
+        return f"{text(WATCH, 'summary', lang, n=total)} {sep.join(parts)}"
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

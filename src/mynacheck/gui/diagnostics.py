@@ -11,15 +11,16 @@ from __future__ import annotations
 import collections
 import logging
 from pathlib import Path
-
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
 import mynacheck
 from mynacheck.log import FILE_HEADER, enable
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, os_reason, text
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
 
 #: Lines kept (the last ones): a few hours at a counter.
 KEEP_LINES = 20000
@@ -56,13 +57,20 @@ def start_memory_log() -> MemoryLog:
 
 
 def add_save_action(window: QWidget, log: MemoryLog, lang: Lang) -> QAction:
-    """The window's action (Ctrl+Shift+L, and its context menu): save the log as."""
+    """The window's action (Ctrl+Shift+L, and its context menu): save the log as.
+    (Qt's classes load here, not with the module: the log starts before the window
+    is painted, the action after.)"""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+
     action = QAction(text(GUI, "diagnostics.save", lang), window)
     action.setObjectName("saveDiagnosticLog")
     action.setShortcut(QKeySequence("Ctrl+Shift+L"))
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     def save() -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         name, _ = QFileDialog.getSaveFileName(
             window,
             text(GUI, "diagnostics.save", lang),

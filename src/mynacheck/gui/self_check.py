@@ -11,21 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Property, Qt, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QCloseEvent, QShowEvent
 
-from mynacheck import AnchorLike, CheckReport, SimulatedReader, TallyLike
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import LABELS, Lang, checked_lang, detect_language, text
 
 from .describe import describe, next_step, tries_text
 from .pin_source import TIMEOUT
 from .self_check_view import SelfCheckView
-from .widgets import Politeness, describe_widget, rows_html, rows_plain, use_qt_language
+from .widgets import (
+    Politeness,
+    after_first_paint,
+    describe_widget,
+    rows_html,
+    rows_plain,
+    use_qt_language,
+)
 from .worker import SelfCheckSignals, SelfCheckWorker
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+    from mynacheck import AnchorLike, CheckReport, SimulatedReader, TallyLike
 
 # Scenes that are not a report: (verdict word key, instruction key, tone, badge symbol).
 _SCENES: dict[str, tuple[str, str, str, str]] = {
@@ -64,6 +74,7 @@ class SelfCheckWindow(SelfCheckView):
     ``simulate``: a scenario name (a simulated card that stays in) or a
     :class:`mynacheck.SimulatedReader`. ``tally``: as from ``mynacheck.open_tally``;
     each check that says something about the certificate is appended (not closed here).
+    Checking starts when the window is first shown, once it is painted.
     """
 
     statusChanged = Signal(str)
@@ -80,6 +91,8 @@ class SelfCheckWindow(SelfCheckView):
     ) -> None:
         super().__init__(checked_lang(lang) if lang else detect_language())
         if isinstance(simulate, str):
+            from mynacheck import SimulatedReader
+
             name, simulate = simulate, SimulatedReader()
             simulate.insert(name)
         self._status = ""
@@ -108,7 +121,6 @@ class SelfCheckWindow(SelfCheckView):
         use_qt_language(self._lang)
         self._name_controls()
         self._draw()
-        self._worker.start()
 
     # -- the automation contract ----------------------------------------------------------
 
@@ -191,6 +203,8 @@ class SelfCheckWindow(SelfCheckView):
         self.pinField.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_confirm_wanted(self, request: int) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         self._request, self._tries = request, 1
         self._set_scene("confirm")
         box = QMessageBox(self)
@@ -205,6 +219,8 @@ class SelfCheckWindow(SelfCheckView):
         box.open()
 
     def _on_confirm_answer(self, box: QMessageBox, request: int) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         yes = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
         self._close_box()
         if request == self._request and self._scene == "confirm":
@@ -356,6 +372,8 @@ class SelfCheckWindow(SelfCheckView):
         box, lang = self._box, self._lang
         if box is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         box.setWindowTitle(text(GUI, "confirm.title", lang))
         box.setText(text(GUI, "confirm.text", lang))
         box.setInformativeText(text(GUI, "confirm.question", lang))
@@ -374,11 +392,18 @@ class SelfCheckWindow(SelfCheckView):
     def _close_box(self) -> None:
         box, self._box = self._box, None
         if box is not None:
+            from PySide6.QtWidgets import QMessageBox
+
             box.blockSignals(True)
             box.done(QMessageBox.StandardButton.No)
             box.deleteLater()
 
     # -- closing --------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The card loop (the API, the card layer) once the words are on screen.
+        after_first_paint(self, self._worker.start)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-check gives up the PIN question and unpowers the card first."""

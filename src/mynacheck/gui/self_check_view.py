@@ -159,6 +159,8 @@ class SelfCheckView(QWidget):
     def _body(self) -> QWidget:
         """The scrolling part: verdict, instructions, tries, PIN row, buttons, details."""
         self.pinRow = QWidget(self)
+        # Hidden until the PIN is asked (the window's _draw): not even measured before.
+        self.pinRow.setVisible(False)
         pin = QHBoxLayout(self.pinRow)
         pin.setContentsMargins(0, 0, 0, 0)
         pin.addWidget(self.pinLabel)

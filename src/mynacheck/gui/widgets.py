@@ -4,11 +4,23 @@ picker, and the accessibility helpers."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QPointF, QRectF, QSize, Qt, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QObject,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -262,6 +274,57 @@ def fit_to_screen(window: QWidget, wanted: QSize) -> None:
         room = screen.availableGeometry().size()
         size = size.boundedTo(QSize(room.width() - 16, room.height() - 48))
     window.resize(size)
+
+
+class _FirstPaint(QObject):
+    """Watches one window for its first paint; then, on the event loop's next turn
+    (its children painted too, the frame on screen), calls each waiting function once.
+    A window shown minimized is not painted until restored: it goes on at once."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then: list[Callable[[], object]] = []
+        self._done = False
+        window.installEventFilter(self)
+        if window.isMinimized():
+            QTimer.singleShot(0, self, self._go)
+
+    def add(self, then: Callable[[], object]) -> None:
+        if self._done:
+            QTimer.singleShot(0, self, then)
+        else:
+            self._then.append(then)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._done and watched is self._window:
+            kind = event.type()
+            if kind == QEvent.Type.Paint or (
+                kind == QEvent.Type.WindowStateChange and self._window.isMinimized()
+            ):
+                QTimer.singleShot(0, self, self._go)
+        return False
+
+    def _go(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._window.removeEventFilter(self)
+        waiting, self._then = self._then, []
+        for then in waiting:
+            then()
+
+
+def after_first_paint(window: QWidget, then: Callable[[], object]) -> None:
+    """Call ``then`` once the shown ``window`` is on screen: on the event loop's turn
+    after its first paint (at once if it is minimized, or already painted). What the
+    first sight of the window does not need (the card loop, a menu action) waits for
+    this: the words come up first. Functions run in the order given; none runs if the
+    window is deleted first."""
+    watcher = window.findChild(_FirstPaint, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    if watcher is None:
+        watcher = _FirstPaint(window)
+    watcher.add(then)
 
 
 def tab_order(chain: list[QWidget]) -> None:

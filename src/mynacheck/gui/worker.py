@@ -7,6 +7,9 @@ report (frozen, as the library made it). The UI thread only draws what arrives.
 The loop holds the card only inside ``open_card``'s block, so it is unpowered
 before a result is shown, when the check is cancelled, and when the window
 closes (:meth:`SelfCheckWorker.close` waits for that).
+
+The loop, and with it the API and the card layer, is made by :meth:`SelfCheckWorker.start`,
+not before: the window is painted first (its start, gui/app.py).
 """
 
 from __future__ import annotations
@@ -18,14 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-import mynacheck
-from mynacheck import CheckReport, CounterEvent, InputError
 from mynacheck.clock import now_utc
 
 from .pin_source import CANCELLED, CLOSED, WindowPinSource
 
 if TYPE_CHECKING:
-    from mynacheck import AnchorLike, SimulatedReader, TallyLike
+    from mynacheck import AnchorLike, CounterEvent, CounterLoop, SimulatedReader, TallyLike
 
 #: Seconds one wait for a card lasts before the readers are listed again.
 POLL_S = 0.5
@@ -70,21 +71,29 @@ class SelfCheckWorker:
             lambda request: self._emit(signals.confirmWanted, request),
             timeout_s=pin_timeout_s,
         )
-        self._loop = mynacheck.CounterLoop(
-            reader,
-            trust_anchors=trust_anchors,
-            tally=tally,
-            simulate=simulate if simulate is not None else (),
-            poll_seconds=POLL_S,
-            pin=self.pin_source,
-            at=at,
-            watch_readers=simulate is None,
-        )
+        self._reader = reader
+        self._options: dict[str, Any] = {
+            "trust_anchors": trust_anchors,
+            "tally": tally,
+            "simulate": simulate if simulate is not None else (),
+            "poll_seconds": POLL_S,
+            "pin": self.pin_source,
+            "at": at,
+            "watch_readers": simulate is None,
+        }
+        self._loop: CounterLoop | None = None
         self._thread = threading.Thread(target=self._run, name="mynacheck-check", daemon=True)
 
     # -- control, from the UI thread ------------------------------------------------------
 
     def start(self) -> None:
+        """Make the card loop (here, on the UI thread, so the two threads never import
+        the same modules at once) and run it on the worker's thread."""
+        if self._loop is not None or self._stop.is_set():
+            return
+        from mynacheck import CounterLoop
+
+        self._loop = CounterLoop(self._reader, **self._options)
         self._thread.start()
 
     def close(self, timeout: float = 10.0) -> bool:
@@ -104,20 +113,27 @@ class SelfCheckWorker:
     def check_again(self) -> None:
         """Check the card in the reader once more (after a result or a cancel)."""
         self._problem_said = None
-        self._loop.check_again()
+        if self._loop is not None:
+            self._loop.check_again()
         self._poke.set()
 
     def choose_reader(self, selector: int | str | None) -> None:
-        self._loop.choose_reader(selector)
+        self._reader = selector
+        if self._loop is not None:
+            self._loop.choose_reader(selector)
         self._poke.set()
 
     # -- the loop -------------------------------------------------------------------------
 
     def _run(self) -> None:
+        from mynacheck import CheckReport, InputError  # loaded with the loop, by start()
+
+        loop = self._loop
+        assert loop is not None  # made by start() before the thread
         while not self._stop.is_set():
             self._poke.clear()
             try:
-                self._loop.run(self._on_event, self._stop)
+                loop.run(self._on_event, self._stop)
             except InputError as error:  # a reader name matching none of those there
                 if error.key != "no_such_reader":  # the one run() raises at start (docs/api.md)
                     raise
@@ -139,7 +155,8 @@ class SelfCheckWorker:
         elif event.kind == "result" and event.report is not None:
             self._emit(s.result, event.report)
         elif event.kind == "waiting":
-            self._emit(s.waiting, "" if self._loop.reader is None else str(self._loop.reader))
+            reader = self._loop.reader if self._loop is not None else None
+            self._emit(s.waiting, "" if reader is None else str(reader))
         elif event.kind == "readers":
             self._emit(s.readers, list(event.info["readers"]), event.info["chosen"])
         elif event.kind == "reader_problem" and event.problem is not None:
