@@ -232,26 +232,18 @@ def test_text_output_encodes_on_cp932(status: str) -> None:
 
 
 def test_ctrl_c_at_the_pin_prompt_unpowers_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
-    import mynacheck.simcard.scenarios as scenarios
     from mynacheck.cli.prompt import StdinPinSource
-
-    made = []
-    real_make_card = scenarios.make_card
-
-    def make_card(name: str) -> object:
-        card = real_make_card(name)
-        made.append(card)
-        return card
+    from mynacheck.simcard import cards_made
 
     def interrupted(self: object, reference: object, tries_left: object) -> bytearray:
         assert made[0].powered  # the card is on while the PIN is being typed
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scenarios, "make_card", make_card)
     monkeypatch.setattr(StdinPinSource, "read_pin", interrupted)
-    code, _, err = invoke(
-        "check", "--simulate", "valid", "--pin-stdin", "--lang", "en", input="1234\n"
-    )
+    with cards_made() as made:
+        code, _, err = invoke(
+            "check", "--simulate", "valid", "--pin-stdin", "--lang", "en", input="1234\n"
+        )
     assert code == 1 and "interrupted" in err
     assert not made[0].powered
     assert all(not (c[1] == 0x20 and len(c) > 5) for c, _ in made[0].log)

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
 import mynacheck
-from mynacheck.simcard import scenarios
+from mynacheck.simcard import cards_made
 from mynacheck.simcard.card import SimulatedCard
 
 from ..integration.conftest import pcscd, virtual_card  # noqa: F401
@@ -40,17 +40,10 @@ class Cards:
 
 
 @pytest.fixture
-def cards(monkeypatch: pytest.MonkeyPatch) -> Cards:
+def cards() -> Iterator[Cards]:
     made = Cards()
-    real = scenarios.make_card
-
-    def make_card(name: str) -> SimulatedCard:
-        card = real(name)
-        made.made.append(card)
-        return card
-
-    monkeypatch.setattr(scenarios, "make_card", make_card)
-    return made
+    with cards_made() as made.made:
+        yield made
 
 
 @pytest.fixture

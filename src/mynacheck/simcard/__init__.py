@@ -31,6 +31,7 @@ _EXPORTS = {
     "SimulatedCard": ".card",
     "SimulatedConnection": ".connection",
     "data_file": ".fixtures",
+    "cards_made": ".scenarios",
     "make_card": ".scenarios",
 }
 
@@ -51,4 +52,5 @@ if TYPE_CHECKING:
     from .model import Quirks as Quirks
     from .scenario import Scenario as Scenario
     from .scenarios import SCENARIOS as SCENARIOS
+    from .scenarios import cards_made as cards_made
     from .scenarios import make_card as make_card

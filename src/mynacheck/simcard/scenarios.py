@@ -14,6 +14,8 @@ served to pcscd through vpcd is, to mynacheck, a real card: pass that root with
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
 
 from ..card.apdu import Sw
@@ -284,10 +286,31 @@ SCENARIOS: dict[str, Scenario] = _scenarios(
 )
 
 
+#: The lists :func:`cards_made` hands out, each filled while its block is open.
+_WATCHING: list[list[SimulatedCard]] = []
+
+
+@contextlib.contextmanager
+def cards_made() -> Iterator[list[SimulatedCard]]:
+    """Every card :func:`make_card` builds while the block is open, in order, whoever
+    asked for it (``open_card(simulate=...)``, a ``SimulatedReader``, the CLI): for a
+    test that reads what a card received (its ``log``, ``powered``) through the public
+    API, instead of patching the name ``make_card`` where some module looks it up."""
+    made: list[SimulatedCard] = []
+    _WATCHING.append(made)
+    try:
+        yield made
+    finally:
+        _WATCHING.remove(made)
+
+
 def make_card(name: str) -> SimulatedCard:
     """A fresh simulated card for scenario ``name`` (KeyError names the known ones)."""
     try:
         scenario = SCENARIOS[name]
     except KeyError:
         raise KeyError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}") from None
-    return scenario.build()
+    card = scenario.build()
+    for made in list(_WATCHING):
+        made.append(card)
+    return card
