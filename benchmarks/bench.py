@@ -209,7 +209,9 @@ def report(scenario: str, runs: int, latency: float, floor: Path, opensc: bool) 
     ca = (ROOT / "src/mynacheck/simcard/data/simulator-root.der").stat().st_size
     print(f"\n== {scenario!r}, {runs} rounds, order turning; {latency * 1000:g} ms per APDU")
     print(f"certificate {ee} B, CA {ca} B; times in ms after the spawn, as the card saw them;")
-    print("turns: the card waiting for the host between an answer and the next command\n")
+    print("turns: the card waiting for the host between an answer and the next command")
+    # The interpreter matters (README "The benchmark"): say which one ran mynacheck.
+    print(f"mynacheck on Python {sys.version.split()[0]} ({sys.executable})\n")
     header = (
         f"{'reader':11} {'tool':10} {'APDUs':>5} {'bytes':>6} {'median s':>9} {'ok':>5}"
         f" {'power-on':>9} {'1st APDU':>9} {'turns':>6} {'last->exit':>10} {'CPU ms':>7}"
