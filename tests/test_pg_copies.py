@@ -118,7 +118,7 @@ def test_the_server_makes_the_ids_the_counter_makes(
             (counter_id("abc"), row.time, row.status, row.expiry, row.renewal_open,
              row.reader, row.card_hash, row.tag),
         ).fetchone()  # fmt: skip
-    assert made == (row_id("abc", 42, row),)
+    assert made == (row_id(counter_id("abc"), 42, row),)
 
 
 def _format_1_id(tally_id: str, seq: int) -> uuid.UUID:

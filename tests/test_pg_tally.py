@@ -352,13 +352,19 @@ def test_report_and_push_name_what_they_refuse(pg_tally: Tally, tmp_path: Path) 
 
 
 def test_row_ids_are_the_same_for_the_same_row(tmp_path: Path) -> None:
-    from mynacheck.tally.server_rows import row_id
+    from mynacheck.tally.server_rows import counter_id, row_id
 
     row = row_from_report(simulated("valid"), b"k" * 32, jst(1))
     other = replace(row, time=row.time + timedelta(microseconds=1))
-    assert row_id("abc", 1, row) == row_id("abc", 1, row) != row_id("abc", 2, row)
-    assert row_id("abc", 2, row) != row_id("abd", 2, row)
-    assert row_id("abc", 1, row) != row_id("abc", 1, other)  # a copy's own row 1
+    assert (
+        row_id(counter_id("abc"), 1, row)
+        == row_id(counter_id("abc"), 1, row)
+        != row_id(counter_id("abc"), 2, row)
+    )
+    assert row_id(counter_id("abc"), 2, row) != row_id(counter_id("abd"), 2, row)
+    assert row_id(counter_id("abc"), 1, row) != row_id(
+        counter_id("abc"), 1, other
+    )  # a copy's own row 1
     # An old tally without an id gets one from its first row, the same whoever asks.
     db = tmp_path / "t.sqlite3"
     log(db, [("valid", jst(1))])

@@ -33,15 +33,16 @@ _INSERT = (
 _ROW_ID_LABEL = "mynacheck row v2"
 
 
-def row_id(tally_id: str, seq: int, row: TallyRow) -> uuid.UUID:
-    """The id a row keeps wherever it goes: from its tally's id, its number there and its
-    values (the same as :data:`ROW_ID_SQL` on the server)."""
+def row_id(counter: uuid.UUID, seq: int, row: TallyRow) -> uuid.UUID:
+    """The id a row keeps wherever it goes: from its tally's id (as ``counter``, made by
+    :func:`counter_id`), its number there and its values (the same as :data:`ROW_ID_SQL`
+    on the server)."""
     moment = row.time.astimezone(timezone.utc)
     renewal = None if row.renewal_open is None else ("1" if row.renewal_open else "0")
     expiry = row.expiry.isoformat() if row.expiry is not None else None
     parts = [
         _ROW_ID_LABEL,
-        str(counter_id(tally_id)),
+        str(counter),
         str(seq),
         f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
         f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}Z",
@@ -107,7 +108,7 @@ def insert_rows(
     counter = counter_id(tally_id)
     values = [
         (
-            row_id(tally_id, item.seq, item.row),
+            row_id(counter, item.seq, item.row),
             counter,
             item.seq,
             item.row.time,
