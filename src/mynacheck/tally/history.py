@@ -50,12 +50,7 @@ def identity(path: Path) -> Identity | None:
     """The history of the tally at ``path`` (read-only), or None for an empty tally without
     an id (it holds no row to share). Refuses what ``report`` refuses: a file that is
     not there, not a tally, of a newer format."""
-    if not schema.check_regular_file(path):
-        raise TallyError("tally_not_found", path=str(path))
-    meta = schema.inspect(path)
-    value = schema.read_attached(
-        path, lambda connection: schema.tally_id(connection, meta.key_fingerprint, "src")
-    )
+    meta, value = schema.inspect_with_id(path)
     return Identity(value, meta.key_fingerprint) if value else None
 
 

@@ -69,12 +69,9 @@ class TallyFile:
     """A SQLite tally read for ``tally push``: recognised first, then read in batches."""
 
     def __init__(self, path: Path) -> None:
-        if not schema.check_regular_file(path):
-            raise TallyError("tally_not_found", path=str(path))
+        self.meta, self.tally_id = schema.inspect_with_id(path)
         self.path = path
-        self.meta = schema.inspect(path)
         self.fingerprint = self.meta.key_fingerprint
-        self.tally_id = self._read(lambda c: [schema.tally_id(c, self.fingerprint, "src")])[0]
 
     def _read(self, read: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
         return schema.read_attached(self.path, read)

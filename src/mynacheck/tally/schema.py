@@ -161,6 +161,41 @@ def inspect(path: Path) -> TallyMeta:
     mynacheck tally (another SQLite database, any other file), ``tally_newer_schema``
     for a tally of a version this program does not know.
     """
+    _check_header(path)
+    connection = connect_memory()
+    try:
+        attach(connection, path, immutable=True)
+        return read_meta(connection, path)
+    finally:
+        connection.close()
+
+
+def inspect_with_id(path: Path) -> tuple[TallyMeta, str]:
+    """:func:`check_regular_file` (nothing there: ``tally_not_found``), then :func:`inspect`
+    and the tally's :func:`tally_id` through one connection: the file is attached once
+    (``immutable``), and again ``mode=ro`` for the id only when a writer's ``-wal`` is
+    there (as :func:`read_attached` reads it), so a file is still recognised before
+    anything may be made beside it."""
+    if not check_regular_file(path):
+        raise TallyError("tally_not_found", path=str(path))
+    _check_header(path)
+    connection = connect_memory()
+    try:
+        attach(connection, path, immutable=True)
+        meta = read_meta(connection, path)
+        if Path(f"{path}-wal").exists():
+            detach(connection)
+            attach(connection, path, immutable=False)
+        try:
+            return meta, tally_id(connection, meta.key_fingerprint, "src")
+        except sqlite3.Error as error:
+            raise _unreadable(path, error) from None
+    finally:
+        connection.close()
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that does not start as an SQLite database does."""
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
@@ -170,12 +205,6 @@ def inspect(path: Path) -> TallyMeta:
         ) from None
     if header != _SQLITE_HEADER:
         raise TallyError("tally_not_a_tally", path=str(path))
-    connection = connect_memory()
-    try:
-        attach(connection, path, immutable=True)
-        return read_meta(connection, path)
-    finally:
-        connection.close()
 
 
 def read_meta(connection: sqlite3.Connection, path: Path, schema: str = "src") -> TallyMeta:
