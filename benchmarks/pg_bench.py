@@ -99,8 +99,6 @@ def counters_phase(
         )
         for i in range(counters)
     ]
-    if not key.exists():  # the first counter makes the key; the others must share it
-        pass
     results = []
     for process in processes:
         out, _ = process.communicate(timeout=900)

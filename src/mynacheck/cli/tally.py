@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 import mynacheck
-from mynacheck.present.messages import DELIVERY, Lang, text
+from mynacheck.present.messages import DELIVERY, text
 
 from ._early import stdin_is_terminal
 from .context import Group, Output, common_options, guard, make_output
@@ -62,13 +62,6 @@ def close_log(output: Output, tally: Tally | ServerTally) -> None:
         output.warn(text(DELIVERY, "left", output.lang, n=waiting, path=tally.outbox.path))
 
 
-def describe_delivery(state: DeliveryState, lang: Lang) -> str:
-    """One line for a delivery state (``watch``)."""
-    from mynacheck.present.messages.server import delivery_text
-
-    return delivery_text(state, lang)
-
-
 class DeliveryLines:
     """``watch``'s delivery line on stderr, said when it means something new: the state
     changes (but not the short ``waiting`` of every row on its way to a server that
@@ -86,7 +79,9 @@ class DeliveryLines:
             return
         if last is not None and (state.state, state.waiting) == (last.state, last.waiting):
             return
-        self.output.echo(describe_delivery(state, self.output.lang), err=True)
+        from mynacheck.present.messages.server import delivery_text
+
+        self.output.echo(delivery_text(state, self.output.lang), err=True)
 
 
 @click.group(cls=Group, short_help="The shared server tally: init-server, push.")

@@ -22,6 +22,8 @@ _EXPORTS = {"SelfCheckWindow": ".self_check", "CounterWindow": ".counter"}
 __all__ = ["main", *sorted(_EXPORTS)]
 #: Exit code when PySide6 is missing or an option is wrong (as the CLI's usage_error).
 EXIT_USAGE = 2
+#: How long each simulated card stays on the counter's reader (``--hold``), in seconds.
+HOLD_SECONDS = 3.0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,7 @@ from mynacheck.cli.inputs import scenario_names, trust_anchor_inputs
 from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import Lang, detect_language, text, usage_text
 
-from . import EXIT_USAGE, _lang_in, _pyside_available, say
+from . import EXIT_USAGE, HOLD_SECONDS, _lang_in, _pyside_available, say
 from .diagnostics import add_save_action, start_memory_log
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def command() -> click.Command:
     @click.option(
         "--hold",
         type=click.FloatRange(0, 3600),
-        default=3.0,
+        default=HOLD_SECONDS,
         metavar="SECONDS",
         help="Counter with --simulate: how long each card stays on the reader (default 3).",
     )
@@ -95,20 +95,19 @@ NO_OPTIONS: dict[str, Any] = {
     "key_file": None,
     "tag": None,
     "simulate": None,
-    "hold": 3.0,
+    "hold": HOLD_SECONDS,
     "debug_log": None,
     "smoke_test": False,
 }
-LONE_FLAGS = {"--counter": "counter"}
 
 
 def without_options(argv: list[str]) -> dict[str, Any] | None:
     """The options of a command line with nothing to parse, as :func:`command` would
     give them: none (``mynacheck-gui``), or only ``--counter`` (a counter's shortcut).
     None for anything else, which click parses and checks."""
-    if len(argv) > len(LONE_FLAGS) or any(arg not in LONE_FLAGS for arg in argv):
+    if argv not in ([], ["--counter"]):
         return None
-    return {**NO_OPTIONS, **{LONE_FLAGS[arg]: True for arg in argv}}
+    return {**NO_OPTIONS, "counter": bool(argv)}
 
 
 def run(argv: list[str]) -> int:

@@ -31,6 +31,7 @@ from mynacheck.present.gui_messages import GUI
 from mynacheck.present.messages import LABELS, WATCH, Lang, checked_lang, detect_language, text
 from mynacheck.present.watchview import verdict_lines, verdict_word
 
+from . import HOLD_SECONDS
 from .describe import tone
 from .widgets import (
     Politeness,
@@ -77,7 +78,7 @@ class CounterWindow(QWidget):
         trust_anchors: Iterable[mynacheck.AnchorLike] = (),
         tally: mynacheck.TallyLike | None = None,
         simulate: Sequence[str] | SimulatedReader = (),
-        hold_s: float = 3.0,
+        hold_s: float = HOLD_SECONDS,
     ) -> None:
         super().__init__()
         self._lang: Lang = checked_lang(lang) if lang else detect_language()

@@ -25,19 +25,13 @@ import errno
 import os
 import socket
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 #: The readers' lock, by name (an abstract socket on Linux).
 READERS_LOCK = "mynacheck-vpcd-readers"
 #: Where a name's lock lives off Linux: a loopback port next to vpcd's 35963 and 35964.
 FALLBACK_PORT = 35962
-#: The lock file of checkouts made before this lock (a flock'd file that stayed in /tmp).
-#: Taken too when it exists, never made: an older checkout's test session still running
-#: on this machine then waits for ours and we for it. Remove once no checkout uses it.
-LEGACY_LOCK_FILE = Path(tempfile.gettempdir()) / "mynacheck-vpcd.lock"
 _POLL_SECONDS = 0.1
 
 
@@ -82,34 +76,10 @@ def machine_lock(
 
 
 @contextlib.contextmanager
-def _legacy_file_lock(path: Path, deadline: float | None) -> Iterator[None]:
-    try:
-        import fcntl
-
-        handle = os.open(path, os.O_RDONLY)  # never O_CREAT: this lock leaves no file
-    except (ImportError, OSError):  # no such file (or Windows): no older checkout to wait for
-        yield
-        return
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise LockBusy(f"an older checkout's test session holds {path}") from None
-                time.sleep(_POLL_SECONDS)
-        yield
-    finally:
-        os.close(handle)  # releases the flock
-
-
-@contextlib.contextmanager
 def hold_virtual_readers(timeout: float | None = None) -> Iterator[None]:
     """Exclusive use of pcscd's vpcd readers for the block, across processes; released
     when the block ends or the process dies. :class:`LockBusy` after ``timeout`` s."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    with machine_lock(READERS_LOCK, timeout), _legacy_file_lock(LEGACY_LOCK_FILE, deadline):
+    with machine_lock(READERS_LOCK, timeout):
         yield
 
 

@@ -118,11 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         card = _make_card(args.scenario)
     except (KeyError, ValueError):  # said once, with the nearest name
-        import difflib
+        from ..errors import InputError
 
         names = _scenario_names()
-        near = difflib.get_close_matches(args.scenario, names, 1, 0.5)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        near = InputError.unknown_choice("unknown_scenario", args.scenario, names).info.get("close")
+        hint = f" (did you mean {near!r}?)" if near else ""
         print(f"mynacheck-sim: unknown scenario {args.scenario!r}{hint}", file=sys.stderr)
         print("scenarios: " + ", ".join(names), file=sys.stderr)
         return 2

@@ -321,7 +321,7 @@ class PcscConnection:
             error_name(code),
             command[1],
         )
-        self._reconnect("SCARD_UNPOWER_CARD")
+        self.reset()
         return True
 
     def _card_gone(self) -> bool:
