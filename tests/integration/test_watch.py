@@ -44,7 +44,9 @@ class Watch:
     """A running ``mynacheck watch``; its stdout and stderr lines arrive in queues."""
 
     def __init__(self, *args: str) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        # PYTHONFAULTHANDLER: a watch that hangs is sent SIGABRT and prints every
+        # thread's stack (see interrupt), so a rare hang says where it was.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PYTHONFAULTHANDLER": "1"}
         self.process = subprocess.Popen(
             # Through pcscd the simulated card is a real card: name the simulator's root.
             [sys.executable, "-m", "mynacheck.cli", "watch", *ANCHOR, *args],
@@ -88,7 +90,17 @@ class Watch:
     def interrupt(self) -> tuple[int, list[str]]:
         """Ctrl-C; returns the exit code and the rest of stdout."""
         self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(_TIMEOUT)
+        try:
+            code = self.process.wait(_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)  # the fault handler: every stack
+            self.process.wait(_TIMEOUT)
+            while (line := self.stderr.get(timeout=_TIMEOUT)) is not None:
+                self.err_lines.append(line)
+            pytest.fail(
+                f"watch did not end within {_TIMEOUT} s of Ctrl-C; stderr, with its threads'"
+                " stacks:\n" + "\n".join(self.err_lines)
+            )
         rest: list[str] = []
         while True:
             line = self.stdout.get(timeout=_TIMEOUT)
